@@ -38,7 +38,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   typescriptVersion: '~6.0.0', // TypeScript 7 breaks jsii, typescript-eslint and ts-jest
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
-    include: ['integ/**/*.ts', 'examples/**/*.ts'],
+    include: ['.projenrc.ts', 'integ/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
     compilerOptions: {},
   },
 
@@ -51,8 +51,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   eslintOptions: {
+    // One project for every linted file: tsconfig.dev.json covers src, test, integ, examples.
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
     dirs: ['src'],
-    devdirs: ['test', 'integ', 'examples', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'integ', 'examples', 'scripts', 'projenrc', '.projenrc.ts'],
   },
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -135,7 +138,15 @@ const integ = project.addTask('integ', {
 });
 project.addTask('integ:update', {
   description: 'Refresh the integ snapshots with --dry-run (never deploys)',
-  exec: `${INTEG_RUNNER} --update-on-failed --dry-run --force`,
+  exec: `${INTEG_RUNNER} --update-on-failed --dry-run --no-update-workflow --force`,
+  receiveArgs: true,
+});
+
+// The Deep Learning Container table is generated from the SageMaker Python SDK's
+// published image tables (../shared/data/sagemaker-image-uris) and committed.
+project.addTask('generate:dlc', {
+  description: 'Regenerate src/image/private/dlc-table.generated.ts from the image URI tables',
+  exec: 'ts-node --prefer-ts-exts scripts/generate-dlc-table.ts',
   receiveArgs: true,
 });
 

@@ -1,0 +1,267 @@
+import { CfnParameter, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { DeepLearningContainer } from './deep-learning-container';
+import { ISageMakerImage, SageMakerImageConfig } from './image';
+import { checkImageReference, checkRepositoryName } from './private/reference';
+import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS, grantEcrAuthorizationToken } from '../private/ecr';
+import { checkInteger, checkPattern } from '../private/validate';
+
+/**
+ * Properties of a `CustomTrainingImage`.
+ */
+export interface CustomTrainingImageProps {
+  /**
+   * An existing repository to adopt instead of creating one.
+   *
+   * An adopted repository is used as it is: its scanning, lifecycle, tag
+   * mutability, encryption and removal policy stay the owner's, so the
+   * options that configure a new repository cannot be given with it.
+   *
+   * @default - a dedicated repository is created
+   */
+  readonly repository?: ecr.IRepository;
+
+  /**
+   * A physical name for the new repository.
+   *
+   * @default - CloudFormation generates a unique name
+   */
+  readonly repositoryName?: string;
+
+  /**
+   * The tag (a git SHA, say) or digest (`sha256:...`) that SageMaker runs.
+   *
+   * @default - chosen at deploy time: a CloudFormation parameter named after this
+   * construct's id (`<Id>ImageTag`, default value `latest`), which the generated
+   * GitHub workflow sets to the pushed git SHA with `cdk deploy --parameters`
+   */
+  readonly imageTag?: string;
+
+  /**
+   * The tag that the GitHub workflow's buildx registry cache writes to.
+   *
+   * It is the one tag that stays mutable and that the lifecycle never expires.
+   *
+   * @default 'buildcache'
+   */
+  readonly cacheTag?: string;
+
+  /**
+   * How many release images (tagged, other than the cache tag) the lifecycle keeps.
+   *
+   * @default 30
+   */
+  readonly maxReleaseImages?: number;
+
+  /**
+   * How long untagged images (superseded cache layers, failed pushes) are kept.
+   *
+   * @default Duration.days(7)
+   */
+  readonly untaggedImageExpiry?: Duration;
+
+  /**
+   * A customer-managed KMS key that encrypts the repository.
+   *
+   * @default - AES-256 encryption with an AWS-owned key
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the repository when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Delete the images with the repository. Only together with `RemovalPolicy.DESTROY`.
+   *
+   * @default false
+   */
+  readonly emptyOnDelete?: boolean;
+
+  /**
+   * The AWS Deep Learning Container that the Dockerfile builds `FROM`.
+   *
+   * The GitHub workflow logs in to its registry and passes it as the
+   * `BASE_IMAGE` build argument; `grantPush` lets the builder pull it.
+   *
+   * @default - the Dockerfile's base needs no AWS registry
+   */
+  readonly baseImage?: DeepLearningContainer;
+}
+
+/**
+ * The custom container's home in ECR: pushed by GitHub, pulled by SageMaker.
+ *
+ * It creates (or adopts) a dedicated repository that scans on push, keeps the
+ * last `maxReleaseImages` release tags, expires untagged images, never
+ * expires the build-cache tag, and makes release tags immutable while the
+ * cache tag stays writable. It is an `ISageMakerImage`: `TrainingPipeline` and
+ * `ModelEndpoint` take it as their image.
+ *
+ * @example
+ * const image = new CustomTrainingImage(this, 'TrainingImage', {
+ *   maxReleaseImages: 20,
+ * });
+ *
+ * // the role a GitHub Actions job assumes may push, SageMaker may pull
+ * declare const buildRole: iam.IRole;
+ * image.grantPush(buildRole);
+ */
+export class CustomTrainingImage extends Construct implements ISageMakerImage {
+  /** The repository the image lives in. */
+  public readonly repository: ecr.IRepository;
+
+  /** The tag or digest SageMaker runs (a parameter reference unless `imageTag` was given). */
+  public readonly imageTag: string;
+
+  /** The image URI SageMaker pulls. */
+  public readonly imageUri: string;
+
+  /** The mutable tag of the buildx registry cache. */
+  public readonly cacheTag: string;
+
+  /**
+   * The deploy-time parameter that holds the tag.
+   *
+   * @default - none when `imageTag` was given
+   */
+  public readonly imageTagParameter?: CfnParameter;
+
+  /**
+   * The Deep Learning Container the Dockerfile builds from.
+   *
+   * @default - none
+   */
+  public readonly baseImage?: DeepLearningContainer;
+
+  constructor(scope: Construct, id: string, props: CustomTrainingImageProps = {}) {
+    super(scope, id);
+
+    this.cacheTag = props.cacheTag ?? 'buildcache';
+    checkImageReference('CustomTrainingImage cacheTag', this.cacheTag);
+    if (this.cacheTag.startsWith('sha256:')) {
+      throw new Error(`CustomTrainingImage cacheTag '${this.cacheTag}' is a digest: give a tag such as 'buildcache'`);
+    }
+    checkPattern('CustomTrainingImage cacheTag', this.cacheTag, /^[^*?]+$/,
+      'it must be a plain tag without wildcards, since it names exactly one mutable tag');
+    this.baseImage = props.baseImage;
+
+    if (props.repository) {
+      const given = ([
+        'repositoryName', 'maxReleaseImages', 'untaggedImageExpiry', 'encryptionKey', 'removalPolicy', 'emptyOnDelete',
+      ] as const).filter((key) => props[key] !== undefined);
+      if (given.length > 0) {
+        throw new Error(`CustomTrainingImage ${given.join(', ')} cannot be set with an adopted repository: `
+          + 'configure the existing repository itself, or drop `repository` to let this construct create one');
+      }
+      this.repository = props.repository;
+    } else {
+      this.repository = this.createRepository(props);
+    }
+
+    if (props.imageTag !== undefined) {
+      checkImageReference('CustomTrainingImage imageTag', props.imageTag);
+      this.imageTag = props.imageTag;
+    } else {
+      this.imageTagParameter = new CfnParameter(this, 'ImageTag', {
+        type: 'String',
+        default: 'latest',
+        description: `Tag of the ${this.node.path} image that SageMaker runs (the GitHub workflow passes the git SHA)`,
+        allowedPattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
+        constraintDescription: 'an image tag: letters, digits, _, . and -, at most 128 characters',
+      });
+      // A short, predictable name so that `cdk deploy --parameters <Id>ImageTag=<sha>` works.
+      this.imageTagParameter.overrideLogicalId(`${id.replace(/[^A-Za-z0-9]/g, '')}ImageTag`);
+      this.imageTag = this.imageTagParameter.valueAsString;
+    }
+    this.imageUri = this.repository.repositoryUriForTagOrDigest(this.imageTag);
+  }
+
+  /**
+   * Grants SageMaker's role what it needs to pull this image.
+   */
+  public bind(_scope: Construct, grantee: iam.IGrantable): SageMakerImageConfig {
+    this.grantPull(grantee);
+    return { imageUri: this.imageUri };
+  }
+
+  /**
+   * Grants pulling images from the repository (and `ecr:GetAuthorizationToken`).
+   */
+  public grantPull(grantee: iam.IGrantable): iam.Grant {
+    grantEcrAuthorizationToken(grantee);
+    return this.repository.grant(grantee, ...ECR_PULL_ACTIONS);
+  }
+
+  /**
+   * Grants what a GitHub Actions build job needs: push release tags, read and
+   * write the buildx registry cache (both in this repository), and pull the
+   * Deep Learning Container base image when there is one. Nothing else.
+   */
+  public grantPush(grantee: iam.IGrantable): iam.Grant {
+    grantEcrAuthorizationToken(grantee);
+    const grant = this.repository.grant(grantee, ...ECR_PULL_ACTIONS, ...ECR_PUSH_ACTIONS);
+    this.baseImage?.bind(this, grantee);
+    return grant;
+  }
+
+  private createRepository(props: CustomTrainingImageProps): ecr.Repository {
+    checkRepositoryName('CustomTrainingImage repositoryName', props.repositoryName);
+    const maxReleaseImages = props.maxReleaseImages ?? 30;
+    checkInteger('CustomTrainingImage maxReleaseImages', maxReleaseImages, 1, 10_000);
+    const untaggedDays = (props.untaggedImageExpiry ?? Duration.days(7)).toDays({ integral: false });
+    checkInteger('CustomTrainingImage untaggedImageExpiry (days)', untaggedDays, 1, 10_000,
+      'give a whole number of days, e.g. Duration.days(7)');
+
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    if (props.emptyOnDelete && removalPolicy !== RemovalPolicy.DESTROY) {
+      throw new Error(`CustomTrainingImage emptyOnDelete is true but removalPolicy is ${removalPolicy}: `
+        + 'images are only deleted with the repository, so set removalPolicy to RemovalPolicy.DESTROY or drop emptyOnDelete');
+    }
+
+    const repository = new ecr.Repository(this, 'Repository', {
+      repositoryName: props.repositoryName,
+      imageScanOnPush: true,
+      // Release tags (git SHAs) never move; the buildx cache tag must be overwritten on every build.
+      imageTagMutability: ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION,
+      imageTagMutabilityExclusionFilters: [ecr.ImageTagMutabilityExclusionFilter.wildcard(this.cacheTag)],
+      encryption: props.encryptionKey ? ecr.RepositoryEncryption.KMS : ecr.RepositoryEncryption.AES_256,
+      encryptionKey: props.encryptionKey,
+      removalPolicy,
+      emptyOnDelete: props.emptyOnDelete,
+    });
+
+    // ECR evaluates rules by priority, and an image that matches the tag
+    // selection of a higher-priority rule cannot be expired by a lower one
+    // (ECR user guide, "Lifecycle policy evaluation rules"): the cache rule
+    // comes first and keeps its one image, so no later rule can delete it.
+    repository.addLifecycleRule({
+      rulePriority: 1,
+      description: `Keep the buildx registry cache (${this.cacheTag})`,
+      tagStatus: ecr.TagStatus.TAGGED,
+      tagPatternList: [this.cacheTag],
+      maxImageCount: 1,
+    });
+    repository.addLifecycleRule({
+      rulePriority: 2,
+      description: `Expire untagged images after ${untaggedDays} days`,
+      tagStatus: ecr.TagStatus.UNTAGGED,
+      maxImageAge: Duration.days(untaggedDays),
+    });
+    // Lower-priority rules still count images matched above, so the cache image takes one place.
+    repository.addLifecycleRule({
+      rulePriority: 3,
+      description: `Keep the last ${maxReleaseImages} release images`,
+      tagStatus: ecr.TagStatus.TAGGED,
+      tagPatternList: ['*'],
+      maxImageCount: maxReleaseImages + 1,
+    });
+    return repository;
+  }
+}

@@ -1,0 +1,128 @@
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as assets from 'aws-cdk-lib/aws-ecr-assets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { DeepLearningContainer, DeepLearningContainerProps } from './deep-learning-container';
+import { ISageMakerImage, SageMakerImageConfig } from './image';
+import { checkImageReference } from './private/reference';
+import { ECR_PULL_ACTIONS, grantEcrAuthorizationToken } from '../private/ecr';
+
+/**
+ * Options for an image built from a local directory at deploy time.
+ */
+export interface AssetImageOptions {
+  /**
+   * Build arguments passed to `docker build`.
+   *
+   * @default - none
+   */
+  readonly buildArgs?: { [key: string]: string };
+
+  /**
+   * The Dockerfile stage to build.
+   *
+   * @default - the last stage
+   */
+  readonly target?: string;
+
+  /**
+   * The Dockerfile, relative to the directory.
+   *
+   * @default 'Dockerfile'
+   */
+  readonly file?: string;
+
+  /**
+   * The platform to build for. SageMaker instances run `linux/amd64`
+   * (Graviton `ml.*g` instances run `linux/arm64`).
+   *
+   * @default Platform.LINUX_AMD64
+   */
+  readonly platform?: assets.Platform;
+}
+
+/**
+ * Where an image comes from, other than a `CustomTrainingImage` pushed by CI
+ * (which is an `ISageMakerImage` itself).
+ *
+ * @example
+ * // an image that a laptop deploy builds and publishes to the CDK asset repository
+ * const local = SageMakerImage.fromAsset('container', {
+ *   buildArgs: { BASE_IMAGE: 'python:3.11-slim' },
+ * });
+ *
+ * // an image that already sits in some repository
+ * declare const repository: ecr.IRepository;
+ * const pinned = SageMakerImage.fromEcrRepository(repository, 'sha256:' + 'a'.repeat(64));
+ */
+export abstract class SageMakerImage implements ISageMakerImage {
+  /**
+   * An image in an existing ECR repository, by tag or digest.
+   *
+   * @param repository the repository
+   * @param tagOrDigest a tag, or a digest `sha256:...` (pins the exact image)
+   */
+  public static fromEcrRepository(repository: ecr.IRepository, tagOrDigest: string): ISageMakerImage {
+    checkImageReference('SageMakerImage.fromEcrRepository tagOrDigest', tagOrDigest);
+    return new EcrRepositoryImage(repository, tagOrDigest);
+  }
+
+  /**
+   * An image built from a local directory at deploy time and published to the
+   * CDK bootstrap asset repository (`cdk deploy` needs Docker; synthesis does not build).
+   *
+   * @param directory the build context, with a Dockerfile
+   * @param options build options
+   */
+  public static fromAsset(directory: string, options: AssetImageOptions = {}): ISageMakerImage {
+    return new AssetImage(directory, options);
+  }
+
+  /**
+   * An AWS Deep Learning Container, looked up in the published image table.
+   */
+  public static fromDeepLearningContainer(props: DeepLearningContainerProps): ISageMakerImage {
+    return DeepLearningContainer.fromFramework(props);
+  }
+
+  protected constructor() {}
+
+  /** Binds the image to its user and grants the grantee pull access. */
+  public abstract bind(scope: Construct, grantee: iam.IGrantable): SageMakerImageConfig;
+}
+
+class EcrRepositoryImage extends SageMakerImage {
+  constructor(private readonly repository: ecr.IRepository, private readonly tagOrDigest: string) {
+    super();
+  }
+
+  public bind(_scope: Construct, grantee: iam.IGrantable): SageMakerImageConfig {
+    grantEcrAuthorizationToken(grantee);
+    this.repository.grant(grantee, ...ECR_PULL_ACTIONS);
+    return { imageUri: this.repository.repositoryUriForTagOrDigest(this.tagOrDigest) };
+  }
+}
+
+class AssetImage extends SageMakerImage {
+  private asset?: assets.DockerImageAsset;
+
+  constructor(private readonly directory: string, private readonly options: AssetImageOptions) {
+    super();
+  }
+
+  public bind(scope: Construct, grantee: iam.IGrantable): SageMakerImageConfig {
+    // One asset however many roles the image is bound to.
+    if (!this.asset) {
+      this.asset = new assets.DockerImageAsset(scope, 'ImageAsset', {
+        directory: this.directory,
+        buildArgs: this.options.buildArgs,
+        target: this.options.target,
+        file: this.options.file,
+        platform: this.options.platform ?? assets.Platform.LINUX_AMD64,
+      });
+    }
+    grantEcrAuthorizationToken(grantee);
+    this.asset.repository.grant(grantee, ...ECR_PULL_ACTIONS);
+    return { imageUri: this.asset.imageUri };
+  }
+}

@@ -1,0 +1,28 @@
+import { Token } from 'aws-cdk-lib';
+
+/**
+ * Shared synth-time checks. Every message is lowercase, names the property,
+ * shows the bad value and says the fix. Tokens are never checked: their value
+ * is only known at deploy time.
+ */
+
+/** Throws when `value` is a concrete number outside [min, max] or not an integer. */
+export function checkInteger(property: string, value: number | undefined, min: number, max: number, fix?: string): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`;
+    throw new Error(`${property} must be ${range}, got ${value}${fix ? `: ${fix}` : ''}`);
+  }
+}
+
+/** Throws when the concrete string `value` does not match `pattern`. */
+export function checkPattern(property: string, value: string | undefined, pattern: RegExp, rule: string): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!pattern.test(value)) {
+    throw new Error(`${property} '${value}' is not valid: ${rule}`);
+  }
+}
