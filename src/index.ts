@@ -1,2 +1,3 @@
 export * from './image';
 export * from './pipeline';
+export * from './github';

@@ -144,11 +144,11 @@ export class CustomTrainingImage extends Construct implements ISageMakerImage {
     super(scope, id);
 
     this.cacheTag = props.cacheTag ?? 'buildcache';
-    checkImageReference('CustomTrainingImage cacheTag', this.cacheTag);
+    checkImageReference('customTrainingImage cacheTag', this.cacheTag);
     if (this.cacheTag.startsWith('sha256:')) {
-      throw new Error(`CustomTrainingImage cacheTag '${this.cacheTag}' is a digest: give a tag such as 'buildcache'`);
+      throw new Error(`customTrainingImage cacheTag '${this.cacheTag}' is a digest: give a tag such as 'buildcache'`);
     }
-    checkPattern('CustomTrainingImage cacheTag', this.cacheTag, /^[^*?]+$/,
+    checkPattern('customTrainingImage cacheTag', this.cacheTag, /^[^*?]+$/,
       'it must be a plain tag without wildcards, since it names exactly one mutable tag');
     this.baseImage = props.baseImage;
 
@@ -157,7 +157,7 @@ export class CustomTrainingImage extends Construct implements ISageMakerImage {
         'repositoryName', 'maxReleaseImages', 'untaggedImageExpiry', 'encryptionKey', 'removalPolicy', 'emptyOnDelete',
       ] as const).filter((key) => props[key] !== undefined);
       if (given.length > 0) {
-        throw new Error(`CustomTrainingImage ${given.join(', ')} cannot be set with an adopted repository: `
+        throw new Error(`customTrainingImage ${given.join(', ')} cannot be set with an adopted repository: `
           + 'configure the existing repository itself, or drop `repository` to let this construct create one');
       }
       this.repository = props.repository;
@@ -166,7 +166,7 @@ export class CustomTrainingImage extends Construct implements ISageMakerImage {
     }
 
     if (props.imageTag !== undefined) {
-      checkImageReference('CustomTrainingImage imageTag', props.imageTag);
+      checkImageReference('customTrainingImage imageTag', props.imageTag);
       this.imageTag = props.imageTag;
     } else {
       this.imageTagParameter = new CfnParameter(this, 'ImageTag', {
@@ -212,16 +212,16 @@ export class CustomTrainingImage extends Construct implements ISageMakerImage {
   }
 
   private createRepository(props: CustomTrainingImageProps): ecr.Repository {
-    checkRepositoryName('CustomTrainingImage repositoryName', props.repositoryName);
+    checkRepositoryName('customTrainingImage repositoryName', props.repositoryName);
     const maxReleaseImages = props.maxReleaseImages ?? 30;
-    checkInteger('CustomTrainingImage maxReleaseImages', maxReleaseImages, 1, 10_000);
+    checkInteger('customTrainingImage maxReleaseImages', maxReleaseImages, 1, 10_000);
     const untaggedDays = (props.untaggedImageExpiry ?? Duration.days(7)).toDays({ integral: false });
-    checkInteger('CustomTrainingImage untaggedImageExpiry (days)', untaggedDays, 1, 10_000,
+    checkInteger('customTrainingImage untaggedImageExpiry (days)', untaggedDays, 1, 10_000,
       'give a whole number of days, e.g. Duration.days(7)');
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     if (props.emptyOnDelete && removalPolicy !== RemovalPolicy.DESTROY) {
-      throw new Error(`CustomTrainingImage emptyOnDelete is true but removalPolicy is ${removalPolicy}: `
+      throw new Error(`customTrainingImage emptyOnDelete is true but removalPolicy is ${removalPolicy}: `
         + 'images are only deleted with the repository, so set removalPolicy to RemovalPolicy.DESTROY or drop emptyOnDelete');
     }
 

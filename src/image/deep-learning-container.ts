@@ -189,8 +189,6 @@ export interface DeepLearningContainerProps {
  * that lists the nearest valid values.
  *
  * @example
- * import { DlcFramework, DlcProcessor, DlcScope } from 'cdk-sagemaker-github';
- *
  * declare const role: iam.IRole;
  *
  * const image = DeepLearningContainer.fromFramework({

@@ -63,7 +63,7 @@ export abstract class SageMakerImage implements ISageMakerImage {
    * @param tagOrDigest a tag, or a digest `sha256:...` (pins the exact image)
    */
   public static fromEcrRepository(repository: ecr.IRepository, tagOrDigest: string): ISageMakerImage {
-    checkImageReference('SageMakerImage.fromEcrRepository tagOrDigest', tagOrDigest);
+    checkImageReference('sageMakerImage.fromEcrRepository tagOrDigest', tagOrDigest);
     return new EcrRepositoryImage(repository, tagOrDigest);
   }
 

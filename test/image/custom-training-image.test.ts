@@ -221,14 +221,14 @@ describe('grants', () => {
 
 describe('errors', () => {
   test.each([
-    ['repositoryName', { repositoryName: 'My_Repo' }, /CustomTrainingImage repositoryName 'My_Repo' is not a valid ECR repository name: use 2-256 lowercase/],
-    ['imageTag', { imageTag: 'bad tag' }, /CustomTrainingImage imageTag 'bad tag' is neither an image tag nor a digest/],
+    ['repositoryName', { repositoryName: 'My_Repo' }, /customTrainingImage repositoryName 'My_Repo' is not a valid ECR repository name: use 2-256 lowercase/],
+    ['imageTag', { imageTag: 'bad tag' }, /customTrainingImage imageTag 'bad tag' is neither an image tag nor a digest/],
     ['imageTag digest', { imageTag: 'sha256:xyz' }, /imageTag 'sha256:xyz' is neither an image tag nor a digest: .*'sha256:' followed by 64 lowercase hex digits/],
-    ['cacheTag wildcard', { cacheTag: 'cache*' }, /CustomTrainingImage cacheTag 'cache\*' is/],
-    ['cacheTag digest', { cacheTag: `sha256:${'a'.repeat(64)}` }, /CustomTrainingImage cacheTag 'sha256:a+' is a digest: give a tag such as 'buildcache'/],
-    ['maxReleaseImages', { maxReleaseImages: 0 }, /CustomTrainingImage maxReleaseImages must be a whole number from 1 to 10000, got 0/],
-    ['untaggedImageExpiry', { untaggedImageExpiry: Duration.hours(12) }, /CustomTrainingImage untaggedImageExpiry \(days\) must be a whole number from 1 to 10000, got 0.5: give a whole number of days, e.g. Duration.days\(7\)/],
-    ['emptyOnDelete', { emptyOnDelete: true }, /CustomTrainingImage emptyOnDelete is true but removalPolicy is retain: .*set removalPolicy to RemovalPolicy.DESTROY/],
+    ['cacheTag wildcard', { cacheTag: 'cache*' }, /customTrainingImage cacheTag 'cache\*' is/],
+    ['cacheTag digest', { cacheTag: `sha256:${'a'.repeat(64)}` }, /customTrainingImage cacheTag 'sha256:a+' is a digest: give a tag such as 'buildcache'/],
+    ['maxReleaseImages', { maxReleaseImages: 0 }, /customTrainingImage maxReleaseImages must be a whole number from 1 to 10000, got 0/],
+    ['untaggedImageExpiry', { untaggedImageExpiry: Duration.hours(12) }, /customTrainingImage untaggedImageExpiry \(days\) must be a whole number from 1 to 10000, got 0.5: give a whole number of days, e.g. Duration.days\(7\)/],
+    ['emptyOnDelete', { emptyOnDelete: true }, /customTrainingImage emptyOnDelete is true but removalPolicy is retain: .*set removalPolicy to RemovalPolicy.DESTROY/],
   ])('%s', (_name, props, message) => {
     expect(() => new CustomTrainingImage(newStack(), 'Image', props)).toThrow(message);
   });
@@ -237,6 +237,6 @@ describe('errors', () => {
     const stack = newStack();
     const repository = ecr.Repository.fromRepositoryName(stack, 'Existing', 'team/trainer');
     expect(() => new CustomTrainingImage(stack, 'Image', { repository, maxReleaseImages: 3, repositoryName: 'x1' }))
-      .toThrow('CustomTrainingImage repositoryName, maxReleaseImages cannot be set with an adopted repository: configure the existing repository itself, or drop `repository` to let this construct create one');
+      .toThrow('customTrainingImage repositoryName, maxReleaseImages cannot be set with an adopted repository: configure the existing repository itself, or drop `repository` to let this construct create one');
   });
 });

@@ -53,7 +53,7 @@ describe('SageMakerImage.fromEcrRepository', () => {
     const { stack } = setup();
     const repository = ecr.Repository.fromRepositoryName(stack, 'Repo', 'team/model');
     expect(() => SageMakerImage.fromEcrRepository(repository, ':latest'))
-      .toThrow("SageMakerImage.fromEcrRepository tagOrDigest ':latest' is neither an image tag nor a digest");
+      .toThrow("sageMakerImage.fromEcrRepository tagOrDigest ':latest' is neither an image tag nor a digest");
   });
 });
 
@@ -93,7 +93,7 @@ describe('SageMakerImage.fromDeepLearningContainer', () => {
   });
 });
 
-describe('CustomTrainingImage with a Deep Learning Container base', () => {
+describe('customTrainingImage with a Deep Learning Container base', () => {
   test('grantPush also lets the builder pull the base image', () => {
     const { stack } = setup();
     const baseImage = DeepLearningContainer.fromFramework({

@@ -1,0 +1,193 @@
+import { ArnFormat, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+/**
+ * The issuer of GitHub.com (and GitHub Enterprise Cloud) Actions tokens.
+ */
+const GITHUB_ISSUER_URL = 'https://token.actions.githubusercontent.com';
+
+/**
+ * Which GitHub issues the OIDC tokens that the provider trusts.
+ *
+ * Leave both properties unset for GitHub.com; set `enterprise` when a GitHub
+ * Enterprise Cloud enterprise uses its own issuer, or `issuerUrl` for GitHub
+ * Enterprise Server or any other issuer. Setting both is an error.
+ */
+export interface GitHubOidcIssuerOptions {
+  /**
+   * The slug of a GitHub Enterprise Cloud enterprise that turned on its unique
+   * issuer URL; tokens then come from
+   * `https://token.actions.githubusercontent.com/<enterprise>`.
+   *
+   * @see https://docs.github.com/en/enterprise-cloud@latest/actions/reference/security/oidc
+   * @default - the shared GitHub.com issuer
+   */
+  readonly enterprise?: string;
+
+  /**
+   * The full issuer URL, for GitHub Enterprise Server
+   * (`https://HOSTNAME/_services/token`) or another custom issuer.
+   *
+   * It must be a literal (not a token): IAM condition keys in the trust
+   * policies of `GitHubActionsRole` are built from it at synth time.
+   *
+   * @default - `https://token.actions.githubusercontent.com` (or the enterprise issuer when `enterprise` is set)
+   */
+  readonly issuerUrl?: string;
+}
+
+/**
+ * Properties of a `GitHubOidcProvider`.
+ */
+export interface GitHubOidcProviderProps extends GitHubOidcIssuerOptions {
+  /**
+   * What happens to the provider when it leaves the stack.
+   *
+   * Every role that trusts GitHub in this account depends on the provider, so
+   * it is kept by default.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The GitHub Actions OIDC provider of an account, created or imported.
+ */
+export interface IGitHubOidcProvider extends iam.IOpenIdConnectProvider {
+  /**
+   * The issuer without `https://`: the host and path that prefix the IAM
+   * condition keys of this provider, e.g. `token.actions.githubusercontent.com`
+   * in `token.actions.githubusercontent.com:sub`.
+   */
+  readonly issuer: string;
+}
+
+/**
+ * The IAM OIDC identity provider that lets GitHub Actions workflows exchange
+ * their OIDC token for AWS credentials, with no stored keys.
+ *
+ * It is the native `AWS::IAM::OIDCProvider` resource: no Lambda-backed custom
+ * resource and no thumbprints (IAM verifies GitHub's certificate against its
+ * own trusted CAs). Its only client id (audience) is `sts.amazonaws.com`, the
+ * one `aws-actions/configure-aws-credentials` requests.
+ *
+ * An account holds a single provider per issuer URL. Create it in one stack and
+ * import it everywhere else with `GitHubOidcProvider.fromAccount()`; creating a
+ * second one fails at deploy time with `EntityAlreadyExists`.
+ *
+ * @example
+ * const provider = new GitHubOidcProvider(this, 'GitHub');
+ * // in any other stack of the same account:
+ * const imported = GitHubOidcProvider.fromAccount(this, 'ImportedGitHub');
+ */
+export class GitHubOidcProvider extends iam.OidcProviderNative implements IGitHubOidcProvider {
+  /**
+   * The audience (client id) of the tokens: `sts.amazonaws.com`.
+   */
+  public static readonly AUDIENCE = 'sts.amazonaws.com';
+
+  /**
+   * Imports the provider that already exists in the account of `scope`'s stack.
+   *
+   * The ARN is built from the stack's partition and account, so this works in
+   * every partition and in environment-agnostic stacks. Nothing is looked up:
+   * if the provider doesn't exist, roles that trust it fail to deploy.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param options which issuer the provider was created for
+   */
+  public static fromAccount(scope: Construct, id: string, options: GitHubOidcIssuerOptions = {}): IGitHubOidcProvider {
+    const issuer = issuerHostAndPath(issuerUrlOf('GitHubOidcProvider.fromAccount', options));
+    const arn = Stack.of(scope).formatArn({
+      service: 'iam',
+      region: '',
+      resource: 'oidc-provider',
+      resourceName: issuer,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+
+    class Import extends Resource implements IGitHubOidcProvider {
+      public readonly issuer = issuer;
+      public readonly openIdConnectProviderArn = arn;
+      public readonly openIdConnectProviderIssuer = issuer;
+      public get oidcProviderRef() {
+        return { oidcProviderArn: this.openIdConnectProviderArn };
+      }
+    }
+    return new Import(scope, id);
+  }
+
+  /**
+   * The issuer without `https://`, used as the prefix of the condition keys.
+   */
+  public readonly issuer: string;
+
+  constructor(scope: Construct, id: string, props: GitHubOidcProviderProps = {}) {
+    const url = issuerUrlOf('GitHubOidcProvider', props);
+    super(scope, id, {
+      url,
+      clientIds: [GitHubOidcProvider.AUDIENCE],
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.issuer = issuerHostAndPath(url);
+  }
+}
+
+/**
+ * Validates the issuer options and returns the issuer URL.
+ */
+function issuerUrlOf(where: string, options: GitHubOidcIssuerOptions): string {
+  const { enterprise, issuerUrl } = options;
+  if (enterprise !== undefined && issuerUrl !== undefined) {
+    throw new Error(`${where} has both enterprise '${enterprise}' and issuerUrl '${issuerUrl}': set only one (enterprise for GitHub Enterprise Cloud, issuerUrl for any other issuer)`);
+  }
+  if (enterprise !== undefined) {
+    if (Token.isUnresolved(enterprise)) {
+      throw new Error(`${where} enterprise must be a literal slug, not a token: IAM condition keys are built from it at synth time`);
+    }
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(enterprise)) {
+      throw new Error(`${where} enterprise '${enterprise}' is not an enterprise slug: use the letters, digits and hyphens of https://github.com/enterprises/<slug>`);
+    }
+    return `${GITHUB_ISSUER_URL}/${enterprise}`;
+  }
+  if (issuerUrl !== undefined) {
+    if (Token.isUnresolved(issuerUrl)) {
+      throw new Error(`${where} issuerUrl must be a literal URL, not a token: IAM condition keys are built from it at synth time`);
+    }
+    const problem = issuerUrlProblem(issuerUrl);
+    if (problem) {
+      throw new Error(`${where} issuerUrl '${issuerUrl}' ${problem}`);
+    }
+    return issuerUrl;
+  }
+  return GITHUB_ISSUER_URL;
+}
+
+function issuerUrlProblem(url: string): string | undefined {
+  if (!url.startsWith('https://')) {
+    return "must start with 'https://': IAM accepts only HTTPS issuers";
+  }
+  const rest = url.slice('https://'.length);
+  const host = rest.split('/')[0];
+  if (!/^[A-Za-z0-9.-]+$/.test(host) || host.startsWith('.') || host.endsWith('.') || host.includes('..')) {
+    // also catches a port (`host:8443`), which IAM refuses in a provider URL
+    return 'does not have a valid host name: use https://HOSTNAME[/path] with no port, user or query';
+  }
+  if (/[\s?#*]/.test(rest)) {
+    return 'must not contain spaces, a query, a fragment or a wildcard: give the exact issuer, the `iss` claim of the tokens';
+  }
+  if (rest.endsWith('/')) {
+    return "must not end with '/': give the `iss` claim of the tokens exactly, e.g. https://HOSTNAME/_services/token";
+  }
+  return undefined;
+}
+
+/**
+ * The issuer URL without its scheme: the prefix of the IAM condition keys.
+ */
+function issuerHostAndPath(url: string): string {
+  return url.slice('https://'.length);
+}

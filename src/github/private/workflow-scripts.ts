@@ -1,0 +1,107 @@
+/**
+ * The shell scripts of the generated workflow. They take every value from
+ * environment variables (set from `${{ }}` expressions in the step's `env:`),
+ * never from expressions spliced into the script, so that no value can
+ * change the script's meaning.
+ */
+
+/** Fails the job with one clear message when repository variables are not set. */
+export function checkVariablesScript(names: string[], stackName: string): string {
+  return [
+    'missing=()',
+    `for name in ${names.join(' ')}; do`,
+    '  if [ -z "${!name:-}" ]; then missing+=("$name"); fi',
+    'done',
+    'if [ "${#missing[@]}" -gt 0 ]; then',
+    '  echo "::error title=Repository variables not set::${missing[*]}: deploy the stack once, then run the '
+    + `gh variable set commands from the outputs of ${stackName} (cdk deploy prints them)"`,
+    '  exit 1',
+    'fi',
+  ].join('\n') + '\n';
+}
+
+/** Prints `uri=<repository>@<digest>` to the step outputs. */
+export function imageUriScript(): string {
+  return 'echo "uri=${REPOSITORY_URI}@${DIGEST}" >> "$GITHUB_OUTPUT"\n';
+}
+
+/**
+ * Starts the pipeline with the pushed image and prints `arn=<execution ARN>`.
+ *
+ * The parameter list is built with jq so that no value needs shell or CLI
+ * shorthand quoting.
+ */
+export function startPipelineScript(): string {
+  return [
+    'set -euo pipefail',
+    'parameters=$(jq -cn --arg name "$IMAGE_PARAMETER" --arg value "$IMAGE_URI" \'[{Name: $name, Value: $value}]\')',
+    'arn=$(aws sagemaker start-pipeline-execution \\',
+    '  --pipeline-name "$PIPELINE_NAME" \\',
+    '  --pipeline-execution-display-name "github-$GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT" \\',
+    '  --pipeline-execution-description "$GITHUB_REPOSITORY@$GITHUB_SHA, run $GITHUB_RUN_ID attempt $GITHUB_RUN_ATTEMPT" \\',
+    '  --pipeline-parameters "$parameters" \\',
+    '  --client-request-token "$CLIENT_REQUEST_TOKEN" \\',
+    '  --query PipelineExecutionArn --output text)',
+    'echo "arn=$arn" >> "$GITHUB_OUTPUT"',
+    'echo "Started $arn with $IMAGE_PARAMETER=$IMAGE_URI"',
+  ].join('\n') + '\n';
+}
+
+/**
+ * Polls the execution until it ends. SageMaker has no CLI waiter for pipeline
+ * executions, hence the loop. At the deadline it stops the execution and fails.
+ */
+export function waitForPipelineScript(): string {
+  return [
+    'set -euo pipefail',
+    'deadline=$(( $(date +%s) + WAIT_SECONDS ))',
+    'while true; do',
+    '  execution=$(aws sagemaker describe-pipeline-execution --pipeline-execution-arn "$EXECUTION_ARN" --output json)',
+    '  status=$(jq -r .PipelineExecutionStatus <<< "$execution")',
+    '  case "$status" in',
+    '    Succeeded)',
+    '      echo "Pipeline execution succeeded: $EXECUTION_ARN"',
+    '      exit 0',
+    '      ;;',
+    '    Failed|Stopped)',
+    // The reason can hold text from the training container: escape it for the workflow command.
+    '      reason=$(jq -r \'.FailureReason // "no failure reason given" | gsub("%"; "%25") | gsub("\\r"; "%0D") | gsub("\\n"; "%0A")\' <<< "$execution")',
+    '      echo "::error title=SageMaker pipeline execution ${status}::${reason} ($EXECUTION_ARN)"',
+    '      exit 1',
+    '      ;;',
+    '  esac',
+    '  if [ "$(date +%s)" -ge "$deadline" ]; then',
+    '    echo "::error title=SageMaker pipeline execution timed out::still $status after $WAIT_SECONDS seconds: stopping $EXECUTION_ARN"',
+    '    aws sagemaker stop-pipeline-execution --pipeline-execution-arn "$EXECUTION_ARN" \\',
+    '      --client-request-token "$STOP_REQUEST_TOKEN" > /dev/null',
+    '    exit 1',
+    '  fi',
+    '  echo "$(date -u +%H:%M:%S) $status"',
+    '  sleep "$POLL_SECONDS"',
+    'done',
+  ].join('\n') + '\n';
+}
+
+/** Stops the execution when the run is cancelled (or the job times out) while it waits. */
+export function stopPipelineScript(): string {
+  return [
+    'aws sagemaker stop-pipeline-execution --pipeline-execution-arn "$EXECUTION_ARN" \\',
+    '  --client-request-token "$STOP_REQUEST_TOKEN" \\',
+    '  || echo "::warning::could not stop $EXECUTION_ARN: stop it in the SageMaker console"',
+  ].join('\n') + '\n';
+}
+
+/** `npx cdk deploy`, with the image tag parameter when the image has one. */
+export function deployScript(stacks: string[], imageTagParameter?: string): string {
+  const targets = stacks.length > 0 ? stacks.map((s) => `'${s}'`).join(' ') : '--all';
+  const lines = [
+    'set -euo pipefail',
+    `npx cdk deploy ${targets} \\`,
+    '  --require-approval never' + (imageTagParameter ? ' \\' : ''),
+  ];
+  if (imageTagParameter) {
+    // The CLI looks `--parameters` up by the physical stack name (STACK:KEY=VALUE).
+    lines.push(`  --parameters "${imageTagParameter}=$IMAGE_TAG"`);
+  }
+  return lines.join('\n') + '\n';
+}

