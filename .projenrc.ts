@@ -93,6 +93,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '/integ/**/cdk-integ.out.*/',
     '/integ/**/*.snapshot/read.lock',
     'read*.lock',
+    '.jsii.tabl.json',
     '__pycache__/',
     '*.pyc',
   ],

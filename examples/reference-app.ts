@@ -3,16 +3,35 @@
  * the library the way a user would. `npx projen example` synthesizes it.
  */
 import * as path from 'path';
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { CustomTrainingImage, DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope } from '../src';
+import {
+  CustomTrainingImage, DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope,
+  GitHubActionsRole, GitHubOidcProvider, GitHubSubject, GitHubWorkflow,
+} from '../src';
 
 /** Where `npx projen example` writes the templates and the workflow (gitignored). */
 export const REFERENCE_OUTDIR = path.join(__dirname, 'out');
 
-/** The team's model stack: the image, and (as they land) training, serving and the GitHub roles. */
+/** The GitHub repository that holds the team's Dockerfile and training code. */
+const OWNER = 'example-org';
+const REPOSITORY = 'fraud-model';
+
+/**
+ * Once per account: the GitHub OIDC provider. Every other stack imports it
+ * with `GitHubOidcProvider.fromAccount`.
+ */
+export class AccountSetupStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, props);
+    new GitHubOidcProvider(this, 'GitHub');
+  }
+}
+
+/** The team's model stack: the image, the GitHub roles and the workflow (training and serving as they land). */
 export class ModelStack extends Stack {
   public readonly image: CustomTrainingImage;
+  public readonly workflow: GitHubWorkflow;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -20,19 +39,47 @@ export class ModelStack extends Stack {
     // The Dockerfile in examples/container builds FROM this Deep Learning Container.
     const base = DeepLearningContainer.fromFramework({
       framework: DlcFramework.PYTORCH,
-      version: '2.5',
+      version: '2.6',
       scope: DlcScope.TRAINING,
       processor: DlcProcessor.GPU,
     });
-
     this.image = new CustomTrainingImage(this, 'TrainingImage', {
       baseImage: base,
       maxReleaseImages: 20,
+    });
+
+    const provider = GitHubOidcProvider.fromAccount(this, 'GitHub');
+    // Pushes to main build and push the image; nothing else can assume this role.
+    const buildRole = new GitHubActionsRole(this, 'BuildRole', {
+      provider,
+      owner: OWNER,
+      repository: REPOSITORY,
+      subjects: [GitHubSubject.branch('main')],
+    });
+    // Only jobs that run in the protected `production` environment may deploy.
+    const deployRole = new GitHubActionsRole(this, 'DeployRole', {
+      provider,
+      owner: OWNER,
+      repository: REPOSITORY,
+      subjects: [GitHubSubject.environment('production')],
+      maxSessionDuration: Duration.hours(2),
+    });
+    deployRole.grantCdkDeploy();
+
+    this.workflow = new GitHubWorkflow(this, 'Workflow', {
+      image: this.image,
+      buildRole,
+      deploy: { role: deployRole, stacks: [this.stackName], environment: 'production' },
+      dockerContext: 'container',
+      outputPath: path.join(REFERENCE_OUTDIR, 'workflows', 'sagemaker.yml'),
     });
   }
 }
 
 /** Adds the reference app's stacks to `app`; environment-agnostic on purpose. */
 export function buildReferenceApp(app: App): Stack[] {
-  return [new ModelStack(app, 'SageMakerGitHubReference')];
+  return [
+    new AccountSetupStack(app, 'SageMakerGitHubAccountSetup'),
+    new ModelStack(app, 'SageMakerGitHubReference'),
+  ];
 }

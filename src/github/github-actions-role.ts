@@ -235,7 +235,7 @@ export class GitHubActionsRole extends iam.Role {
     const subjectClaims = subjectClaimsOf(props);
     const issuer = props.provider.issuer;
     if (Token.isUnresolved(issuer)) {
-      throw new Error('GitHubActionsRole provider has an issuer only known at deploy time: IAM condition keys must be literal; use GitHubOidcProvider or GitHubOidcProvider.fromAccount()');
+      throw new Error('gitHubActionsRole provider has an issuer only known at deploy time: IAM condition keys must be literal; use GitHubOidcProvider or GitHubOidcProvider.fromAccount()');
     }
     checkMaxSessionDuration(props.maxSessionDuration);
 
@@ -296,15 +296,15 @@ export class GitHubActionsRole extends iam.Role {
       ?? this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier')
       ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     if (!Token.isUnresolved(qualifier) && !/^[A-Za-z0-9_-]{1,10}$/.test(qualifier)) {
-      throw new Error(`GitHubActionsRole grantCdkDeploy qualifier '${qualifier}' is not a CDK bootstrap qualifier: use 1 to 10 letters, digits, '_' or '-', as given to cdk bootstrap --qualifier`);
+      throw new Error(`gitHubActionsRole grantCdkDeploy qualifier '${qualifier}' is not a CDK bootstrap qualifier: use 1 to 10 letters, digits, '_' or '-', as given to cdk bootstrap --qualifier`);
     }
     const regions = options.regions ?? [stack.region];
     if (regions.length === 0) {
-      throw new Error('GitHubActionsRole grantCdkDeploy regions is empty: give at least one region, or leave it unset for the region of the stack');
+      throw new Error('gitHubActionsRole grantCdkDeploy regions is empty: give at least one region, or leave it unset for the region of the stack');
     }
     for (const region of regions) {
       if (!Token.isUnresolved(region) && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new Error(`GitHubActionsRole grantCdkDeploy region '${region}' is not an AWS region name: use a name such as 'us-east-1'`);
+        throw new Error(`gitHubActionsRole grantCdkDeploy region '${region}' is not an AWS region name: use a name such as 'us-east-1'`);
       }
     }
     const kinds = ['deploy', 'file-publishing', 'image-publishing', 'lookup'];
@@ -383,7 +383,7 @@ export class GitHubActionsRole extends iam.Role {
       return [];
     }
     return [
-      `GitHubActionsRole subjects admit pull requests, but the role is granted writes (${writes.join(', ')}): `
+      `gitHubActionsRole subjects admit pull requests, but the role is granted writes (${writes.join(', ')}): `
       + 'a pull request runs the workflow of its own branch, so whoever can open one could act with these rights; '
       + 'trust a branch or an environment for this role and keep a read-only role for pull requests, '
       + 'or set allowPullRequestsWithWrites: true if you accept the risk',
@@ -406,15 +406,15 @@ function subjectClaimsOf(props: GitHubActionsRoleProps): string[] {
   checkId('repositoryId', props.repositoryId, 'https://api.github.com/repos/OWNER/REPO');
   if ((props.ownerId === undefined) !== (props.repositoryId === undefined)) {
     const [given, missing] = props.ownerId === undefined ? ['repositoryId', 'ownerId'] : ['ownerId', 'repositoryId'];
-    throw new Error(`GitHubActionsRole ${given} is set but ${missing} is not: immutable subjects carry both ids; give ${missing} too, or neither`);
+    throw new Error(`gitHubActionsRole ${given} is set but ${missing} is not: immutable subjects carry both ids; give ${missing} too, or neither`);
   }
   const hasIds = props.ownerId !== undefined && props.repositoryId !== undefined;
   const forms = props.subjectForms ?? (hasIds ? GitHubSubjectForms.BOTH : GitHubSubjectForms.LEGACY);
   if (forms !== GitHubSubjectForms.LEGACY && !hasIds) {
-    throw new Error(`GitHubActionsRole subjectForms ${forms} needs ownerId and repositoryId: give both ids (the id fields of https://api.github.com/repos/OWNER/REPO and its owner), or use GitHubSubjectForms.LEGACY`);
+    throw new Error(`gitHubActionsRole subjectForms ${forms} needs ownerId and repositoryId: give both ids (the id fields of https://api.github.com/repos/OWNER/REPO and its owner), or use GitHubSubjectForms.LEGACY`);
   }
   if (!props.subjects || props.subjects.length === 0) {
-    throw new Error('GitHubActionsRole subjects is empty: a role without subjects would trust no run, or, if widened by hand, every run of the repository; give at least one, e.g. GitHubSubject.branch(\'main\')');
+    throw new Error('gitHubActionsRole subjects is empty: a role without subjects would trust no run, or, if widened by hand, every run of the repository; give at least one, e.g. GitHubSubject.branch(\'main\')');
   }
 
   const repos: string[] = [];
@@ -433,7 +433,7 @@ function checkOwner(owner: string): void {
     return;
   }
   const fail = (reason: string) => {
-    throw new Error(`GitHubActionsRole owner '${owner}' ${reason}`);
+    throw new Error(`gitHubActionsRole owner '${owner}' ${reason}`);
   };
   if (hasWildcard(owner)) {
     fail('holds a wildcard, which would let repositories of other owners assume the role: name exactly one owner');
@@ -457,7 +457,7 @@ function checkRepository(repository: string): void {
     return;
   }
   const fail = (reason: string) => {
-    throw new Error(`GitHubActionsRole repository '${repository}' ${reason}`);
+    throw new Error(`gitHubActionsRole repository '${repository}' ${reason}`);
   };
   if (hasWildcard(repository)) {
     fail('holds a wildcard, which would let other repositories of the owner assume the role: name exactly one repository');
@@ -481,7 +481,7 @@ function checkId(property: string, id: number | undefined, source: string): void
     return;
   }
   if (!Number.isSafeInteger(id) || id <= 0) {
-    throw new Error(`GitHubActionsRole ${property} ${id} is not a GitHub id: use the positive integer in the id field of ${source}`);
+    throw new Error(`gitHubActionsRole ${property} ${id} is not a GitHub id: use the positive integer in the id field of ${source}`);
   }
 }
 
@@ -495,7 +495,7 @@ function checkMaxSessionDuration(duration: Duration | undefined): void {
   }
   const seconds = duration.toSeconds({ integral: false });
   if (seconds < 3600 || seconds > 43200) {
-    throw new Error(`GitHubActionsRole maxSessionDuration ${duration.toHumanString()} is outside IAM's limits: use between Duration.hours(1) and Duration.hours(12)`);
+    throw new Error(`gitHubActionsRole maxSessionDuration ${duration.toHumanString()} is outside IAM's limits: use between Duration.hours(1) and Duration.hours(12)`);
   }
 }
 

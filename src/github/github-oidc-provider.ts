@@ -100,7 +100,7 @@ export class GitHubOidcProvider extends iam.OidcProviderNative implements IGitHu
    * @param options which issuer the provider was created for
    */
   public static fromAccount(scope: Construct, id: string, options: GitHubOidcIssuerOptions = {}): IGitHubOidcProvider {
-    const issuer = issuerHostAndPath(issuerUrlOf('GitHubOidcProvider.fromAccount', options));
+    const issuer = issuerHostAndPath(issuerUrlOf('gitHubOidcProvider.fromAccount', options));
     const arn = Stack.of(scope).formatArn({
       service: 'iam',
       region: '',
@@ -126,7 +126,7 @@ export class GitHubOidcProvider extends iam.OidcProviderNative implements IGitHu
   public readonly issuer: string;
 
   constructor(scope: Construct, id: string, props: GitHubOidcProviderProps = {}) {
-    const url = issuerUrlOf('GitHubOidcProvider', props);
+    const url = issuerUrlOf('gitHubOidcProvider', props);
     super(scope, id, {
       url,
       clientIds: [GitHubOidcProvider.AUDIENCE],

@@ -127,7 +127,7 @@ function checkRefName(kind: 'branch' | 'tag', name: string, prefix: string): voi
   }
   const reason = refNameProblem(name, prefix);
   if (reason) {
-    throw new Error(`GitHubSubject.${kind} name '${name}' is not a valid git ${kind} name: ${reason}`);
+    throw new Error(`gitHubSubject.${kind} name '${name}' is not a valid git ${kind} name: ${reason}`);
   }
 }
 
@@ -181,7 +181,7 @@ function checkEnvironmentName(name: string): void {
     return;
   }
   const fail = (reason: string) => {
-    throw new Error(`GitHubSubject.environment name '${name}' ${reason}`);
+    throw new Error(`gitHubSubject.environment name '${name}' ${reason}`);
   };
   if (name.trim().length === 0) {
     fail('is empty: give the name of the environment, as in jobs.<id>.environment');
@@ -212,16 +212,16 @@ function checkRaw(suffix: string): void {
     return;
   }
   if (suffix.length === 0) {
-    throw new Error("GitHubSubject.raw suffix is empty: give the part of the sub claim after 'repo:OWNER/REPO:', e.g. 'ref:refs/heads/main'");
+    throw new Error("gitHubSubject.raw suffix is empty: give the part of the sub claim after 'repo:OWNER/REPO:', e.g. 'ref:refs/heads/main'");
   }
   if (/^[*?]+$/.test(suffix)) {
-    throw new Error(`GitHubSubject.raw suffix '${suffix}' admits every workflow run of the repository, pull requests and any branch included: name a branch, tag or environment instead`);
+    throw new Error(`gitHubSubject.raw suffix '${suffix}' admits every workflow run of the repository, pull requests and any branch included: name a branch, tag or environment instead`);
   }
   if (suffix.startsWith('repo:')) {
-    throw new Error(`GitHubSubject.raw suffix '${suffix}' starts with 'repo:': give only the part after 'repo:OWNER/REPO:', the role adds the owner and repository`);
+    throw new Error(`gitHubSubject.raw suffix '${suffix}' starts with 'repo:': give only the part after 'repo:OWNER/REPO:', the role adds the owner and repository`);
   }
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(suffix)) {
-    throw new Error(`GitHubSubject.raw suffix '${suffix}' contains control characters: a sub claim has none; remove them`);
+    throw new Error(`gitHubSubject.raw suffix '${suffix}' contains control characters: a sub claim has none; remove them`);
   }
 }

@@ -54,7 +54,7 @@ function trust(...statements: any[]): any {
   return { Statement: statements, Version: '2012-10-17' };
 }
 
-describe('GitHubActionsRole trust policy', () => {
+describe('gitHubActionsRole trust policy', () => {
   test('a branch: StringEquals on aud and sub, federated by the provider', () => {
     const f = fixture();
     role(f);
@@ -248,7 +248,7 @@ describe('GitHubActionsRole trust policy', () => {
   });
 });
 
-describe('GitHubActionsRole properties', () => {
+describe('gitHubActionsRole properties', () => {
   test('exposes owner, repository, subjects and subject claims', () => {
     const f = fixture();
     const r = role(f, { subjects: [GitHubSubject.branch('main'), GitHubSubject.tag('v*')] });
@@ -291,37 +291,37 @@ describe('GitHubActionsRole properties', () => {
   });
 });
 
-describe('GitHubActionsRole refuses', () => {
+describe('gitHubActionsRole refuses', () => {
   test.each([
-    [{ owner: 'my org' }, /GitHubActionsRole owner 'my org' is not a GitHub owner name: use letters, digits and single hyphens, not at the start or end \(max 39\)/],
+    [{ owner: 'my org' }, /gitHubActionsRole owner 'my org' is not a GitHub owner name: use letters, digits and single hyphens, not at the start or end \(max 39\)/],
     [{ owner: 'my--org' }, /owner 'my--org' is not a GitHub owner name/],
     [{ owner: '-org' }, /owner '-org' is not a GitHub owner name/],
     [{ owner: 'org-' }, /owner 'org-' is not a GitHub owner name/],
     [{ owner: 'o'.repeat(40) }, /owner 'o+' is not a GitHub owner name: .*\(max 39\)/],
     [{ owner: '' }, /owner '' is not a GitHub owner name/],
     [{ owner: 'my_org' }, /owner 'my_org' is not a GitHub owner name/],
-    [{ owner: '*' }, /GitHubActionsRole owner '\*' holds a wildcard, which would let repositories of other owners assume the role: name exactly one owner/],
+    [{ owner: '*' }, /gitHubActionsRole owner '\*' holds a wildcard, which would let repositories of other owners assume the role: name exactly one owner/],
     [{ owner: 'my-?rg' }, /owner 'my-\?rg' holds a wildcard/],
     [{ owner: 'my-org:x' }, /owner 'my-org:x' holds ':', the separator of the sub claim, so the subject could match another repository's claims/],
     [{ owner: 'my-org@123' }, /owner 'my-org@123' holds '@', which separates a name from its id in immutable subjects: give the name here and the id in ownerId/],
     [{ owner: 'my-org/my-model' }, /owner 'my-org\/my-model' holds '\/': give the owner here and the repository in repository/],
-    [{ repository: 'my model' }, /GitHubActionsRole repository 'my model' is not a GitHub repository name: use letters, digits, '-', '_' and '.' \(max 100, not '.' or '..'\)/],
+    [{ repository: 'my model' }, /gitHubActionsRole repository 'my model' is not a GitHub repository name: use letters, digits, '-', '_' and '.' \(max 100, not '.' or '..'\)/],
     [{ repository: '.' }, /repository '.' is not a GitHub repository name/],
     [{ repository: '..' }, /repository '..' is not a GitHub repository name/],
     [{ repository: 'r'.repeat(101) }, /repository 'r+' is not a GitHub repository name/],
-    [{ repository: '*' }, /GitHubActionsRole repository '\*' holds a wildcard, which would let other repositories of the owner assume the role: name exactly one repository/],
+    [{ repository: '*' }, /gitHubActionsRole repository '\*' holds a wildcard, which would let other repositories of the owner assume the role: name exactly one repository/],
     [{ repository: 'my-*' }, /repository 'my-\*' holds a wildcard/],
     [{ repository: 'my-model:ref' }, /repository 'my-model:ref' holds ':', the separator of the sub claim/],
     [{ repository: 'my-model@1' }, /repository 'my-model@1' holds '@', .* give the name here and the id in repositoryId/],
     [{ repository: 'my-org/my-model' }, /repository 'my-org\/my-model' holds '\/': give the repository name without its owner/],
-    [{ subjects: [] }, /GitHubActionsRole subjects is empty: .*give at least one, e.g. GitHubSubject.branch\('main'\)/],
-    [{ ownerId: 1 }, /GitHubActionsRole ownerId is set but repositoryId is not: immutable subjects carry both ids; give repositoryId too, or neither/],
-    [{ repositoryId: 1 }, /GitHubActionsRole repositoryId is set but ownerId is not: .*give ownerId too/],
-    [{ ownerId: 0, repositoryId: 1 }, /GitHubActionsRole ownerId 0 is not a GitHub id: use the positive integer in the id field of https:\/\/api.github.com\/users\/OWNER/],
-    [{ ownerId: 1, repositoryId: 1.5 }, /GitHubActionsRole repositoryId 1.5 is not a GitHub id: use the positive integer in the id field of https:\/\/api.github.com\/repos\/OWNER\/REPO/],
-    [{ subjectForms: GitHubSubjectForms.IMMUTABLE }, /GitHubActionsRole subjectForms IMMUTABLE needs ownerId and repositoryId: give both ids .*, or use GitHubSubjectForms.LEGACY/],
+    [{ subjects: [] }, /gitHubActionsRole subjects is empty: .*give at least one, e.g. GitHubSubject.branch\('main'\)/],
+    [{ ownerId: 1 }, /gitHubActionsRole ownerId is set but repositoryId is not: immutable subjects carry both ids; give repositoryId too, or neither/],
+    [{ repositoryId: 1 }, /gitHubActionsRole repositoryId is set but ownerId is not: .*give ownerId too/],
+    [{ ownerId: 0, repositoryId: 1 }, /gitHubActionsRole ownerId 0 is not a GitHub id: use the positive integer in the id field of https:\/\/api.github.com\/users\/OWNER/],
+    [{ ownerId: 1, repositoryId: 1.5 }, /gitHubActionsRole repositoryId 1.5 is not a GitHub id: use the positive integer in the id field of https:\/\/api.github.com\/repos\/OWNER\/REPO/],
+    [{ subjectForms: GitHubSubjectForms.IMMUTABLE }, /gitHubActionsRole subjectForms IMMUTABLE needs ownerId and repositoryId: give both ids .*, or use GitHubSubjectForms.LEGACY/],
     [{ subjectForms: GitHubSubjectForms.BOTH }, /subjectForms BOTH needs ownerId and repositoryId/],
-    [{ maxSessionDuration: Duration.minutes(30) }, /GitHubActionsRole maxSessionDuration 30 minutes is outside IAM's limits: use between Duration.hours\(1\) and Duration.hours\(12\)/],
+    [{ maxSessionDuration: Duration.minutes(30) }, /gitHubActionsRole maxSessionDuration 30 minutes is outside IAM's limits: use between Duration.hours\(1\) and Duration.hours\(12\)/],
     [{ maxSessionDuration: Duration.hours(13) }, /maxSessionDuration 13 hours is outside IAM's limits/],
   ])('%j', (props, message) => {
     expect(() => role(fixture(), props as Partial<GitHubActionsRoleProps>)).toThrow(message);
@@ -332,7 +332,7 @@ describe('GitHubActionsRole refuses', () => {
     const provider: IGitHubOidcProvider = Object.create(f.provider, {
       issuer: { value: new CfnParameter(f.stack, 'Issuer').valueAsString },
     });
-    expect(() => role(f, { provider })).toThrow(/GitHubActionsRole provider has an issuer only known at deploy time: IAM condition keys must be literal/);
+    expect(() => role(f, { provider })).toThrow(/gitHubActionsRole provider has an issuer only known at deploy time: IAM condition keys must be literal/);
   });
 });
 
@@ -343,7 +343,7 @@ describe('pull requests and writes', () => {
     new s3.Bucket(f.stack, 'Bucket').grantWrite(r);
 
     expect(() => Template.fromStack(f.stack)).toThrow(
-      /GitHubActionsRole subjects admit pull requests, but the role is granted writes \(s3:DeleteObject\*, s3:PutObject.*\): a pull request runs the workflow of its own branch.*or set allowPullRequestsWithWrites: true/,
+      /gitHubActionsRole subjects admit pull requests, but the role is granted writes \(s3:DeleteObject\*, s3:PutObject.*\): a pull request runs the workflow of its own branch.*or set allowPullRequestsWithWrites: true/,
     );
   });
 
@@ -466,10 +466,10 @@ describe('grantCdkDeploy', () => {
   });
 
   test.each([
-    [{ qualifier: 'my qualifier' }, /GitHubActionsRole grantCdkDeploy qualifier 'my qualifier' is not a CDK bootstrap qualifier: use 1 to 10 letters, digits, '_' or '-'/],
+    [{ qualifier: 'my qualifier' }, /gitHubActionsRole grantCdkDeploy qualifier 'my qualifier' is not a CDK bootstrap qualifier: use 1 to 10 letters, digits, '_' or '-'/],
     [{ qualifier: 'abcdefghijk' }, /qualifier 'abcdefghijk' is not a CDK bootstrap qualifier/],
-    [{ regions: [] }, /GitHubActionsRole grantCdkDeploy regions is empty: give at least one region/],
-    [{ regions: ['Europe'] }, /GitHubActionsRole grantCdkDeploy region 'Europe' is not an AWS region name: use a name such as 'us-east-1'/],
+    [{ regions: [] }, /gitHubActionsRole grantCdkDeploy regions is empty: give at least one region/],
+    [{ regions: ['Europe'] }, /gitHubActionsRole grantCdkDeploy region 'Europe' is not an AWS region name: use a name such as 'us-east-1'/],
   ])('refuses %j', (options, message) => {
     expect(() => role(fixture()).grantCdkDeploy(options)).toThrow(message);
   });

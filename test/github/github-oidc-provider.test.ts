@@ -118,7 +118,7 @@ describe('GitHubOidcProvider', () => {
       const stack = new Stack();
       const url = new CfnParameter(stack, 'Url').valueAsString;
       expect(() => new GitHubOidcProvider(stack, 'GitHub', { issuerUrl: url }))
-        .toThrow(/GitHubOidcProvider issuerUrl must be a literal URL, not a token: IAM condition keys are built from it at synth time/);
+        .toThrow(/gitHubOidcProvider issuerUrl must be a literal URL, not a token: IAM condition keys are built from it at synth time/);
     });
   });
 });

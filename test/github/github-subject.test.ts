@@ -41,8 +41,8 @@ describe('GitHubSubject', () => {
 
   describe('refuses', () => {
     test.each([
-      ['', /GitHubSubject.branch name '' is not a valid git branch name: it is empty/],
-      ['refs/heads/main', /GitHubSubject.branch name 'refs\/heads\/main' is not a valid git branch name: give the short name without 'refs\/heads\/'/],
+      ['', /gitHubSubject.branch name '' is not a valid git branch name: it is empty/],
+      ['refs/heads/main', /gitHubSubject.branch name 'refs\/heads\/main' is not a valid git branch name: give the short name without 'refs\/heads\/'/],
       ['my branch', /name 'my branch' is not a valid git branch name: it must not contain spaces or control characters/],
       ['a..b', /name 'a..b' is not a valid git branch name: it must not contain '..'/],
       ['a~1', /it must not contain '~', '\^', ':' or '\\'/],
@@ -66,13 +66,13 @@ describe('GitHubSubject', () => {
     });
 
     test('a tag, with the tag prefix in the message', () => {
-      expect(() => GitHubSubject.tag('refs/tags/v1')).toThrow(/GitHubSubject.tag name 'refs\/tags\/v1' is not a valid git tag name: give the short name without 'refs\/tags\/'/);
-      expect(() => GitHubSubject.tag('v1..2')).toThrow(/GitHubSubject.tag name 'v1..2' is not a valid git tag name: it must not contain '..'/);
+      expect(() => GitHubSubject.tag('refs/tags/v1')).toThrow(/gitHubSubject.tag name 'refs\/tags\/v1' is not a valid git tag name: give the short name without 'refs\/tags\/'/);
+      expect(() => GitHubSubject.tag('v1..2')).toThrow(/gitHubSubject.tag name 'v1..2' is not a valid git tag name: it must not contain '..'/);
     });
 
     test.each([
-      ['', /GitHubSubject.environment name '' is empty: give the name of the environment/],
-      ['x'.repeat(256), /GitHubSubject.environment name 'x+' is 256 characters long: GitHub allows at most 255/],
+      ['', /gitHubSubject.environment name '' is empty: give the name of the environment/],
+      ['x'.repeat(256), /gitHubSubject.environment name 'x+' is 256 characters long: GitHub allows at most 255/],
       [' production', /starts or ends with a space: GitHub trims environment names/],
       ['prod\nx', /contains control characters: remove them/],
       ['prod:x', /contains ':', the separator of the sub claim, so it could match a different claim/],
@@ -84,11 +84,11 @@ describe('GitHubSubject', () => {
     });
 
     test.each([
-      ['', /GitHubSubject.raw suffix is empty: give the part of the sub claim after 'repo:OWNER\/REPO:'/],
-      ['*', /GitHubSubject.raw suffix '\*' admits every workflow run of the repository, pull requests and any branch included: name a branch, tag or environment instead/],
+      ['', /gitHubSubject.raw suffix is empty: give the part of the sub claim after 'repo:OWNER\/REPO:'/],
+      ['*', /gitHubSubject.raw suffix '\*' admits every workflow run of the repository, pull requests and any branch included: name a branch, tag or environment instead/],
       ['**', /suffix '\*\*' admits every workflow run of the repository/],
       ['?*', /admits every workflow run of the repository/],
-      ['repo:o/r:ref:refs/heads/main', /GitHubSubject.raw suffix 'repo:o\/r:ref:refs\/heads\/main' starts with 'repo:': give only the part after 'repo:OWNER\/REPO:'/],
+      ['repo:o/r:ref:refs/heads/main', /gitHubSubject.raw suffix 'repo:o\/r:ref:refs\/heads\/main' starts with 'repo:': give only the part after 'repo:OWNER\/REPO:'/],
       ['repo:*', /starts with 'repo:'/],
       ['ref:refs/heads/main\n', /contains control characters/],
     ])('raw %p', (suffix, message) => {

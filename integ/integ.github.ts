@@ -1,0 +1,49 @@
+import * as os from 'os';
+import * as path from 'path';
+import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CustomTrainingImage, GitHubActionsRole, GitHubOidcProvider, GitHubSubject, GitHubWorkflow } from '../src';
+
+const app = new App();
+const stack = new Stack(app, 'SageMakerGitHubOidcInteg');
+
+// An account holds one provider per issuer: a real deploy of this test needs an
+// account without one (or swap in GitHubOidcProvider.fromAccount).
+const provider = new GitHubOidcProvider(stack, 'GitHub', { removalPolicy: RemovalPolicy.DESTROY });
+const image = new CustomTrainingImage(stack, 'TrainingImage', {
+  removalPolicy: RemovalPolicy.DESTROY,
+  emptyOnDelete: true,
+});
+
+const buildRole = new GitHubActionsRole(stack, 'BuildRole', {
+  provider,
+  owner: 'example-org',
+  repository: 'fraud-model',
+  ownerId: 1234567,
+  repositoryId: 89012345,
+  subjects: [GitHubSubject.branch('main'), GitHubSubject.tag('v*')],
+});
+const deployRole = new GitHubActionsRole(stack, 'DeployRole', {
+  provider,
+  owner: 'example-org',
+  repository: 'fraud-model',
+  subjects: [GitHubSubject.environment('production')],
+  maxSessionDuration: Duration.hours(2),
+});
+deployRole.grantCdkDeploy();
+
+new GitHubWorkflow(stack, 'Workflow', {
+  image,
+  buildRole,
+  deploy: { role: deployRole, environment: 'production' },
+  outputPath: path.join(os.tmpdir(), 'cdk-sagemaker-github-integ', 'sagemaker.yml'),
+});
+
+Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }));
+
+const integ = new IntegTest(app, 'GitHubOidcTest', { testCases: [stack] });
+// The provider accepts GitHub's tokens for STS only, and the build role is reachable through it.
+integ.assertions
+  .awsApiCall('IAM', 'getOpenIDConnectProvider', { OpenIDConnectProviderArn: provider.openIdConnectProviderArn })
+  .expect(ExpectedResult.objectLike({ ClientIDList: ['sts.amazonaws.com'] }));
