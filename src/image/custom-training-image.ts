@@ -1,13 +1,13 @@
-import { CfnParameter, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnParameter, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DeepLearningContainer } from './deep-learning-container';
 import { ISageMakerImage, SageMakerImageConfig } from './image';
-import { checkImageReference, checkRepositoryName } from './private/reference';
-import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS, grantEcrAuthorizationToken } from '../private/ecr';
-import { checkInteger, checkPattern } from '../private/validate';
+import { checkImageReference, checkRepositoryName, IMAGE_TAG_PATTERN } from './private/reference';
+import { ECR_PUSH_ACTIONS, grantEcrPull } from '../private/ecr';
+import { checkInteger } from '../private/validate';
 
 /**
  * Properties of a `CustomTrainingImage`.
@@ -148,8 +148,6 @@ export class CustomTrainingImage extends Construct implements ISageMakerImage {
     if (this.cacheTag.startsWith('sha256:')) {
       throw new Error(`customTrainingImage cacheTag '${this.cacheTag}' is a digest: give a tag such as 'buildcache'`);
     }
-    checkPattern('customTrainingImage cacheTag', this.cacheTag, /^[^*?]+$/,
-      'it must be a plain tag without wildcards, since it names exactly one mutable tag');
     this.baseImage = props.baseImage;
 
     if (props.repository) {
@@ -173,11 +171,13 @@ export class CustomTrainingImage extends Construct implements ISageMakerImage {
         type: 'String',
         default: 'latest',
         description: `Tag of the ${this.node.path} image that SageMaker runs (the GitHub workflow passes the git SHA)`,
-        allowedPattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
+        allowedPattern: IMAGE_TAG_PATTERN,
         constraintDescription: 'an image tag: letters, digits, _, . and -, at most 128 characters',
       });
       // A short, predictable name so that `cdk deploy --parameters <Id>ImageTag=<sha>` works.
-      this.imageTagParameter.overrideLogicalId(`${id.replace(/[^A-Za-z0-9]/g, '')}ImageTag`);
+      const parameterName = `${id.replace(/[^A-Za-z0-9]/g, '')}ImageTag`;
+      checkParameterNameFree(this, parameterName, id);
+      this.imageTagParameter.overrideLogicalId(parameterName);
       this.imageTag = this.imageTagParameter.valueAsString;
     }
     this.imageUri = this.repository.repositoryUriForTagOrDigest(this.imageTag);
@@ -186,7 +186,9 @@ export class CustomTrainingImage extends Construct implements ISageMakerImage {
   /**
    * Grants SageMaker's role what it needs to pull this image.
    */
-  public bind(_scope: Construct, grantee: iam.IGrantable): SageMakerImageConfig {
+  public bind(scope: Construct, grantee: iam.IGrantable): SageMakerImageConfig {
+    // The URI is the same from every stack: unlike an asset or a mapping, nothing is created in `scope`.
+    void scope;
     this.grantPull(grantee);
     return { imageUri: this.imageUri };
   }
@@ -195,27 +197,31 @@ export class CustomTrainingImage extends Construct implements ISageMakerImage {
    * Grants pulling images from the repository (and `ecr:GetAuthorizationToken`).
    */
   public grantPull(grantee: iam.IGrantable): iam.Grant {
-    grantEcrAuthorizationToken(grantee);
-    return this.repository.grant(grantee, ...ECR_PULL_ACTIONS);
+    return grantEcrPull(grantee, this.repository);
   }
 
   /**
    * Grants what a GitHub Actions build job needs: push release tags, read and
-   * write the buildx registry cache (both in this repository), and pull the
-   * Deep Learning Container base image when there is one. Nothing else.
+   * write the buildx registry cache (both in this repository), look up whether
+   * a tag was already pushed (`ecr:DescribeImages`, so that a re-run of a commit
+   * does not push an immutable tag twice), and pull the Deep Learning Container
+   * base image when there is one. Nothing else.
    */
   public grantPush(grantee: iam.IGrantable): iam.Grant {
-    grantEcrAuthorizationToken(grantee);
-    const grant = this.repository.grant(grantee, ...ECR_PULL_ACTIONS, ...ECR_PUSH_ACTIONS);
-    this.baseImage?.bind(this, grantee);
-    return grant;
+    const grant = grantEcrPull(grantee, this.repository, ...ECR_PUSH_ACTIONS, 'ecr:DescribeImages');
+    return this.baseImage ? grant.combine(this.baseImage.grantPull(this, grantee)) : grant;
   }
 
   private createRepository(props: CustomTrainingImageProps): ecr.Repository {
     checkRepositoryName('customTrainingImage repositoryName', props.repositoryName);
-    const maxReleaseImages = props.maxReleaseImages ?? 30;
+    const maxReleaseImages = literal('maxReleaseImages', props.maxReleaseImages ?? 30);
     checkInteger('customTrainingImage maxReleaseImages', maxReleaseImages, 1, 10_000);
-    const untaggedDays = (props.untaggedImageExpiry ?? Duration.days(7)).toDays({ integral: false });
+    const expiry = props.untaggedImageExpiry ?? Duration.days(7);
+    if (expiry.isUnresolved()) {
+      throw new Error('customTrainingImage untaggedImageExpiry must be known at synth time: the lifecycle policy is '
+        + 'written into the template as JSON text; give a literal Duration such as Duration.days(7)');
+    }
+    const untaggedDays = expiry.toDays({ integral: false });
     checkInteger('customTrainingImage untaggedImageExpiry (days)', untaggedDays, 1, 10_000,
       'give a whole number of days, e.g. Duration.days(7)');
 
@@ -263,5 +269,25 @@ export class CustomTrainingImage extends Construct implements ISageMakerImage {
       maxImageCount: maxReleaseImages + 1,
     });
     return repository;
+  }
+}
+
+/** The lifecycle policy is JSON text in the template: its numbers must be literal. */
+function literal(property: string, value: number): number {
+  if (Token.isUnresolved(value)) {
+    throw new Error(`customTrainingImage ${property} must be known at synth time: the lifecycle policy is `
+      + 'written into the template as JSON text; give a number, not a token');
+  }
+  return value;
+}
+
+/** Two images whose ids sanitize to one name would clash on the `<Id>ImageTag` parameter. */
+function checkParameterNameFree(image: Construct, name: string, id: string): void {
+  const stack = Stack.of(image);
+  const taken = stack.node.findAll().some((c) => c instanceof CfnParameter && c.node.scope !== image
+    && stack.resolve((c as CfnParameter).logicalId) === name);
+  if (taken) {
+    throw new Error(`customTrainingImage id '${id}' gives the deploy-time parameter name '${name}', which another `
+      + 'parameter of this stack already has: give the images distinct ids, or pass imageTag');
   }
 }

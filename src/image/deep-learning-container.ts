@@ -385,8 +385,8 @@ export class DeepLearningContainer implements ISageMakerImage {
       resource: 'repository',
       resourceName: this.repositoryName,
     });
-    grantEcrAuthorizationToken(grantee);
-    return iam.Grant.addToPrincipal({ grantee, actions: ECR_PULL_ACTIONS, resourceArns: [repositoryArn] });
+    return grantEcrAuthorizationToken(grantee)
+      .combine(iam.Grant.addToPrincipal({ grantee, actions: ECR_PULL_ACTIONS, resourceArns: [repositoryArn] }));
   }
 
   /**

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { DeepLearningContainer, DeepLearningContainerProps } from './deep-learning-container';
 import { ISageMakerImage, SageMakerImageConfig } from './image';
 import { checkImageReference } from './private/reference';
-import { ECR_PULL_ACTIONS, grantEcrAuthorizationToken } from '../private/ecr';
+import { grantEcrPull } from '../private/ecr';
 
 /**
  * Options for an image built from a local directory at deploy time.
@@ -96,9 +96,9 @@ class EcrRepositoryImage extends SageMakerImage {
     super();
   }
 
-  public bind(_scope: Construct, grantee: iam.IGrantable): SageMakerImageConfig {
-    grantEcrAuthorizationToken(grantee);
-    this.repository.grant(grantee, ...ECR_PULL_ACTIONS);
+  public bind(scope: Construct, grantee: iam.IGrantable): SageMakerImageConfig {
+    void scope; // an existing repository creates nothing in the user's stack
+    grantEcrPull(grantee, this.repository);
     return { imageUri: this.repository.repositoryUriForTagOrDigest(this.tagOrDigest) };
   }
 }
@@ -121,8 +121,7 @@ class AssetImage extends SageMakerImage {
         platform: this.options.platform ?? assets.Platform.LINUX_AMD64,
       });
     }
-    grantEcrAuthorizationToken(grantee);
-    this.asset.repository.grant(grantee, ...ECR_PULL_ACTIONS);
+    grantEcrPull(grantee, this.asset.repository);
     return { imageUri: this.asset.imageUri };
   }
 }

@@ -1,4 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 
@@ -19,26 +20,37 @@ const POLICY_ID = 'EcrAuthorizationToken';
  * role's other statements are still checked. Other principals get the statement
  * added to their policy as usual.
  */
-export function grantEcrAuthorizationToken(grantee: iam.IGrantable): void {
-  const statement = new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] });
+export function grantEcrAuthorizationToken(grantee: iam.IGrantable): iam.Grant {
+  const token = { actions: ['ecr:GetAuthorizationToken'], resourceArns: ['*'] };
   const principal = grantee.grantPrincipal;
   if (!isAttachableRole(principal)) {
-    iam.Grant.addToPrincipal({ grantee, actions: statement.actions, resourceArns: statement.resources });
-    return;
+    return iam.Grant.addToPrincipal({ grantee, ...token });
   }
-  if (principal.node.tryFindChild(POLICY_ID)) {
-    return;
+  let policy = principal.node.tryFindChild(POLICY_ID) as iam.Policy | undefined;
+  if (!policy) {
+    policy = new iam.Policy(principal, POLICY_ID);
+    principal.attachInlinePolicy(policy);
+    // cdk-nag reads suppressions from this metadata key; no dependency on cdk-nag is needed.
+    (policy.node.defaultChild as CfnResource).addMetadata('cdk_nag', {
+      rules_to_suppress: [{
+        id: 'AwsSolutions-IAM5',
+        reason: 'ecr:GetAuthorizationToken has no resource-level permissions; it only accepts "*"',
+        applies_to: ['Resource::*'],
+      }],
+    });
   }
-  const policy = new iam.Policy(principal, POLICY_ID, { statements: [statement] });
-  principal.attachInlinePolicy(policy);
-  // cdk-nag reads suppressions from this metadata key; no dependency on cdk-nag is needed.
-  (policy.node.defaultChild as CfnResource).addMetadata('cdk_nag', {
-    rules_to_suppress: [{
-      id: 'AwsSolutions-IAM5',
-      reason: 'ecr:GetAuthorizationToken has no resource-level permissions; it only accepts "*"',
-      applies_to: ['Resource::*'],
-    }],
-  });
+  // Granting through the policy makes the returned grant depend on it; IAM
+  // renders the repeated statement once.
+  return iam.Grant.addToPrincipal({ grantee: policy, ...token });
+}
+
+/**
+ * Grants pulling from one repository: the authorization token plus the pull
+ * actions on `repositoryArn` (or through `repository.grant`, which also handles
+ * cross-account resource policies), optionally with more repository actions.
+ */
+export function grantEcrPull(grantee: iam.IGrantable, repository: ecr.IRepository, ...moreActions: string[]): iam.Grant {
+  return grantEcrAuthorizationToken(grantee).combine(repository.grant(grantee, ...ECR_PULL_ACTIONS, ...moreActions));
 }
 
 function isAttachableRole(principal: iam.IPrincipal): principal is iam.IRole & IConstruct {

@@ -16,13 +16,3 @@ export function checkInteger(property: string, value: number | undefined, min: n
     throw new Error(`${property} must be ${range}, got ${value}${fix ? `: ${fix}` : ''}`);
   }
 }
-
-/** Throws when the concrete string `value` does not match `pattern`. */
-export function checkPattern(property: string, value: string | undefined, pattern: RegExp, rule: string): void {
-  if (value === undefined || Token.isUnresolved(value)) {
-    return;
-  }
-  if (!pattern.test(value)) {
-    throw new Error(`${property} '${value}' is not valid: ${rule}`);
-  }
-}

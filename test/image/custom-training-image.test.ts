@@ -1,4 +1,4 @@
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -201,12 +201,25 @@ describe('grants', () => {
         Action: [
           'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage',
           'ecr:CompleteLayerUpload', 'ecr:UploadLayerPart', 'ecr:InitiateLayerUpload', 'ecr:PutImage',
+          'ecr:DescribeImages',
         ],
         Effect: 'Allow',
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ImageRepository/), 'Arn'] },
       },
     ]);
     expect(statements.filter((st: any) => JSON.stringify(st.Action).includes('Delete'))).toEqual([]);
+  });
+
+  test('the returned grant covers the token policy too, so dependents wait for both policies', () => {
+    const stack = newStack();
+    const image = new CustomTrainingImage(stack, 'Image', { imageTag: 'v1' });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const consumer = new CfnResource(stack, 'Consumer', { type: 'AWS::SNS::Topic' });
+    image.grantPull(role).applyBefore(consumer);
+    const dependsOn = Template.fromStack(stack).findResources('AWS::SNS::Topic').Consumer.DependsOn;
+    expect(dependsOn).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^RoleDefaultPolicy/), expect.stringMatching(/^RoleEcrAuthorizationToken/),
+    ]));
   });
 
   test('an adopted repository is used as it is', () => {
@@ -224,13 +237,34 @@ describe('errors', () => {
     ['repositoryName', { repositoryName: 'My_Repo' }, /customTrainingImage repositoryName 'My_Repo' is not a valid ECR repository name: use 2-256 lowercase/],
     ['imageTag', { imageTag: 'bad tag' }, /customTrainingImage imageTag 'bad tag' is neither an image tag nor a digest/],
     ['imageTag digest', { imageTag: 'sha256:xyz' }, /imageTag 'sha256:xyz' is neither an image tag nor a digest: .*'sha256:' followed by 64 lowercase hex digits/],
-    ['cacheTag wildcard', { cacheTag: 'cache*' }, /customTrainingImage cacheTag 'cache\*' is/],
+    ['cacheTag wildcard', { cacheTag: 'cache*' }, /customTrainingImage cacheTag 'cache\*' is neither an image tag nor a digest/],
     ['cacheTag digest', { cacheTag: `sha256:${'a'.repeat(64)}` }, /customTrainingImage cacheTag 'sha256:a+' is a digest: give a tag such as 'buildcache'/],
     ['maxReleaseImages', { maxReleaseImages: 0 }, /customTrainingImage maxReleaseImages must be a whole number from 1 to 10000, got 0/],
     ['untaggedImageExpiry', { untaggedImageExpiry: Duration.hours(12) }, /customTrainingImage untaggedImageExpiry \(days\) must be a whole number from 1 to 10000, got 0.5: give a whole number of days, e.g. Duration.days\(7\)/],
     ['emptyOnDelete', { emptyOnDelete: true }, /customTrainingImage emptyOnDelete is true but removalPolicy is retain: .*set removalPolicy to RemovalPolicy.DESTROY/],
   ])('%s', (_name, props, message) => {
     expect(() => new CustomTrainingImage(newStack(), 'Image', props)).toThrow(message);
+  });
+
+  test('a deploy-time maxReleaseImages cannot go into the lifecycle JSON', () => {
+    const stack = newStack();
+    const count = new CfnParameter(stack, 'Count', { type: 'Number' });
+    expect(() => new CustomTrainingImage(stack, 'Image', { maxReleaseImages: count.valueAsNumber }))
+      .toThrow('customTrainingImage maxReleaseImages must be known at synth time: the lifecycle policy is written into the template as JSON text; give a number, not a token');
+  });
+
+  test('a deploy-time untaggedImageExpiry cannot go into the lifecycle JSON', () => {
+    const stack = newStack();
+    const days = new CfnParameter(stack, 'Days', { type: 'Number' });
+    expect(() => new CustomTrainingImage(stack, 'Image', { untaggedImageExpiry: Duration.days(days.valueAsNumber) }))
+      .toThrow(/customTrainingImage untaggedImageExpiry must be known at synth time: .*give a literal Duration such as Duration.days\(7\)/);
+  });
+
+  test('two images whose ids give the same parameter name', () => {
+    const stack = newStack();
+    new CustomTrainingImage(stack, 'Training-Image');
+    expect(() => new CustomTrainingImage(stack, 'TrainingImage'))
+      .toThrow("customTrainingImage id 'TrainingImage' gives the deploy-time parameter name 'TrainingImageImageTag', which another parameter of this stack already has: give the images distinct ids, or pass imageTag");
   });
 
   test('options of a new repository with an adopted one', () => {

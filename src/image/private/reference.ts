@@ -2,7 +2,8 @@ import { Token } from 'aws-cdk-lib';
 
 // Docker reference grammar (distribution/reference): a tag is [\w][\w.-]{0,127};
 // a digest here is the sha256 form that ECR and buildx report.
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+export const IMAGE_TAG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
+const TAG = new RegExp(IMAGE_TAG_PATTERN);
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 // ECR CreateRepository: 2-256 characters, lowercase path components separated by '/'.
 const REPOSITORY_NAME = /^(?=.{2,256}$)(?:[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*\/)*[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
