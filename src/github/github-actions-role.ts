@@ -153,7 +153,7 @@ export interface CdkDeployGrantOptions {
   /**
    * The qualifier of the CDK bootstrap stack (`cdk bootstrap --qualifier`).
    *
-   * @default - the `@aws-cdk/core:bootstrapQualifier` context value, or `hnb659fds`
+   * @default - the `qualifier` of the stack's `DefaultStackSynthesizer`, else the `@aws-cdk/core:bootstrapQualifier` context value, else `hnb659fds`
    */
   readonly qualifier?: string;
 
@@ -292,7 +292,13 @@ export class GitHubActionsRole extends iam.Role {
    */
   public grantCdkDeploy(options: CdkDeployGrantOptions = {}): iam.Grant {
     const stack = Stack.of(this);
+    // DefaultStackSynthesizer.bootstrapQualifier is its `qualifier` prop, else
+    // the context value, else the default; other synthesizers name no roles.
+    const synthesizerQualifier = stack.synthesizer instanceof DefaultStackSynthesizer
+      ? stack.synthesizer.bootstrapQualifier
+      : undefined;
     const qualifier = options.qualifier
+      ?? synthesizerQualifier
       ?? this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier')
       ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     if (!Token.isUnresolved(qualifier) && !/^[A-Za-z0-9_-]{1,10}$/.test(qualifier)) {

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { environmentNameProblem, refNameProblem } from './private/names';
 import { hasWildcard } from './private/wildcard';
 
 /**
@@ -27,7 +28,7 @@ export class GitHubSubject {
    */
   public static branch(name: string): GitHubSubject {
     checkRefName('branch', name, 'refs/heads/');
-    return new GitHubSubject(`ref:refs/heads/${name}`);
+    return new GitHubSubject(`ref:refs/heads/${name}`, 'branch');
   }
 
   /**
@@ -39,7 +40,7 @@ export class GitHubSubject {
    */
   public static tag(pattern: string): GitHubSubject {
     checkRefName('tag', pattern, 'refs/tags/');
-    return new GitHubSubject(`ref:refs/tags/${pattern}`);
+    return new GitHubSubject(`ref:refs/tags/${pattern}`, 'tag');
   }
 
   /**
@@ -55,7 +56,7 @@ export class GitHubSubject {
    */
   public static environment(name: string): GitHubSubject {
     checkEnvironmentName(name);
-    return new GitHubSubject(`environment:${name}`);
+    return new GitHubSubject(`environment:${name}`, 'environment');
   }
 
   /**
@@ -67,7 +68,7 @@ export class GitHubSubject {
    * role that is granted any write (see `allowPullRequestsWithWrites`).
    */
   public static pullRequest(): GitHubSubject {
-    return new GitHubSubject('pull_request');
+    return new GitHubSubject('pull_request', 'pullRequest');
   }
 
   /**
@@ -83,7 +84,7 @@ export class GitHubSubject {
    */
   public static raw(suffixAfterRepo: string): GitHubSubject {
     checkRaw(suffixAfterRepo);
-    return new GitHubSubject(suffixAfterRepo);
+    return new GitHubSubject(suffixAfterRepo, 'raw');
   }
 
   /**
@@ -91,8 +92,12 @@ export class GitHubSubject {
    */
   public readonly suffix: string;
 
-  private constructor(suffix: string) {
+  /** Which factory made the subject: a branch, tag or environment subject has a fixed start. */
+  private readonly kind: SubjectKind;
+
+  private constructor(suffix: string, kind: SubjectKind) {
     this.suffix = suffix;
+    this.kind = kind;
   }
 
   /**
@@ -106,9 +111,18 @@ export class GitHubSubject {
   /**
    * Whether a pull request run could match this subject: `pullRequest()`, or
    * a raw suffix that starts with `pull_request`, or a pattern whose literal
-   * start could still lead to `pull_request`.
+   * start could still lead to `pull_request`. A raw suffix only known at
+   * deploy time counts as admitting them. Branch, tag and environment
+   * subjects never do, even when their name is a token: their suffix starts
+   * with `ref:refs/` or `environment:`.
    */
   public get admitsPullRequests(): boolean {
+    if (this.kind === 'branch' || this.kind === 'tag' || this.kind === 'environment') {
+      return false;
+    }
+    if (this.kind === 'pullRequest') {
+      return true;
+    }
     if (Token.isUnresolved(this.suffix)) {
       return true;
     }
@@ -121,89 +135,26 @@ export class GitHubSubject {
   }
 }
 
+type SubjectKind = 'branch' | 'tag' | 'environment' | 'pullRequest' | 'raw';
+
 function checkRefName(kind: 'branch' | 'tag', name: string, prefix: string): void {
   if (Token.isUnresolved(name)) {
     return;
   }
-  const reason = refNameProblem(name, prefix);
+  const reason = refNameProblem(name, prefix, true);
   if (reason) {
     throw new Error(`gitHubSubject.${kind} name '${name}' is not a valid git ${kind} name: ${reason}`);
   }
-}
-
-/**
- * The git ref rules (`git check-ref-format`), with `*` allowed as an IAM
- * wildcard, plus IAM's own rule that `${` starts a policy variable.
- */
-function refNameProblem(name: string, prefix: string): string | undefined {
-  if (name.length === 0) {
-    return 'it is empty; give a name, or * for any';
-  }
-  if (name.startsWith(prefix) || name.startsWith('refs/')) {
-    return `give the short name without '${prefix}', the subject adds it`;
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\s\x00-\x1f\x7f]/.test(name)) {
-    return 'it must not contain spaces or control characters';
-  }
-  if (name.includes('..')) {
-    return "it must not contain '..'";
-  }
-  if (/[~^:\\]/.test(name)) {
-    return "it must not contain '~', '^', ':' or '\\'";
-  }
-  if (/[?[]/.test(name)) {
-    return "it must not contain '?' or '[': only '*' may be used, as a wildcard";
-  }
-  if (name.includes('@{') || name === '@') {
-    return "it must not contain '@{' or be '@'";
-  }
-  if (name.includes('${')) {
-    return "it must not contain '${', which IAM reads as a policy variable";
-  }
-  if (name.startsWith('/') || name.endsWith('/') || name.includes('//')) {
-    return "it must not start or end with '/' or contain '//'";
-  }
-  if (name.startsWith('-')) {
-    return "it must not start with '-'";
-  }
-  if (name.endsWith('.')) {
-    return "it must not end with '.'";
-  }
-  if (name.split('/').some(part => part.startsWith('.') || part.endsWith('.lock'))) {
-    return "no part between '/' may start with '.' or end with '.lock'";
-  }
-  return undefined;
 }
 
 function checkEnvironmentName(name: string): void {
   if (Token.isUnresolved(name)) {
     return;
   }
-  const fail = (reason: string) => {
+  const reason = environmentNameProblem(name,
+    "an environment subject names one environment; use GitHubSubject.raw('environment:<pattern>') for a pattern");
+  if (reason) {
     throw new Error(`gitHubSubject.environment name '${name}' ${reason}`);
-  };
-  if (name.trim().length === 0) {
-    fail('is empty: give the name of the environment, as in jobs.<id>.environment');
-  }
-  if (name.length > 255) {
-    fail(`is ${name.length} characters long: GitHub allows at most 255`);
-  }
-  if (name !== name.trim()) {
-    fail('starts or ends with a space: GitHub trims environment names, so this subject would never match; remove the spaces');
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\x00-\x1f\x7f]/.test(name)) {
-    fail('contains control characters: remove them');
-  }
-  if (name.includes(':')) {
-    fail("contains ':', the separator of the sub claim, so it could match a different claim: remove it");
-  }
-  if (hasWildcard(name)) {
-    fail("contains a wildcard: an environment subject names one environment; use GitHubSubject.raw('environment:<pattern>') for a pattern");
-  }
-  if (name.includes('${')) {
-    fail("contains '${', which IAM reads as a policy variable: remove it");
   }
 }
 

@@ -3,9 +3,12 @@ import * as path from 'path';
 import { attachCustomSynthesis, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { GitHubActionsRole } from './github-actions-role';
+import { environmentNameProblem, refNameProblem } from './private/names';
+import { matchesLike } from './private/wildcard';
 import { renderWorkflow, usesReference, WORKFLOW_ACTIONS, WorkflowAction } from './private/workflow-render';
 import {
-  checkVariablesScript, deployScript, imageUriScript, startPipelineScript, stopPipelineScript, waitForPipelineScript,
+  checkVariablesScript, deployScript, existingImageScript, imageUriScript, startPipelineScript, stopPipelineScript, waitForPipelineScript,
 } from './private/workflow-scripts';
 import { WorkflowValues } from './private/workflow-values';
 import { CustomTrainingImage } from '../image/custom-training-image';
@@ -26,6 +29,10 @@ export interface WorkflowTrainOptions {
   /**
    * The role the job assumes through GitHub OIDC. The workflow grants it
    * `pipeline.grantStartExecution()` (start, describe and stop executions).
+   *
+   * The job runs on pushes to `branch`: a `GitHubActionsRole` must trust
+   * `GitHubSubject.branch(branch)` (or a branch pattern that matches it), which
+   * is checked at synth. Other roles are not checked.
    */
   readonly role: iam.IRole;
 
@@ -57,6 +64,11 @@ export interface WorkflowDeployOptions {
   /**
    * The role the job assumes through GitHub OIDC to run `cdk deploy`
    * (typically one allowed to assume the CDK bootstrap roles).
+   *
+   * A `GitHubActionsRole` must trust what the job presents, which is checked
+   * at synth: `GitHubSubject.environment(environment)` when the job names an
+   * environment, else `GitHubSubject.branch(branch)` (or a matching branch
+   * pattern). Other roles are not checked.
    */
   readonly role: iam.IRole;
 
@@ -90,6 +102,10 @@ export interface GitHubWorkflowProps {
 
   /**
    * The role the build job assumes through GitHub OIDC.
+   *
+   * The job runs on pushes to `branch`: a `GitHubActionsRole` must trust
+   * `GitHubSubject.branch(branch)` (or a branch pattern that matches it), which
+   * is checked at synth. Other roles (e.g. an imported one) are not checked.
    */
   readonly buildRole: iam.IRole;
 
@@ -178,6 +194,8 @@ export interface GitHubWorkflowProps {
 const MAX_JOB_MINUTES = 360;
 /** The wait step gives up this long before the job's timeout, so that it can stop the execution and report. */
 const WAIT_MARGIN_MINUTES = 5;
+/** The build steps run only when no image of the commit exists yet. */
+const EXISTING_IMAGE_MISSING = "steps.existing.outputs.digest == ''";
 /** AssumeRoleWithWebIdentity takes 900 to 43,200 seconds (`role-duration-seconds`). */
 const MIN_SESSION_MINUTES = 15;
 
@@ -279,6 +297,23 @@ export class GitHubWorkflow extends Construct {
       jobs.deploy = this.deployJob(props.deploy, props.image, values, region, needs);
     }
     this.repositoryVariables = values.variables.map((v) => v.name);
+
+    const trusts: JobTrust[] = [
+      { property: 'buildRole', job: 'build', role: props.buildRole, presents: { kind: 'branch', name: branch } },
+    ];
+    if (props.train) {
+      trusts.push({ property: 'train.role', job: 'train', role: props.train.role, presents: { kind: 'branch', name: branch } });
+    }
+    if (props.deploy) {
+      const environment = props.deploy.environment;
+      trusts.push({
+        property: 'deploy.role',
+        job: 'deploy',
+        role: props.deploy.role,
+        presents: environment !== undefined ? { kind: 'environment', name: environment } : { kind: 'branch', name: branch },
+      });
+    }
+    this.node.addValidation({ validate: () => trusts.flatMap(untrustedJob) });
 
     this.workflow = {
       name: this.workflowName,
@@ -405,12 +440,33 @@ export class GitHubWorkflow extends Construct {
         uses: this.uses(WORKFLOW_ACTIONS.amazonEcrLogin),
         ...(registries ? { with: { registries } } : {}),
       },
-      { name: 'Set up Docker Buildx', uses: this.uses(WORKFLOW_ACTIONS.setupBuildx) },
-      { name: 'Build and push the image', id: 'build', uses: this.uses(WORKFLOW_ACTIONS.buildPush), with: build },
+      // Release tags are immutable: a re-run (or a run by hand) of a commit
+      // that is already built reuses its image instead of failing to push.
+      {
+        name: 'Look for an image of this commit',
+        id: 'existing',
+        env: { REPOSITORY_URI: repository },
+        run: existingImageScript(),
+      },
+      {
+        name: 'Set up Docker Buildx',
+        if: EXISTING_IMAGE_MISSING,
+        uses: this.uses(WORKFLOW_ACTIONS.setupBuildx),
+      },
+      {
+        name: 'Build and push the image',
+        id: 'build',
+        if: EXISTING_IMAGE_MISSING,
+        uses: this.uses(WORKFLOW_ACTIONS.buildPush),
+        with: build,
+      },
       {
         name: 'Image URI',
         id: 'image',
-        env: { REPOSITORY_URI: repository, DIGEST: '${{ steps.build.outputs.digest }}' },
+        env: {
+          REPOSITORY_URI: repository,
+          DIGEST: '${{ steps.existing.outputs.digest || steps.build.outputs.digest }}',
+        },
         run: imageUriScript(),
       },
     );
@@ -419,7 +475,7 @@ export class GitHubWorkflow extends Construct {
       'runs-on': 'ubuntu-latest',
       'outputs': {
         'image-uri': '${{ steps.image.outputs.uri }}',
-        'digest': '${{ steps.build.outputs.digest }}',
+        'digest': '${{ steps.image.outputs.digest }}',
       },
       steps,
     };
@@ -481,7 +537,9 @@ export class GitHubWorkflow extends Construct {
         },
         {
           name: 'Stop the pipeline execution',
-          if: 'cancelled() && steps.start.outputs.arn != \'\'',
+          // Also when the wait step fails (a CLI or network error, a runner
+          // problem), so that a failed job never leaves the pipeline running.
+          if: '(failure() || cancelled()) && steps.start.outputs.arn != \'\'',
           env: { EXECUTION_ARN: execution, STOP_REQUEST_TOKEN: stopToken },
           run: stopPipelineScript(),
         },
@@ -499,8 +557,7 @@ export class GitHubWorkflow extends Construct {
       }
     }
     if (deploy.environment !== undefined) {
-      checkLine('deploy.environment', deploy.environment, 'give the name of a GitHub environment, e.g. \'production\'',
-        255);
+      checkEnvironment(deploy.environment);
     }
     const role = values.use('DEPLOY_ROLE_ARN', 'the role of the deployment job', deploy.role.roleArn);
     const parameter = image.imageTagParameter
@@ -550,19 +607,58 @@ export class GitHubWorkflow extends Construct {
   }
 }
 
-/** git check-ref-format rules for a branch, without glob characters: the OIDC subject pins one branch. */
+/** A job of the workflow, the role it assumes and what its OIDC token's `sub` names after the repository. */
+interface JobTrust {
+  readonly property: string;
+  readonly job: string;
+  readonly role: iam.IRole;
+  readonly presents: { readonly kind: 'branch' | 'environment'; readonly name: string };
+}
+
+/**
+ * An error when the job's role is a `GitHubActionsRole` none of whose
+ * subjects admits the job's `sub` claim (GitHub's default subject template).
+ * A raw subject that extends the claim with `:` (a customized template)
+ * counts as admitting it; a subject only known at deploy time skips the check.
+ * Other roles are not checked.
+ */
+function untrustedJob(trust: JobTrust): string[] {
+  const role = trust.role;
+  if (!(role instanceof GitHubActionsRole)) {
+    return [];
+  }
+  const { kind, name } = trust.presents;
+  const claim = kind === 'environment' ? `environment:${name}` : `ref:refs/heads/${name}`;
+  const admits = role.subjects.some((subject) => Token.isUnresolved(subject.suffix)
+    || matchesLike(subject.suffix, claim)
+    || subject.suffix.startsWith(`${claim}:`));
+  if (admits) {
+    return [];
+  }
+  const factory = kind === 'environment' ? 'environment' : 'branch';
+  return [`gitHubWorkflow ${trust.property} trusts no subject that the ${trust.job} job presents ('${claim}'): `
+    + `add GitHubSubject.${factory}('${name}') to the role's subjects`];
+}
+
+/** The git ref rules for one branch (no pattern: the roles trust one branch). */
 function checkBranch(branch: string): void {
   if (Token.isUnresolved(branch)) {
     throw new Error('gitHubWorkflow branch is a token: the workflow file is written at synth time, so give the branch name itself');
   }
-  const invalid = branch === ''
-    || branch === '@'
-    || /[\x00-\x20\x7f~^:?*[\\]/.test(branch)
-    || /\.\.|@\{|\/\/|\/\.|^\.|^\/|^-|\/$|\.$|\.lock$|\.lock\//.test(branch);
-  if (invalid) {
-    throw new Error(`gitHubWorkflow branch '${branch}' is not a valid branch name: it may not contain spaces, `
-      + '~ ^ : ? * [ \\, \'..\', \'@{\' or \'//\', nor start with \'/\', \'.\' or \'-\' or end with \'/\', \'.\' or \'.lock\'; '
-      + 'give one branch such as \'main\' (patterns are not allowed: the role trusts one branch)');
+  const reason = refNameProblem(branch, 'refs/heads/', false);
+  if (reason) {
+    throw new Error(`gitHubWorkflow branch '${branch}' is not a valid branch name: ${reason}; give one branch such as 'main'`);
+  }
+}
+
+/** The rules for a GitHub environment name, as the deploy job's `sub` claim carries it. */
+function checkEnvironment(environment: string): void {
+  if (Token.isUnresolved(environment)) {
+    throw new Error('gitHubWorkflow deploy.environment is a token: the workflow file is written at synth time, so give the environment name itself');
+  }
+  const reason = environmentNameProblem(environment, "give the name of one GitHub environment, e.g. 'production'");
+  if (reason) {
+    throw new Error(`gitHubWorkflow deploy.environment '${environment}' ${reason}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, DefaultStackSynthesizer, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -241,10 +241,18 @@ describe('gitHubActionsRole trust policy', () => {
     expect(types).toEqual(['AWS::IAM::Role']);
   });
 
-  test('owner and repository may be tokens', () => {
+  test('owner and repository may be tokens: the claim is joined at deploy time', () => {
     const f = fixture();
     const owner = new CfnParameter(f.stack, 'Owner').valueAsString;
-    expect(() => role(f, { owner })).not.toThrow();
+    const repository = new CfnParameter(f.stack, 'Repository').valueAsString;
+    role(f, { owner, repository });
+
+    expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
+      StringEquals: {
+        [AUD]: 'sts.amazonaws.com',
+        [SUB]: { 'Fn::Join': ['', ['repo:', { Ref: 'Owner' }, '/', { Ref: 'Repository' }, ':ref:refs/heads/main']] },
+      },
+    })));
   });
 });
 
@@ -401,6 +409,21 @@ describe('pull requests and writes', () => {
     expect(() => Template.fromStack(f.stack)).not.toThrow();
   });
 
+  test('writes are allowed with branch, tag and environment subjects named by deploy-time tokens', () => {
+    const f = fixture();
+    const name = new CfnParameter(f.stack, 'Name').valueAsString;
+    const r = role(f, { subjects: [GitHubSubject.environment(name), GitHubSubject.branch(name), GitHubSubject.tag(name)] });
+    new s3.Bucket(f.stack, 'Bucket').grantWrite(r);
+    expect(() => Template.fromStack(f.stack)).not.toThrow();
+  });
+
+  test('a raw subject named by a deploy-time token still counts as admitting pull requests', () => {
+    const f = fixture();
+    const r = role(f, { subjects: [GitHubSubject.raw(new CfnParameter(f.stack, 'Suffix').valueAsString)] });
+    new s3.Bucket(f.stack, 'Bucket').grantWrite(r);
+    expect(() => Template.fromStack(f.stack)).toThrow(/gitHubActionsRole subjects admit pull requests, but the role is granted writes/);
+  });
+
   test('writes are allowed without a pull request subject', () => {
     const f = fixture();
     const r = role(f, { subjects: [GitHubSubject.branch('main')] });
@@ -462,6 +485,30 @@ describe('grantCdkDeploy', () => {
     const provider = new GitHubOidcProvider(stack, 'GitHub');
     new GitHubActionsRole(stack, 'Role', { provider, owner: 'o', repository: 'r', subjects: [GitHubSubject.branch('main')] }).grantCdkDeploy();
 
+    expect(JSON.stringify(policyStatements(stack))).toContain(':role/cdk-team1-deploy-role-');
+  });
+
+  test('the qualifier follows the stack synthesizer, before the context; an explicit one wins', () => {
+    const app = new App({ context: { '@aws-cdk/core:bootstrapQualifier': 'team1' } });
+    const stack = new Stack(app, 'S', { synthesizer: new DefaultStackSynthesizer({ qualifier: 'synth1' }) });
+    const provider = new GitHubOidcProvider(stack, 'GitHub');
+    const subjects = [GitHubSubject.branch('main')];
+    new GitHubActionsRole(stack, 'Role', { provider, owner: 'o', repository: 'r', subjects }).grantCdkDeploy();
+    new GitHubActionsRole(stack, 'Explicit', { provider, owner: 'o', repository: 'r', subjects }).grantCdkDeploy({ qualifier: 'mine' });
+
+    const text = JSON.stringify(policyStatements(stack));
+    for (const kind of ROLES) {
+      expect(text).toContain(`:role/cdk-synth1-${kind}-role-`);
+      expect(text).toContain(`:role/cdk-mine-${kind}-role-`);
+    }
+    expect(text).not.toContain('team1');
+  });
+
+  test('a synthesizer without a qualifier falls back to the context', () => {
+    const app = new App({ context: { '@aws-cdk/core:bootstrapQualifier': 'team1' } });
+    const stack = new Stack(app, 'S', { synthesizer: new DefaultStackSynthesizer() });
+    const provider = new GitHubOidcProvider(stack, 'GitHub');
+    new GitHubActionsRole(stack, 'Role', { provider, owner: 'o', repository: 'r', subjects: [GitHubSubject.branch('main')] }).grantCdkDeploy();
     expect(JSON.stringify(policyStatements(stack))).toContain(':role/cdk-team1-deploy-role-');
   });
 

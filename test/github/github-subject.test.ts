@@ -30,6 +30,16 @@ describe('GitHubSubject', () => {
     expect(subject.admitsPullRequests).toBe(admits);
   });
 
+  test('a branch, tag or environment named by a token never admits pull requests; a raw token does', () => {
+    const stack = new Stack();
+    const name = new CfnParameter(stack, 'Name').valueAsString;
+    expect(GitHubSubject.branch(name).admitsPullRequests).toBe(false);
+    expect(GitHubSubject.tag(name).admitsPullRequests).toBe(false);
+    expect(GitHubSubject.environment(name).admitsPullRequests).toBe(false);
+    expect(GitHubSubject.raw(name).admitsPullRequests).toBe(true);
+    expect(GitHubSubject.raw(`environment:${name}`).admitsPullRequests).toBe(true);
+  });
+
   test('tokens skip the checks', () => {
     const stack = new Stack();
     const name = new CfnParameter(stack, 'Name').valueAsString;

@@ -7,6 +7,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as YAML from 'yaml';
+import { GitHubActionsRole } from '../../src/github/github-actions-role';
+import { GitHubOidcProvider } from '../../src/github/github-oidc-provider';
+import { GitHubSubject } from '../../src/github/github-subject';
 import { GitHubWorkflow, GitHubWorkflowProps } from '../../src/github/github-workflow';
 import { evaluate } from '../../src/github/private/workflow-values';
 import { CustomTrainingImage } from '../../src/image/custom-training-image';
@@ -194,6 +197,7 @@ describe('build job', () => {
       'actions/checkout@v4',
       'aws-actions/configure-aws-credentials@v4',
       'aws-actions/amazon-ecr-login@v2',
+      'run: Look for an image of this commit',
       'docker/setup-buildx-action@v3',
       'docker/build-push-action@v6',
       'run: Image URI',
@@ -215,6 +219,7 @@ describe('build job', () => {
     expect(step(build, 'Build and push the image')).toEqual({
       name: 'Build and push the image',
       id: 'build',
+      if: "steps.existing.outputs.digest == ''",
       uses: 'docker/build-push-action@v6',
       with: {
         'context': '.',
@@ -230,20 +235,88 @@ describe('build job', () => {
     });
   });
 
-  test('outputs the image URI by digest and the digest', () => {
+  test('outputs the image URI by digest and the digest, built now or found', () => {
     const stack = newStack();
     const build = parse(newWorkflow(stack)).jobs.build;
     expect(build.outputs).toEqual({
       'image-uri': '${{ steps.image.outputs.uri }}',
-      'digest': '${{ steps.build.outputs.digest }}',
+      'digest': '${{ steps.image.outputs.digest }}',
     });
     const uri = step(build, 'Image URI');
     expect(uri.id).toBe('image');
+    expect(uri.if).toBeUndefined();
     expect(uri.env).toEqual({
       REPOSITORY_URI: '${{ vars.SAGEMAKER_IMAGE_REPOSITORY_URI }}',
-      DIGEST: '${{ steps.build.outputs.digest }}',
+      DIGEST: '${{ steps.existing.outputs.digest || steps.build.outputs.digest }}',
     });
-    expect(uri.run).toBe('echo "uri=${REPOSITORY_URI}@${DIGEST}" >> "$GITHUB_OUTPUT"\n');
+    const output = path.join(fs.mkdtempSync(path.join(tmp, 'out-')), 'output');
+    const result = spawnSync('bash', ['-c', uri.run], {
+      encoding: 'utf-8',
+      env: { ...process.env, REPOSITORY_URI: '1.dkr.ecr.r.amazonaws.com/x', DIGEST: 'sha256:ab', GITHUB_OUTPUT: output },
+    });
+    expect(result.status).toBe(0);
+    expect(fs.readFileSync(output, 'utf-8')).toBe('uri=1.dkr.ecr.r.amazonaws.com/x@sha256:ab\ndigest=sha256:ab\n');
+  });
+
+  describe('an image of the commit that already exists (a re-run: release tags are immutable)', () => {
+    test('is looked up before building; buildx and the build are skipped when found', () => {
+      const stack = newStack();
+      const build = parse(newWorkflow(stack)).jobs.build;
+      const names = build.steps.map((s: any) => s.name);
+      const existing = step(build, 'Look for an image of this commit');
+      expect(names.indexOf('Look for an image of this commit')).toBe(names.indexOf('Log in to Amazon ECR') + 1);
+      expect(existing.id).toBe('existing');
+      expect(existing.if).toBeUndefined();
+      expect(existing.env).toEqual({ REPOSITORY_URI: '${{ vars.SAGEMAKER_IMAGE_REPOSITORY_URI }}' });
+      expect(existing.run).toContain('aws ecr describe-images --registry-id "$registry_id" --repository-name "$repository_name"');
+      expect(existing.run).toContain('--image-ids "imageTag=$GITHUB_SHA"');
+      expect(step(build, 'Set up Docker Buildx').if).toBe("steps.existing.outputs.digest == ''");
+      expect(step(build, 'Build and push the image').if).toBe("steps.existing.outputs.digest == ''");
+    });
+
+    function runLookup(fake: string): { status: number | null; stdout: string; output: string; calls: string } {
+      const stack = newStack();
+      const existing = step(parse(newWorkflow(stack)).jobs.build, 'Look for an image of this commit');
+      const bin = fs.mkdtempSync(path.join(tmp, 'bin-'));
+      const calls = path.join(bin, 'calls');
+      const output = path.join(bin, 'output');
+      fs.writeFileSync(output, '');
+      fs.writeFileSync(path.join(bin, 'aws'), ['#!/bin/bash', `echo "$*" >> '${calls}'`, fake].join('\n'), { mode: 0o755 });
+      const result = spawnSync('bash', ['-c', existing.run], {
+        encoding: 'utf-8',
+        env: {
+          ...process.env,
+          PATH: `${bin}:${process.env.PATH}`,
+          REPOSITORY_URI: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/fraud-model',
+          GITHUB_SHA: SHA,
+          GITHUB_OUTPUT: output,
+        },
+      });
+      return { status: result.status, stdout: result.stdout, output: fs.readFileSync(output, 'utf-8'), calls: fs.readFileSync(calls, 'utf-8') };
+    }
+
+    test('found: outputs its digest', () => {
+      const result = runLookup('echo sha256:abc');
+      expect(result.status).toBe(0);
+      expect(result.calls).toBe(`ecr describe-images --registry-id 123456789012 --repository-name team/fraud-model --image-ids imageTag=${SHA} `
+        + '--query imageDetails[0].imageDigest --output text\n');
+      expect(result.output).toBe('digest=sha256:abc\n');
+      expect(result.stdout).toContain('already exists (sha256:abc): not building it again');
+    });
+
+    test('not found: no digest, so the build runs', () => {
+      const result = runLookup('echo "An error occurred (ImageNotFoundException) when calling the DescribeImages operation" >&2; exit 254');
+      expect(result.status).toBe(0);
+      expect(result.output).toBe('');
+      expect(result.stdout).toContain('does not exist yet: building it');
+    });
+
+    test('any other error fails the step', () => {
+      const result = runLookup('echo "An error occurred (AccessDeniedException)" >&2; exit 254');
+      expect(result.status).toBe(1);
+      expect(result.output).toBe('');
+      expect(result.stdout).toContain('::error title=Could not look up the image::An error occurred (AccessDeniedException)');
+    });
   });
 
   test('docker context and Dockerfile', () => {
@@ -264,12 +337,32 @@ describe('build job', () => {
     expect(build.steps.some((s: any) => String(s.uses).startsWith('jlumbroso/'))).toBe(false);
   });
 
-  test('grants the build role push to the repository', () => {
+  test('grants the build role push (and the lookup of existing images) on the repository only', () => {
     const stack = newStack();
-    newWorkflow(stack);
-    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
-    const actions = Object.values<any>(policies).flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => s.Action));
-    expect(actions).toEqual(expect.arrayContaining(['ecr:PutImage', 'ecr:GetAuthorizationToken', 'ecr:BatchGetImage']));
+    const image = new CustomTrainingImage(stack, 'Image');
+    const buildRole = githubRole(stack, 'BuildRole');
+    newWorkflow(stack, { image, buildRole });
+    const policies = Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    const roleRef = stack.resolve(buildRole.roleName);
+    for (const policy of policies) {
+      expect(policy.Properties.Roles).toEqual([roleRef]);
+    }
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const repositoryArn = stack.resolve(image.repository.repositoryArn);
+    const asList = (x: string | string[]) => (Array.isArray(x) ? x : [x]);
+    // GetAuthorizationToken has no resource-level permissions: only it may have '*'.
+    const anywhere = statements.filter((s) => s.Resource === '*');
+    expect(anywhere).toEqual([{ Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' }]);
+    const onRepository = statements.filter((s) => s.Resource !== '*');
+    for (const s of onRepository) {
+      expect(s.Effect).toBe('Allow');
+      expect(s.Resource).toEqual(repositoryArn);
+      expect(s.Condition).toBeUndefined();
+    }
+    expect(onRepository.flatMap((s) => asList(s.Action)).sort()).toEqual([
+      'ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:CompleteLayerUpload', 'ecr:DescribeImages',
+      'ecr:GetDownloadUrlForLayer', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart',
+    ]);
   });
 
   test('a Deep Learning Container base: logs in to both registries, passes BASE_IMAGE (variables when env-agnostic)', async () => {
@@ -349,9 +442,9 @@ describe('train job', () => {
       encoding: 'utf-8',
       env: { ...process.env, IMAGE_PARAMETER: 'ImageUri', IMAGE_URI: '1.dkr.ecr.r.amazonaws.com/x@sha256:ab' },
     });
-    if (result.status === 127 || /jq: (command )?not found/.test(result.stderr)) {
-      return; // no jq on this machine; GitHub-hosted Ubuntu runners have it
-    }
+    // jq is required here as on GitHub-hosted Ubuntu runners: without it this test fails instead of passing silently.
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([{ Name: 'ImageUri', Value: '1.dkr.ecr.r.amazonaws.com/x@sha256:ab' }]);
   });
 
@@ -378,7 +471,8 @@ describe('train job', () => {
     expect(wait.run).toContain('Succeeded)');
     expect(wait.run).toContain('Failed|Stopped)');
     expect(wait.run).toContain('aws sagemaker stop-pipeline-execution');
-    expect(step(train, 'Stop the pipeline execution').if).toBe('cancelled() && steps.start.outputs.arn != \'\'');
+    // Stopped when the job fails (the wait step errs) as well as when it is cancelled, once started.
+    expect(step(train, 'Stop the pipeline execution').if).toBe("(failure() || cancelled()) && steps.start.outputs.arn != ''");
   });
 
   describe('the wait loop, against a fake aws CLI', () => {
@@ -651,6 +745,90 @@ describe('file', () => {
   });
 });
 
+describe('roles that trust the jobs', () => {
+  function actionsRole(stack: Stack, id: string, subjects: GitHubSubject[]): GitHubActionsRole {
+    const provider = (stack.node.tryFindChild('GitHub') as GitHubOidcProvider | undefined) ?? new GitHubOidcProvider(stack, 'GitHub');
+    return new GitHubActionsRole(stack, id, {
+      provider, owner: 'my-org', repository: 'my-model', subjects, maxSessionDuration: Duration.hours(1),
+    });
+  }
+
+  function synth(stack: Stack): void {
+    (stack.node.root as App).synth();
+  }
+
+  test('roles that trust the branch and the environment pass', () => {
+    const stack = newStack();
+    fullWorkflow(stack, {
+      branch: 'release/v1',
+      buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.branch('release/v1')]),
+      train: { pipeline: fakePipeline(stack), role: actionsRole(stack, 'TrainRole', [GitHubSubject.branch('release/*')]) },
+      deploy: { role: actionsRole(stack, 'DeployRole', [GitHubSubject.environment('production')]), environment: 'production' },
+    });
+    expect(() => synth(stack)).not.toThrow();
+  });
+
+  test('a build role that trusts another branch', () => {
+    const stack = newStack();
+    newWorkflow(stack, { buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.branch('develop'), GitHubSubject.tag('v*')]) });
+    expect(() => synth(stack)).toThrow('gitHubWorkflow buildRole trusts no subject that the build job presents '
+      + "('ref:refs/heads/main'): add GitHubSubject.branch('main') to the role's subjects");
+  });
+
+  test('a train role that trusts only an environment', () => {
+    const stack = newStack();
+    newWorkflow(stack, {
+      train: { pipeline: fakePipeline(stack), role: actionsRole(stack, 'TrainRole', [GitHubSubject.environment('main')]) },
+    });
+    expect(() => synth(stack)).toThrow('gitHubWorkflow train.role trusts no subject that the train job presents '
+      + "('ref:refs/heads/main'): add GitHubSubject.branch('main') to the role's subjects");
+  });
+
+  test('a deploy job with an environment presents no branch', () => {
+    const stack = newStack();
+    newWorkflow(stack, {
+      deploy: { role: actionsRole(stack, 'DeployRole', [GitHubSubject.branch('main')]), environment: 'production' },
+    });
+    expect(() => synth(stack)).toThrow('gitHubWorkflow deploy.role trusts no subject that the deploy job presents '
+      + "('environment:production'): add GitHubSubject.environment('production') to the role's subjects");
+  });
+
+  test('a deploy job without an environment presents the branch', () => {
+    const stack = newStack();
+    newWorkflow(stack, {
+      deploy: { role: actionsRole(stack, 'DeployRole', [GitHubSubject.environment('production')]) },
+    });
+    expect(() => synth(stack)).toThrow('gitHubWorkflow deploy.role trusts no subject that the deploy job presents '
+      + "('ref:refs/heads/main'): add GitHubSubject.branch('main') to the role's subjects");
+  });
+
+  test('raw patterns, customized subject templates and deploy-time subjects count as trusting', () => {
+    const stack = newStack();
+    const name = new CfnParameter(stack, 'Environment').valueAsString;
+    newWorkflow(stack, {
+      buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.raw('ref:refs/heads/ma?n')]),
+      train: {
+        pipeline: fakePipeline(stack),
+        role: actionsRole(stack, 'TrainRole', [GitHubSubject.raw('ref:refs/heads/main:job_workflow_ref:my-org/ci/.github/workflows/t.yml@refs/heads/main')]),
+      },
+      deploy: { role: actionsRole(stack, 'DeployRole', [GitHubSubject.environment(name)]), environment: 'production' },
+    });
+    expect(() => synth(stack)).not.toThrow();
+  });
+
+  test('a pattern that does not match the whole claim does not count', () => {
+    const stack = newStack();
+    newWorkflow(stack, { buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.branch('mai')]) });
+    expect(() => synth(stack)).toThrow(/gitHubWorkflow buildRole trusts no subject that the build job presents/);
+  });
+
+  test('roles that are not GitHubActionsRole are not checked', () => {
+    const stack = newStack();
+    fullWorkflow(stack, { deploy: { role: githubRole(stack, 'DeployRole'), environment: 'production' } });
+    expect(() => synth(stack)).not.toThrow();
+  });
+});
+
 describe('errors', () => {
   test('a training pipeline without an image parameter', () => {
     const stack = newStack();
@@ -666,6 +844,22 @@ describe('errors', () => {
       const stack = newStack();
       expect(() => newWorkflow(stack, { branch })).toThrow(`gitHubWorkflow branch '${branch}' is not a valid branch name`);
     });
+
+  test.each([
+    ['topic/*', "it must not contain '*', '?' or '[': patterns are not allowed here, name one ref"],
+    ['refs/heads/main', "give the short name without 'refs/heads/'"],
+    ['a@{1}', "it must not contain '@{' or be '@'"],
+    ['x${aws.username}', "it must not contain '${', which IAM reads as a policy variable"],
+    ['feature/.hidden', "no part between '/' may start with '.' or end with '.lock'"],
+    ['a..b', "it must not contain '..'"],
+  ])('branch %p: the git ref rules of GitHubSubject.branch, with the reason', (branch, reason) => {
+    const stack = newStack();
+    expect(() => newWorkflow(stack, { branch }))
+      .toThrow(`gitHubWorkflow branch '${branch}' is not a valid branch name: ${reason}; give one branch such as 'main'`);
+    if (!branch.includes('*')) {
+      expect(() => GitHubSubject.branch(branch)).toThrow(`gitHubSubject.branch name '${branch}' is not a valid git branch name: ${reason}`);
+    }
+  });
 
   test('valid branch names', () => {
     for (const branch of ['main', 'release/v1.2', 'feature/ABC-12_x']) {
@@ -779,11 +973,26 @@ describe('errors', () => {
     expect(() => newWorkflow(stack, props)).toThrow(`gitHubWorkflow ${property} ${message}`);
   });
 
-  test('an invalid deploy environment', () => {
+  test.each([
+    ['x'.repeat(256), 'is 256 characters long: GitHub allows at most 255'],
+    ['', 'is empty: give the name of the environment, as in jobs.<id>.environment'],
+    [' production', 'starts or ends with a space: GitHub trims environment names, so this name would never match; remove the spaces'],
+    ['prod\nx', 'contains control characters: remove them'],
+    ['prod:x', "contains ':', the separator of the sub claim, so it could match a different claim: remove it"],
+    ['prod-*', "contains a wildcard: give the name of one GitHub environment, e.g. 'production'"],
+    ['${aws.username}', "contains '${', which IAM reads as a policy variable: remove it"],
+  ])('an invalid deploy environment %p (the rules of GitHubSubject.environment)', (environment, reason) => {
     const stack = newStack();
-    expect(() => newWorkflow(stack, { deploy: { role: githubRole(stack, 'DeployRole'), environment: 'x'.repeat(256) } }))
-      .toThrow(`gitHubWorkflow deploy.environment '${'x'.repeat(256)}' is not valid: it must be a single line of 1 to 255 `
-        + "characters known at synth time; give the name of a GitHub environment, e.g. 'production'");
+    expect(() => newWorkflow(stack, { deploy: { role: githubRole(stack, 'DeployRole'), environment } }))
+      .toThrow(`gitHubWorkflow deploy.environment '${environment}' ${reason}`);
+    expect(() => GitHubSubject.environment(environment)).toThrow(`gitHubSubject.environment name '${environment}' `);
+  });
+
+  test('a deploy environment that is a token', () => {
+    const stack = newStack();
+    const environment = new CfnParameter(stack, 'Environment').valueAsString;
+    expect(() => newWorkflow(stack, { deploy: { role: githubRole(stack, 'DeployRole'), environment } }))
+      .toThrow('gitHubWorkflow deploy.environment is a token: the workflow file is written at synth time, so give the environment name itself');
   });
 
   test('a workflow name on several lines', () => {

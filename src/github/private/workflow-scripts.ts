@@ -20,9 +20,38 @@ export function checkVariablesScript(names: string[], stackName: string): string
   ].join('\n') + '\n';
 }
 
-/** Prints `uri=<repository>@<digest>` to the step outputs. */
+/** Prints `uri=<repository>@<digest>` and `digest=<digest>` to the step outputs. */
 export function imageUriScript(): string {
-  return 'echo "uri=${REPOSITORY_URI}@${DIGEST}" >> "$GITHUB_OUTPUT"\n';
+  return [
+    'echo "uri=${REPOSITORY_URI}@${DIGEST}" >> "$GITHUB_OUTPUT"',
+    'echo "digest=${DIGEST}" >> "$GITHUB_OUTPUT"',
+  ].join('\n') + '\n';
+}
+
+/**
+ * Looks for an image tagged with the commit (`$GITHUB_SHA`) in the repository
+ * of `$REPOSITORY_URI` and prints `digest=<digest>` when there is one: release
+ * tags are immutable, so a re-run of an already built commit must not push
+ * again. The registry id and the repository name come from the URI
+ * (`<account>.dkr.ecr.<region>.<suffix>/<name>`). Any error other than
+ * "image not found" fails the step.
+ */
+export function existingImageScript(): string {
+  return [
+    'set -euo pipefail',
+    'registry_id="${REPOSITORY_URI%%.*}"',
+    'repository_name="${REPOSITORY_URI#*/}"',
+    'if output=$(aws ecr describe-images --registry-id "$registry_id" --repository-name "$repository_name" \\',
+    '  --image-ids "imageTag=$GITHUB_SHA" --query \'imageDetails[0].imageDigest\' --output text 2>&1); then',
+    '  echo "digest=$output" >> "$GITHUB_OUTPUT"',
+    '  echo "$REPOSITORY_URI:$GITHUB_SHA already exists ($output): not building it again"',
+    'elif grep -q ImageNotFoundException <<< "$output"; then',
+    '  echo "$REPOSITORY_URI:$GITHUB_SHA does not exist yet: building it"',
+    'else',
+    '  echo "::error title=Could not look up the image::$output"',
+    '  exit 1',
+    'fi',
+  ].join('\n') + '\n';
 }
 
 /**
@@ -82,7 +111,7 @@ export function waitForPipelineScript(): string {
   ].join('\n') + '\n';
 }
 
-/** Stops the execution when the run is cancelled (or the job times out) while it waits. */
+/** Stops the execution when the job fails or is cancelled (or times out) after starting it. */
 export function stopPipelineScript(): string {
   return [
     'aws sagemaker stop-pipeline-execution --pipeline-execution-arn "$EXECUTION_ARN" \\',
