@@ -4,10 +4,12 @@
  */
 import * as path from 'path';
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   CustomTrainingImage, DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope,
   GitHubActionsRole, GitHubOidcProvider, GitHubSubject, GitHubWorkflow,
+  Hyperparameter, QualityGate, TrainingInstanceType, TrainingPipeline,
 } from '../src';
 
 /** Where `npx projen example` writes the templates and the workflow (gitignored). */
@@ -28,9 +30,10 @@ export class AccountSetupStack extends Stack {
   }
 }
 
-/** The team's model stack: the image, the GitHub roles and the workflow (training and serving as they land). */
+/** The team's model stack: the image, its training pipeline, the GitHub roles and the workflow. */
 export class ModelStack extends Stack {
   public readonly image: CustomTrainingImage;
+  public readonly training: TrainingPipeline;
   public readonly workflow: GitHubWorkflow;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
@@ -48,6 +51,24 @@ export class ModelStack extends Stack {
       maxReleaseImages: 20,
     });
 
+    // The data lake the team already has; training reads it, never writes it.
+    const data = s3.Bucket.fromBucketName(this, 'Data', 'example-org-fraud-data');
+    this.training = new TrainingPipeline(this, 'Training', {
+      image: this.image,
+      trainingData: { channelName: 'train', bucket: data, prefix: 'fraud/train/' },
+      testData: { bucket: data, prefix: 'fraud/test/' },
+      instanceType: TrainingInstanceType.ML_G5_XLARGE,
+      maxRuntime: Duration.hours(2),
+      hyperparameters: { epochs: Hyperparameter.fromNumber(200), learning_rate: Hyperparameter.fromNumber(0.05) },
+      // The starter container (examples/container) prints these and writes evaluation.json.
+      metricDefinitions: [
+        { name: 'train:loss', regex: 'train_loss=([0-9.eE+-]+);' },
+        { name: 'validation:loss', regex: 'validation_loss=([0-9.eE+-]+);' },
+      ],
+      qualityGate: QualityGate.lessThanOrEqualTo('regression_metrics.mse.value', 0.25),
+      notifyOnFailure: true,
+    });
+
     const provider = GitHubOidcProvider.fromAccount(this, 'GitHub');
     // Pushes to main build and push the image; nothing else can assume this role.
     const buildRole = new GitHubActionsRole(this, 'BuildRole', {
@@ -55,6 +76,14 @@ export class ModelStack extends Stack {
       owner: OWNER,
       repository: REPOSITORY,
       subjects: [GitHubSubject.branch('main')],
+    });
+    // The same pushes to main start training with the image they have just pushed.
+    const trainRole = new GitHubActionsRole(this, 'TrainRole', {
+      provider,
+      owner: OWNER,
+      repository: REPOSITORY,
+      subjects: [GitHubSubject.branch('main')],
+      maxSessionDuration: Duration.hours(3), // the job waits for training (at most maxRuntime x 2 with spot)
     });
     // Only jobs that run in the protected `production` environment may deploy.
     const deployRole = new GitHubActionsRole(this, 'DeployRole', {
@@ -69,6 +98,7 @@ export class ModelStack extends Stack {
     this.workflow = new GitHubWorkflow(this, 'Workflow', {
       image: this.image,
       buildRole,
+      train: { pipeline: this.training, role: trainRole, timeout: Duration.hours(3) },
       deploy: { role: deployRole, stacks: [this.stackName], environment: 'production' },
       dockerContext: 'container',
       outputPath: path.join(REFERENCE_OUTDIR, 'workflows', 'sagemaker.yml'),

@@ -1,3 +1,4 @@
 export * from './image';
 export * from './pipeline';
+export * from './training';
 export * from './github';

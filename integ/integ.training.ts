@@ -1,0 +1,59 @@
+import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
+import { CustomTrainingImage } from '../src/image';
+import { ModelPackageGroup, QualityGate, TrainingInstanceType, TrainingPipeline } from '../src/training';
+
+const app = new App();
+const stack = new Stack(app, 'SageMakerGitHubTrainingInteg');
+
+const image = new CustomTrainingImage(stack, 'TrainingImage', {
+  imageTag: 'integ',
+  removalPolicy: RemovalPolicy.DESTROY,
+  emptyOnDelete: true,
+});
+
+// Stateful resources of the test itself are destroyed with it.
+const data = new s3.Bucket(stack, 'Data', {
+  enforceSSL: true,
+  encryption: s3.BucketEncryption.S3_MANAGED,
+  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  removalPolicy: RemovalPolicy.DESTROY,
+});
+NagSuppressions.addResourceSuppressions(data, [{ id: 'AwsSolutions-S1', reason: 'a test bucket that lives for one integ run' }]);
+const artifacts = new s3.Bucket(stack, 'Artifacts', {
+  enforceSSL: true,
+  encryption: s3.BucketEncryption.S3_MANAGED,
+  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  versioned: true,
+  removalPolicy: RemovalPolicy.DESTROY,
+});
+NagSuppressions.addResourceSuppressions(artifacts, [{ id: 'AwsSolutions-S1', reason: 'a test bucket that lives for one integ run' }]);
+const group = new ModelPackageGroup(stack, 'Models', { removalPolicy: RemovalPolicy.DESTROY });
+
+const pipeline = new TrainingPipeline(stack, 'Training', {
+  image,
+  trainingData: { channelName: 'train', bucket: data, prefix: 'train/' },
+  testData: { bucket: data, prefix: 'test/' },
+  artifactsBucket: artifacts,
+  modelPackageGroup: group,
+  instanceType: TrainingInstanceType.ML_M5_LARGE,
+  maxRuntime: Duration.hours(1),
+  metricDefinitions: [{ name: 'train:loss', regex: 'train_loss=([0-9\\.eE+-]+);' }],
+  qualityGate: QualityGate.lessThanOrEqualTo('regression_metrics.mse.value', 1.0),
+  schedule: scheduler.ScheduleExpression.rate(Duration.days(7)),
+  // The rule deploys; it fires once the bucket sends events to EventBridge (turned on outside
+  // this test: CDK's eventBridgeEnabled adds a Lambda-backed custom resource).
+  newDataTrigger: { bucket: data, prefix: 'train/' },
+  notifyOnFailure: true,
+});
+
+Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }));
+
+const integ = new IntegTest(app, 'TrainingTest', { testCases: [stack] });
+// CloudFormation accepted the definition and SageMaker holds the pipeline, ready to start.
+integ.assertions
+  .awsApiCall('SageMaker', 'describePipeline', { PipelineName: pipeline.pipelineName })
+  .expect(ExpectedResult.objectLike({ PipelineStatus: 'Active' }));

@@ -1,0 +1,149 @@
+import { Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { PipelineStep } from './steps';
+import { PipelineParameter } from './values';
+
+/**
+ * What a pipeline definition holds.
+ */
+export interface PipelineDefinitionProps {
+  /**
+   * The parameters an execution may override.
+   *
+   * @default - none
+   */
+  readonly parameters?: PipelineParameter[];
+
+  /**
+   * The top-level steps, in any order (SageMaker orders them by their data
+   * dependencies and `DependsOn`). Steps inside a condition's branches are
+   * not listed here.
+   */
+  readonly steps: PipelineStep[];
+}
+
+/**
+ * A SageMaker pipeline definition (version `2020-12-01`), rendered from typed
+ * parameters and steps.
+ *
+ * Rendering checks what SageMaker would reject later: step and parameter
+ * names are unique, `DependsOn` names existing steps, and every `Get`
+ * reference names a declared parameter, an existing step or a property file
+ * that its step declares.
+ *
+ * @example
+ * declare const train: TrainingStep;
+ * const definition = new PipelineDefinition({
+ *   parameters: [PipelineParameter.stringParameter('InputUri', 's3://bucket/train')],
+ *   steps: [train],
+ * });
+ * const body = definition.render(this);
+ */
+export class PipelineDefinition {
+  /** The definition version SageMaker accepts. */
+  public static readonly VERSION = '2020-12-01';
+
+  /** The parameters. */
+  public readonly parameters: PipelineParameter[];
+
+  /** The top-level steps. */
+  public readonly steps: PipelineStep[];
+
+  constructor(props: PipelineDefinitionProps) {
+    this.parameters = [...(props.parameters ?? [])];
+    this.steps = [...props.steps];
+  }
+
+  /** Every step, those inside condition branches included. */
+  public get allSteps(): PipelineStep[] {
+    const all: PipelineStep[] = [];
+    const visit = (step: PipelineStep) => {
+      all.push(step);
+      step.childSteps.forEach(visit);
+    };
+    this.steps.forEach(visit);
+    return all;
+  }
+
+  /**
+   * The definition as a JSON object (CDK tokens left in place), after checking it.
+   */
+  public toJson(): any {
+    const json = {
+      Version: PipelineDefinition.VERSION,
+      Parameters: this.parameters.map((p) => p.toJson()),
+      Steps: this.steps.map((s) => s.toJson()),
+    };
+    this.check(json);
+    return json;
+  }
+
+  /**
+   * The definition as a JSON string for `PipelineDefinitionBody`; CDK tokens in
+   * it resolve at deploy time.
+   *
+   * @param scope a construct in the stack that holds the pipeline
+   */
+  public render(scope: IConstruct): string {
+    return Stack.of(scope).toJsonString(this.toJson());
+  }
+
+  private check(json: any): void {
+    if (this.steps.length === 0) {
+      throw new Error('pipeline definition has no steps: add at least one step');
+    }
+    const parameterNames = new Set<string>();
+    for (const p of this.parameters) {
+      if (parameterNames.has(p.name)) {
+        throw new Error(`pipeline parameter '${p.name}' is declared twice: give each parameter its own name`);
+      }
+      parameterNames.add(p.name);
+    }
+    const steps = new Map<string, PipelineStep>();
+    for (const step of this.allSteps) {
+      if (steps.has(step.name)) {
+        const same = steps.get(step.name) === step;
+        throw new Error(same
+          ? `pipeline step '${step.name}' is placed twice: list it once, at the top level or in one condition branch`
+          : `pipeline step name '${step.name}' is used by two steps: give each step its own name`);
+      }
+      steps.set(step.name, step);
+    }
+    for (const step of steps.values()) {
+      for (const dep of step.dependsOn) {
+        if (!steps.has(dep)) {
+          throw new Error(`pipeline step '${step.name}' depends on '${dep}', which is not in the pipeline: add that step or drop it from dependsOn`);
+        }
+      }
+    }
+    forEachGet(json.Steps, (ref) => {
+      const [root, name, ...rest] = ref.split('.');
+      if (root === 'Parameters') {
+        if (!parameterNames.has(name)) {
+          throw new Error(`pipeline refers to parameter '${name}', which is not declared: add it to the pipeline's parameters`);
+        }
+      } else if (root === 'Steps') {
+        const step = steps.get(name);
+        if (!step) {
+          throw new Error(`pipeline refers to step '${name}' (${ref}), which is not in the pipeline: add that step`);
+        }
+        if (rest[0] === 'PropertyFiles' && !step.propertyFileNames.includes(rest[1])) {
+          throw new Error(`pipeline refers to property file '${rest[1]}' of step '${name}', which that step does not declare`);
+        }
+      }
+    });
+  }
+}
+
+/** Calls `fn` with the string of every `{"Get": ...}` in `json`. */
+function forEachGet(json: any, fn: (ref: string) => void): void {
+  if (Array.isArray(json)) {
+    json.forEach((v) => forEachGet(v, fn));
+  } else if (typeof json === 'object' && json !== null) {
+    if (typeof json.Get === 'string' && Object.keys(json).length === 1) {
+      fn(json.Get);
+      return;
+    }
+    Object.values(json).forEach((v) => forEachGet(v, fn));
+  }
+}

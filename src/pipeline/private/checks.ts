@@ -1,0 +1,26 @@
+import { Token } from 'aws-cdk-lib';
+
+/**
+ * Names of steps and parameters: the pattern of `StepName` and `ParameterName`
+ * in the SageMaker pipeline definition schema.
+ */
+const NAME_PATTERN = /^[A-Za-z0-9\-_]{1,64}$/;
+
+export function checkPipelineName(kind: string, name: string): void {
+  if (Token.isUnresolved(name)) {
+    throw new Error(`pipeline ${kind} name must be known at synth time, got a token: the definition refers to it by name`);
+  }
+  if (!NAME_PATTERN.test(name)) {
+    throw new Error(`pipeline ${kind} name '${name}' is invalid: use 1 to 64 letters, digits, '-' or '_'`);
+  }
+}
+
+export function checkJsonPath(path: string): void {
+  if (Token.isUnresolved(path)) {
+    return;
+  }
+  if (!path || path.trim() !== path || /(^\.)|(\.\.)|(\.$)/.test(path)) {
+    throw new Error(`pipeline JSON path '${path}' is invalid: give a dotted path into the file such as 'regression_metrics.mse.value'`);
+  }
+}
+

@@ -1,0 +1,515 @@
+import { ArnFormat, Aws, Lazy, Names, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
+import { Construct, Dependable, IDependable } from 'constructs';
+import { PipelineDefinition } from './definition';
+import { ISageMakerPipeline } from './pipeline';
+import { grantWildcard } from '../private/grants';
+import { addNagSuppression } from '../private/nag';
+import { PipelineStep } from './steps';
+import { PipelineParameter } from './values';
+import { checkInteger } from '../private/validate';
+
+/** `PipelineName` in the CreatePipeline API reference. */
+const PIPELINE_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
+
+/** The CloudWatch namespace of SageMaker Pipelines metrics. */
+const METRIC_NAMESPACE = 'AWS/Sagemaker/ModelBuildingPipeline';
+
+/**
+ * Start the pipeline when new objects land in S3.
+ *
+ * The bucket must send its events to EventBridge (`s3.Bucket` prop
+ * `eventBridgeEnabled: true`, or the bucket's notification settings): this
+ * construct does not change the bucket, since doing so for a bucket of the
+ * stack takes a Lambda-backed custom resource.
+ */
+export interface NewDataTrigger {
+  /** The bucket that receives the data. */
+  readonly bucket: s3.IBucket;
+
+  /**
+   * Only objects whose key starts with this prefix start the pipeline.
+   *
+   * @default - every object of the bucket
+   */
+  readonly prefix?: string;
+
+  /**
+   * Pipeline parameters the execution gets (name → value).
+   *
+   * @default - the parameters' defaults
+   */
+  readonly parameters?: { [name: string]: string };
+}
+
+/**
+ * What every pipeline construct takes: naming, triggers, notifications.
+ */
+export interface SageMakerPipelineOptions {
+  /**
+   * The pipeline's name: up to 256 letters, digits and `-`, starting and ending with a letter or digit.
+   *
+   * @default - a unique lowercase name generated from the construct path
+   */
+  readonly pipelineName?: string;
+
+  /**
+   * What the pipeline does.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * Run the pipeline on a schedule (EventBridge Scheduler).
+   *
+   * @default - no schedule
+   */
+  readonly schedule?: scheduler.ScheduleExpression;
+
+  /**
+   * Pipeline parameters that scheduled executions get (name → value).
+   *
+   * @default - the parameters' defaults
+   */
+  readonly scheduleParameters?: { [name: string]: string };
+
+  /**
+   * Run the pipeline when new data lands in S3.
+   *
+   * Several objects (or several events for one object) start several
+   * executions: the pipeline's steps must be idempotent.
+   *
+   * @default - no trigger
+   */
+  readonly newDataTrigger?: NewDataTrigger;
+
+  /**
+   * Publish failed executions to an SNS topic. A topic is created (encrypted
+   * with a customer-managed KMS key that EventBridge may use, TLS only) unless
+   * `failureTopic` is given.
+   *
+   * @default - true when `failureTopic` is given, else false
+   */
+  readonly notifyOnFailure?: boolean;
+
+  /**
+   * The topic failed executions are published to. Its KMS key, if any, must
+   * let `events.amazonaws.com` use it.
+   *
+   * @default - a new topic when `notifyOnFailure` is true
+   */
+  readonly failureTopic?: sns.ITopic;
+
+  /**
+   * How many steps may run at once.
+   *
+   * @default - SageMaker's default (50)
+   */
+  readonly maxParallelExecutionSteps?: number;
+}
+
+/**
+ * Properties of a `SageMakerPipeline`.
+ */
+export interface SageMakerPipelineProps extends SageMakerPipelineOptions {
+  /**
+   * The pipeline's parameters; more can be added with `addParameter`.
+   *
+   * @default - none
+   */
+  readonly parameters?: PipelineParameter[];
+
+  /**
+   * The pipeline's top-level steps; more can be added with `addStep`.
+   *
+   * @default - none; at least one must be added before synthesis
+   */
+  readonly steps?: PipelineStep[];
+
+  /**
+   * The name of the parameter that takes the container image URI (what the
+   * GitHub workflow sets to the image it pushed).
+   *
+   * @default - the pipeline takes no image parameter
+   */
+  readonly imageUriParameterName?: string;
+}
+
+/**
+ * An `AWS::SageMaker::Pipeline` rendered from typed parameters and steps,
+ * with its execution role, and optionally a schedule, a new-data trigger and
+ * failure notifications.
+ *
+ * The execution role starts as SageMaker's trust, `iam:PassRole` on itself
+ * (to SageMaker only), and CloudWatch Logs and metrics under `/aws/sagemaker/`.
+ * Each step added grants what its job type needs on this account's and
+ * region's jobs of that type. Everything else (data, images, keys, model
+ * package groups) is granted by whoever adds the step that uses it.
+ *
+ * @example
+ * declare const train: TrainingStep;
+ * const pipeline = new SageMakerPipeline(this, 'Pipeline', {
+ *   parameters: [PipelineParameter.stringParameter('InputUri', 's3://bucket/train')],
+ *   steps: [train],
+ *   notifyOnFailure: true,
+ * });
+ * declare const ciRole: iam.IRole;
+ * pipeline.grantStartExecution(ciRole);
+ */
+export class SageMakerPipeline extends Resource implements ISageMakerPipeline, sagemaker.IPipeline {
+  public readonly pipelineName: string;
+  public readonly pipelineArn: string;
+  public readonly imageUriParameterName?: string;
+
+  /** The role SageMaker assumes to run the pipeline and its jobs. */
+  public readonly role: iam.IRole;
+
+  /**
+   * The topic failed executions are published to.
+   *
+   * @default - none unless notifications are on
+   */
+  public readonly failureTopic?: sns.ITopic;
+
+  /**
+   * The EventBridge Scheduler schedule.
+   *
+   * @default - none unless `schedule` is given
+   */
+  public readonly schedule?: scheduler.Schedule;
+
+  private readonly parameters: PipelineParameter[] = [];
+  private readonly steps: PipelineStep[] = [];
+  private readonly grantedStepTypes = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: SageMakerPipelineProps = {}) {
+    super(scope, id);
+
+    const pipelineName = props.pipelineName
+      ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-', allowedSpecialCharacters: '-' }).toLowerCase();
+    if (!Token.isUnresolved(pipelineName) && !PIPELINE_NAME_PATTERN.test(pipelineName)) {
+      throw new Error(`sageMakerPipeline pipelineName '${pipelineName}' is invalid: use up to 256 letters, digits and '-', `
+        + 'starting and ending with a letter or digit');
+    }
+    checkInteger('sageMakerPipeline maxParallelExecutionSteps', props.maxParallelExecutionSteps, 1, 256);
+    this.pipelineName = pipelineName;
+    this.pipelineArn = this.arnFor(pipelineName);
+    this.imageUriParameterName = props.imageUriParameterName;
+
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      description: `Runs the SageMaker pipeline ${this.node.path} and its jobs`,
+    });
+    this.role = role;
+    // Every job step passes this role to the job it creates.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [role.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/sagemaker/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    }));
+    // cloudwatch:PutMetricData has no resource-level permissions; the namespace condition scopes it.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } },
+    }));
+    const policy = role.node.findChild('DefaultPolicy').node.defaultChild as iam.CfnPolicy;
+    addNagSuppression(policy, 'AwsSolutions-IAM5', 'SageMaker Pipelines names its jobs at execution time, so job, log-group and '
+      + 'data-prefix permissions are scoped to this account, region and resource type or prefix, not to one name; '
+      + 'Resource::* only for actions without resource-level permissions: cloudwatch:PutMetricData (limited to the /aws/sagemaker/ '
+      + 'namespaces by condition) and, for jobs in a VPC, the EC2 network-interface actions SageMaker documents',
+    [
+      { regex: '/^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:[a-z-]+\\/.*\\*$/g' },
+      { regex: '/^Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\\/aws\\/sagemaker\\/\\*$/g' },
+      'Resource::*',
+    ]);
+
+    const resource = new sagemaker.CfnPipeline(this, 'Resource', {
+      pipelineName,
+      pipelineDescription: props.description,
+      roleArn: role.roleArn,
+      pipelineDefinition: {
+        PipelineDefinitionBody: Lazy.string({ produce: () => this.definition.render(this) }),
+      },
+      // An untyped (Json) property in CloudFormation: its keys are written as CloudFormation spells them.
+      parallelismConfiguration: props.maxParallelExecutionSteps !== undefined
+        ? { MaxParallelExecutionSteps: props.maxParallelExecutionSteps }
+        : undefined,
+    });
+    // The role's policies must exist before an execution can use them. They are read at synthesis,
+    // so that policies attached later (an image's pull policy, say) count too.
+    const policies: IDependable = {};
+    Dependable.implement(policies, {
+      get dependencyRoots() {
+        return role.node.children.filter((c): c is iam.Policy => c instanceof iam.Policy);
+      },
+    });
+    resource.node.addDependency(policies);
+
+    (props.parameters ?? []).forEach((p) => this.addParameter(p));
+    (props.steps ?? []).forEach((s) => this.addStep(s));
+
+    if (props.schedule) {
+      this.schedule = new scheduler.Schedule(this, 'Schedule', {
+        schedule: props.schedule,
+        description: `Starts the SageMaker pipeline ${pipelineName}`,
+        target: new schedulerTargets.SageMakerStartPipelineExecution(this, {
+          pipelineParameterList: parameterList(props.scheduleParameters),
+        }),
+      });
+    } else if (props.scheduleParameters) {
+      throw new Error('sageMakerPipeline scheduleParameters is set without schedule: give a schedule or drop scheduleParameters');
+    }
+
+    if (props.newDataTrigger) {
+      this.addNewDataTrigger(props.newDataTrigger);
+    }
+
+    if (props.notifyOnFailure === false && props.failureTopic) {
+      throw new Error('sageMakerPipeline notifyOnFailure is false but failureTopic is given: drop one of them');
+    }
+    if (props.notifyOnFailure || props.failureTopic) {
+      this.failureTopic = props.failureTopic ?? this.createFailureTopic();
+      this.onExecutionStatusChange('FailureRule', ['Failed'], new eventsTargets.SnsTopic(this.failureTopic));
+    }
+  }
+
+  /** A reference to this pipeline, for the CDK's SageMaker interfaces. */
+  public get pipelineRef(): sagemakerRefs.PipelineReference {
+    return { pipelineName: this.pipelineName };
+  }
+
+  /**
+   * The definition as it stands (rendered at synthesis).
+   */
+  public get definition(): PipelineDefinition {
+    return new PipelineDefinition({ parameters: this.parameters, steps: this.steps });
+  }
+
+  /**
+   * Adds a parameter.
+   *
+   * @param parameter the parameter
+   */
+  public addParameter(parameter: PipelineParameter): PipelineParameter {
+    this.parameters.push(parameter);
+    return parameter;
+  }
+
+  /**
+   * Adds a top-level step (with the steps of its branches, for a condition)
+   * and grants the execution role what that step's job type needs.
+   *
+   * @param step the step
+   */
+  public addStep(step: PipelineStep): PipelineStep {
+    this.steps.push(step);
+    const visit = (s: PipelineStep) => {
+      this.grantStepType(s.stepType);
+      s.childSteps.forEach(visit);
+    };
+    visit(step);
+    return step;
+  }
+
+  /**
+   * Grants starting executions (`sagemaker:StartPipelineExecution` on the
+   * pipeline) and describing, stopping and listing the steps of its
+   * executions (on `pipeline/<name>/execution/*`).
+   */
+  public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+    return this.grantStartPipelineExecution(grantee).combine(grantWildcard(grantee, {
+      policyId: 'SageMakerPipelineExecutions',
+      actions: ['sagemaker:DescribePipelineExecution', 'sagemaker:StopPipelineExecution', 'sagemaker:ListPipelineExecutionSteps'],
+      resourceArns: this.arnsFor((name) => `${name}/execution/*`),
+      reason: 'execution ids are made when an execution starts, so the caller may act on executions of the named pipelines only',
+      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:sagemaker:[^/]+:pipeline\\/[^/]+\\/execution\\/\\*$/g' }],
+    }));
+  }
+
+  /**
+   * Grants `sagemaker:StartPipelineExecution` on this pipeline only (what
+   * EventBridge and EventBridge Scheduler need).
+   */
+  public grantStartPipelineExecution(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sagemaker:StartPipelineExecution'],
+      resourceArns: this.arnsFor((name) => name),
+    });
+  }
+
+  /**
+   * A metric of this pipeline in `AWS/Sagemaker/ModelBuildingPipeline`.
+   *
+   * @param metricName e.g. `ExecutionFailed`
+   * @param props options (the statistic defaults to Sum)
+   */
+  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName,
+      dimensionsMap: { PipelineName: this.pipelineName },
+      statistic: 'Sum',
+      ...props,
+    }).attachTo(this);
+  }
+
+  /** Executions started (`ExecutionStarted`, Sum). */
+  public metricExecutionStarted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ExecutionStarted', props);
+  }
+
+  /** Executions that failed (`ExecutionFailed`, Sum). */
+  public metricExecutionFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ExecutionFailed', props);
+  }
+
+  /** Executions that succeeded (`ExecutionSucceeded`, Sum). */
+  public metricExecutionSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ExecutionSucceeded', props);
+  }
+
+  /** Executions that were stopped (`ExecutionStopped`, Sum). */
+  public metricExecutionStopped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ExecutionStopped', props);
+  }
+
+  /** How long executions took, in milliseconds (`ExecutionDuration`, Average). */
+  public metricExecutionDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ExecutionDuration', { statistic: 'Average', ...props });
+  }
+
+  /**
+   * Sends executions of this pipeline that reach one of `statuses` to `target`
+   * (EventBridge event `SageMaker Model Building Pipeline Execution Status Change`).
+   *
+   * @param id the rule's construct id
+   * @param statuses e.g. `['Failed']`, `['Succeeded']`
+   * @param target where the event goes
+   */
+  public onExecutionStatusChange(id: string, statuses: string[], target: events.IRuleTarget): events.Rule {
+    return new events.Rule(this, id, {
+      description: `Executions of the SageMaker pipeline ${this.pipelineName} that end ${statuses.join(' or ')}`,
+      eventPattern: {
+        source: ['aws.sagemaker'],
+        detailType: ['SageMaker Model Building Pipeline Execution Status Change'],
+        detail: {
+          pipelineArn: this.arnsFor((name) => name),
+          currentPipelineExecutionStatus: statuses,
+        },
+      },
+      targets: [target],
+    });
+  }
+
+  private addNewDataTrigger(trigger: NewDataTrigger): void {
+    const role = new iam.Role(this, 'NewDataTriggerRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      description: `Lets EventBridge start the SageMaker pipeline ${this.node.path}`,
+    });
+    this.grantStartPipelineExecution(role);
+    const key = trigger.prefix === undefined || trigger.prefix === '' ? undefined : [{ prefix: trigger.prefix }];
+    // aws-events-targets has no SageMaker pipeline target (aws-cdk issue 14887): the rule is written in L1.
+    new events.CfnRule(this, 'NewDataRule', {
+      description: `Starts the SageMaker pipeline ${this.pipelineName} when objects are created in the training data location`,
+      eventPattern: {
+        'source': ['aws.s3'],
+        'detail-type': ['Object Created'],
+        'detail': {
+          bucket: { name: [trigger.bucket.bucketName] },
+          ...(key ? { object: { key } } : {}),
+        },
+      },
+      targets: [{
+        id: 'Pipeline',
+        arn: this.pipelineArn,
+        roleArn: role.roleArn,
+        sageMakerPipelineParameters: trigger.parameters
+          ? { pipelineParameterList: parameterList(trigger.parameters) }
+          : undefined,
+      }],
+    });
+  }
+
+  private createFailureTopic(): sns.ITopic {
+    const key = new kms.Key(this, 'FailureTopicKey', {
+      enableKeyRotation: true,
+      description: `Encrypts the failure notifications of the SageMaker pipeline ${this.node.path}`,
+    });
+    // EventBridge publishes to an encrypted topic only if the key lets it (SNS developer guide, "Encryption at rest").
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }));
+    return new sns.Topic(this, 'FailureTopic', {
+      masterKey: key,
+      enforceSSL: true,
+      displayName: 'SageMaker pipeline failures',
+    });
+  }
+
+  private grantStepType(stepType: string): void {
+    const jobs: { [type: string]: [string, string[]] } = {
+      Training: ['training-job', ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob']],
+      Processing: ['processing-job', ['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob']],
+      Transform: ['transform-job', ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob']],
+      Model: ['model', ['sagemaker:CreateModel', 'sagemaker:DescribeModel']],
+    };
+    const job = jobs[stepType];
+    if (!job || this.grantedStepTypes.has(stepType)) {
+      return;
+    }
+    this.grantedStepTypes.add(stepType);
+    const [resource, actions] = job;
+    // Pipelines tag the jobs they create with the execution that created them.
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: [...actions, 'sagemaker:AddTags'],
+      resources: [Stack.of(this).formatArn({ service: 'sagemaker', resource, resourceName: '*' })],
+    }));
+  }
+
+  private arnFor(resourceName: string): string {
+    return Stack.of(this).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName });
+  }
+
+  /**
+   * SageMaker may write a pipeline's name in lowercase in its ARNs; a name
+   * given in mixed case is granted in both forms.
+   */
+  private arnsFor(suffix: (name: string) => string): string[] {
+    const names = Token.isUnresolved(this.pipelineName) || this.pipelineName === this.pipelineName.toLowerCase()
+      ? [this.pipelineName]
+      : [this.pipelineName, this.pipelineName.toLowerCase()];
+    return names.map((name) => this.arnFor(suffix(name)));
+  }
+}
+
+function parameterList(parameters?: { [name: string]: string }): Array<{ name: string; value: string }> | undefined {
+  if (!parameters) {
+    return undefined;
+  }
+  const list = Object.entries(parameters).map(([name, value]) => ({ name, value }));
+  // PipelineParameterList holds up to 200 entries (EventBridge Scheduler and EventBridge API references).
+  if (list.length > 200) {
+    throw new Error(`sageMakerPipeline trigger parameters has ${list.length} entries: EventBridge passes at most 200`);
+  }
+  return list;
+}

@@ -1,0 +1,235 @@
+import { Token } from 'aws-cdk-lib';
+import { checkJsonPath, checkPipelineName } from './private/checks';
+
+/**
+ * A value in a SageMaker pipeline definition: a literal, a pipeline parameter,
+ * a property of another step, an execution variable, `Std:Join` or `Std:JsonGet`.
+ *
+ * Put it anywhere in a step's arguments; the definition renders it as the JSON
+ * SageMaker expects (`{"Get": "Parameters.X"}`, ...). Literals may hold CDK
+ * tokens (a bucket name, a role ARN): the definition is rendered with
+ * `Stack.toJsonString`, so they resolve at deploy time.
+ *
+ * @example
+ * const uri = PipelineValue.join([
+ *   PipelineValue.fromString('s3://bucket/runs/'),
+ *   PipelineValue.executionId(),
+ * ], '');
+ */
+export class PipelineValue {
+  /** A literal string (may hold CDK tokens). */
+  public static fromString(value: string): PipelineValue {
+    return new PipelineValue(value);
+  }
+
+  /** A literal number. */
+  public static fromNumber(value: number): PipelineValue {
+    return new PipelineValue(value);
+  }
+
+  /** A literal boolean. */
+  public static fromBoolean(value: boolean): PipelineValue {
+    return new PipelineValue(value);
+  }
+
+  /**
+   * The value of a pipeline parameter by name (`{"Get": "Parameters.<name>"}`).
+   *
+   * Prefer `PipelineParameter.value`; the definition checks that the parameter is declared.
+   */
+  public static parameter(name: string): PipelineValue {
+    checkPipelineName('parameter', name);
+    return new PipelineValue({ Get: `Parameters.${name}` });
+  }
+
+  /**
+   * A property of a step (`{"Get": "Steps.<step>.<path>"}`), e.g.
+   * `ModelArtifacts.S3ModelArtifacts` of a training step.
+   *
+   * Prefer the step's own helpers (`TrainingStep.modelArtifactsS3Uri`, ...).
+   *
+   * @param stepName the step's name
+   * @param path the property path, as in the Describe API of the step's job
+   */
+  public static stepProperty(stepName: string, path: string): PipelineValue {
+    checkPipelineName('step', stepName);
+    if (!path || path.startsWith('.')) {
+      throw new Error(`pipeline step property path '${path}' of step '${stepName}' is invalid: give a path such as 'ModelArtifacts.S3ModelArtifacts'`);
+    }
+    return new PipelineValue({ Get: `Steps.${stepName}.${path}` });
+  }
+
+  /** The ID of the running execution (`{"Get": "Execution.PipelineExecutionId"}`). */
+  public static executionId(): PipelineValue {
+    return new PipelineValue({ Get: 'Execution.PipelineExecutionId' });
+  }
+
+  /** The ARN of the running execution (`{"Get": "Execution.PipelineExecutionArn"}`). */
+  public static executionArn(): PipelineValue {
+    return new PipelineValue({ Get: 'Execution.PipelineExecutionArn' });
+  }
+
+  /**
+   * Joins values into a string at execution time (`Std:Join`).
+   *
+   * @param values the parts
+   * @param separator what goes between them
+   */
+  public static join(values: PipelineValue[], separator: string = ''): PipelineValue {
+    return new PipelineValue({ 'Std:Join': { On: separator, Values: values.map((v) => v.json) } });
+  }
+
+  /**
+   * Reads a value from a JSON property file that a processing step wrote (`Std:JsonGet`).
+   *
+   * Prefer `ProcessingStep.jsonGet`, which checks that the step declares the file.
+   *
+   * @param stepName the processing step
+   * @param propertyFileName the name of the property file on that step
+   * @param path a JSON path into the file, e.g. `regression_metrics.mse.value`
+   */
+  public static jsonGet(stepName: string, propertyFileName: string, path: string): PipelineValue {
+    checkPipelineName('step', stepName);
+    checkJsonPath(path);
+    return new PipelineValue({
+      'Std:JsonGet': { PropertyFile: { Get: `Steps.${stepName}.PropertyFiles.${propertyFileName}` }, Path: path },
+    });
+  }
+
+  /** @internal */
+  public static _isPipelineValue(x: any): x is PipelineValue {
+    return x instanceof PipelineValue;
+  }
+
+  private readonly json: any;
+
+  private constructor(json: any) {
+    this.json = json;
+  }
+
+  /** The value as it appears in the definition JSON. */
+  public toJson(): any {
+    return this.json;
+  }
+}
+
+/**
+ * The type of a pipeline parameter.
+ */
+export enum PipelineParameterType {
+  /** A string. */
+  STRING = 'String',
+  /** A whole number. */
+  INTEGER = 'Integer',
+  /** A floating-point number. */
+  FLOAT = 'Float',
+  /** `true` or `false`. */
+  BOOLEAN = 'Boolean',
+}
+
+/**
+ * Options of a pipeline parameter.
+ */
+export interface PipelineParameterOptions {
+  /**
+   * What the parameter is for.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+}
+
+/**
+ * A parameter of a SageMaker pipeline: what an execution (CI, a schedule, an
+ * event) may override without a redeploy.
+ *
+ * @example
+ * const threshold = PipelineParameter.floatParameter('MseThreshold', 0.5);
+ * const condition = PipelineCondition.lessThanOrEqualTo(PipelineValue.fromNumber(0.1), threshold.value);
+ */
+export class PipelineParameter {
+  /**
+   * A string parameter.
+   *
+   * @param name 1 to 64 letters, digits, `-` or `_`
+   * @param defaultValue the value when an execution gives none (may hold CDK tokens)
+   */
+  public static stringParameter(name: string, defaultValue?: string, options: PipelineParameterOptions = {}): PipelineParameter {
+    return new PipelineParameter(name, PipelineParameterType.STRING, defaultValue, options);
+  }
+
+  /**
+   * An integer parameter.
+   *
+   * @param name 1 to 64 letters, digits, `-` or `_`
+   * @param defaultValue the value when an execution gives none
+   */
+  public static integerParameter(name: string, defaultValue?: number, options: PipelineParameterOptions = {}): PipelineParameter {
+    if (defaultValue !== undefined && !Token.isUnresolved(defaultValue) && !Number.isInteger(defaultValue)) {
+      throw new Error(`pipeline parameter '${name}' is an integer but its default value is ${defaultValue}: give a whole number`);
+    }
+    return new PipelineParameter(name, PipelineParameterType.INTEGER, defaultValue, options);
+  }
+
+  /**
+   * A float parameter.
+   *
+   * @param name 1 to 64 letters, digits, `-` or `_`
+   * @param defaultValue the value when an execution gives none
+   */
+  public static floatParameter(name: string, defaultValue?: number, options: PipelineParameterOptions = {}): PipelineParameter {
+    return new PipelineParameter(name, PipelineParameterType.FLOAT, defaultValue, options);
+  }
+
+  /**
+   * A boolean parameter.
+   *
+   * @param name 1 to 64 letters, digits, `-` or `_`
+   * @param defaultValue the value when an execution gives none
+   */
+  public static booleanParameter(name: string, defaultValue?: boolean, options: PipelineParameterOptions = {}): PipelineParameter {
+    return new PipelineParameter(name, PipelineParameterType.BOOLEAN, defaultValue, options);
+  }
+
+  /** The parameter's name. */
+  public readonly name: string;
+
+  /** The parameter's type. */
+  public readonly parameterType: PipelineParameterType;
+
+  /**
+   * The default value.
+   *
+   * @default - none: every execution must give a value
+   */
+  public readonly defaultValue?: any;
+
+  /**
+   * What the parameter is for.
+   *
+   * @default - none
+   */
+  public readonly description?: string;
+
+  /** The parameter's value at execution time, to use in step arguments. */
+  public readonly value: PipelineValue;
+
+  private constructor(name: string, type: PipelineParameterType, defaultValue: any, options: PipelineParameterOptions) {
+    checkPipelineName('parameter', name);
+    this.name = name;
+    this.parameterType = type;
+    this.defaultValue = defaultValue;
+    this.description = options.description;
+    this.value = PipelineValue.parameter(name);
+  }
+
+  /** The parameter as it appears in the definition's `Parameters`. */
+  public toJson(): any {
+    return {
+      Name: this.name,
+      Type: this.parameterType,
+      ...(this.defaultValue !== undefined ? { DefaultValue: this.defaultValue } : {}),
+      ...(this.description !== undefined ? { Description: this.description } : {}),
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './instance-type';
+export * from './data';
+export * from './quality-gate';
+export * from './model-package-group';
+export * from './training-pipeline';

@@ -1,0 +1,153 @@
+import { IResource, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
+
+/** `ModelPackageGroupName` in the CreateModelPackageGroup API reference. */
+const GROUP_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+/**
+ * A SageMaker model package group: the versioned registry of a model, where a
+ * training pipeline registers versions and an endpoint deploys one from.
+ */
+export interface IModelPackageGroup extends IResource {
+  /** The group's name. */
+  readonly modelPackageGroupName: string;
+
+  /** The group's ARN. */
+  readonly modelPackageGroupArn: string;
+
+  /**
+   * Grants registering versions in the group (`CreateModelPackage` and describing them).
+   */
+  grantRegister(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Grants reading the group and its versions (what a deployment needs).
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+}
+
+/**
+ * Properties of a `ModelPackageGroup`.
+ */
+export interface ModelPackageGroupProps {
+  /**
+   * The group's name: up to 63 letters, digits and `-`.
+   *
+   * @default - a unique name generated from the construct path
+   */
+  readonly modelPackageGroupName?: string;
+
+  /**
+   * What the group holds.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * What happens to the group (and the record of its versions) when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * What an owned and an imported model package group share.
+ *
+ * @example
+ * declare const deployRole: iam.IRole;
+ * const group: ModelPackageGroupBase = new ModelPackageGroup(this, 'Models');
+ * group.grantRead(deployRole);
+ */
+export abstract class ModelPackageGroupBase extends Resource implements IModelPackageGroup {
+  public abstract readonly modelPackageGroupName: string;
+  public abstract readonly modelPackageGroupArn: string;
+
+  public grantRegister(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackageGroup'],
+      resourceArns: this.groupArns(),
+    }).combine(iam.Grant.addToPrincipal({
+      grantee,
+      // Pipelines tag what they create with the execution that created it.
+      actions: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'],
+      resourceArns: this.versionArns(),
+    }));
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sagemaker:DescribeModelPackageGroup', 'sagemaker:ListModelPackages'],
+      resourceArns: this.groupArns(),
+    }).combine(iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sagemaker:DescribeModelPackage'],
+      resourceArns: this.versionArns(),
+    }));
+  }
+
+  /** SageMaker may write names in lowercase in ARNs: a mixed-case name is granted in both forms. */
+  private names(): string[] {
+    const name = this.modelPackageGroupName;
+    return Token.isUnresolved(name) || name === name.toLowerCase() ? [name] : [name, name.toLowerCase()];
+  }
+
+  private groupArns(): string[] {
+    return this.names().map((n) => Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: n }));
+  }
+
+  private versionArns(): string[] {
+    return this.names().map((n) => Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${n}/*` }));
+  }
+}
+
+/**
+ * A model package group (`AWS::SageMaker::ModelPackageGroup`), retained by default.
+ *
+ * @example
+ * const group = new ModelPackageGroup(this, 'Models', {
+ *   description: 'Churn models that passed the quality gate',
+ * });
+ */
+export class ModelPackageGroup extends ModelPackageGroupBase {
+  /**
+   * Imports a group by name (in the stack's account and region).
+   *
+   * @param modelPackageGroupName the group's name
+   */
+  public static fromModelPackageGroupName(scope: Construct, id: string, modelPackageGroupName: string): IModelPackageGroup {
+    class Import extends ModelPackageGroupBase {
+      public readonly modelPackageGroupName = modelPackageGroupName;
+      public readonly modelPackageGroupArn = Stack.of(scope).formatArn({
+        service: 'sagemaker', resource: 'model-package-group', resourceName: modelPackageGroupName,
+      });
+    }
+    return new Import(scope, id);
+  }
+
+  public readonly modelPackageGroupName: string;
+  public readonly modelPackageGroupArn: string;
+
+  constructor(scope: Construct, id: string, props: ModelPackageGroupProps = {}) {
+    super(scope, id);
+    const name = props.modelPackageGroupName
+      ?? Names.uniqueResourceName(this, { maxLength: 63, separator: '-', allowedSpecialCharacters: '-' }).toLowerCase();
+    if (!Token.isUnresolved(name) && !GROUP_NAME_PATTERN.test(name)) {
+      throw new Error(`modelPackageGroup modelPackageGroupName '${name}' is invalid: use up to 63 letters, digits and '-', `
+        + 'starting and ending with a letter or digit');
+    }
+    const resource = new sagemaker.CfnModelPackageGroup(this, 'Resource', {
+      modelPackageGroupName: name,
+      modelPackageGroupDescription: props.description,
+    });
+    resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    // Ref returns the ARN for this resource type, and there is no name attribute: the name is the literal.
+    this.modelPackageGroupName = name;
+    this.modelPackageGroupArn = resource.attrModelPackageGroupArn;
+  }
+}

@@ -1,0 +1,522 @@
+import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { build, newPipeline } from './helpers';
+import { DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope } from '../../src/image';
+import {
+  Hyperparameter, ModelApprovalStatus, ModelPackageGroup, QualityGate, S3DataDistribution, TrainingInputMode,
+  TrainingInstanceType,
+} from '../../src/training';
+import { expectNagClean } from '../nag';
+import { pipelineDefinition, stepNamed } from '../pipeline/definition-helper';
+import { schemaErrors } from '../pipeline/structure';
+
+const train = (definition: any) => stepNamed(definition, 'Train').Arguments;
+const evaluate = (definition: any) => stepNamed(definition, 'Evaluate').Arguments;
+const register = (definition: any) => stepNamed(definition, 'RegisterModel').Arguments;
+const parameter = (definition: any, name: string) => definition.Parameters.find((p: any) => p.Name === name);
+
+describe('TrainingPipeline parameters', () => {
+  test('CI, schedules and triggers can override image, data, instances, approval and threshold', () => {
+    expect(build().definition.Parameters.map((p: any) => `${p.Name}:${p.Type}`)).toEqual([
+      'ImageUri:String', 'TrainingDataUri:String', 'TestDataUri:String', 'ModelApprovalStatus:String',
+      'TrainingInstanceType:String', 'TrainingInstanceCount:Integer', 'QualityThreshold:Float',
+    ]);
+  });
+
+  test('the image URI parameter defaults to the bound image', () => {
+    expect(parameter(build().definition, 'ImageUri').DefaultValue).toMatch(/\/\$\{Ref:ImageRepository[0-9A-F]+\}:abc123$/);
+  });
+
+  test('the pipeline names its image parameter for the GitHub workflow', () => {
+    expect(build().pipeline.imageUriParameterName).toBe('ImageUri');
+  });
+
+  test('data locations default to the given buckets and prefixes', () => {
+    const { definition } = build();
+    expect([parameter(definition, 'TrainingDataUri').DefaultValue, parameter(definition, 'TestDataUri').DefaultValue])
+      .toEqual(['s3://my-data/churn/train/', 's3://my-data/churn/test/']);
+  });
+
+  test('instance type and count default to ml.m5.xlarge × 1', () => {
+    const { definition } = build();
+    expect([parameter(definition, 'TrainingInstanceType').DefaultValue, parameter(definition, 'TrainingInstanceCount').DefaultValue])
+      .toEqual(['ml.m5.xlarge', 1]);
+  });
+
+  test('the approval status defaults to PendingManualApproval', () => {
+    expect(parameter(build().definition, 'ModelApprovalStatus').DefaultValue).toBe('PendingManualApproval');
+  });
+
+  test('the approval status can be Approved', () => {
+    const { definition } = build({ modelApprovalStatus: ModelApprovalStatus.APPROVED });
+    expect(parameter(definition, 'ModelApprovalStatus').DefaultValue).toBe('Approved');
+  });
+});
+
+describe('TrainingPipeline training step', () => {
+  test('the training image and the data come from parameters', () => {
+    const args = train(build().definition);
+    expect([args.AlgorithmSpecification.TrainingImage, args.InputDataConfig[0].DataSource.S3DataSource.S3Uri])
+      .toEqual([{ Get: 'Parameters.ImageUri' }, { Get: 'Parameters.TrainingDataUri' }]);
+  });
+
+  test('instance type and count come from parameters', () => {
+    expect(train(build().definition).ResourceConfig).toEqual({
+      InstanceType: { Get: 'Parameters.TrainingInstanceType' },
+      InstanceCount: { Get: 'Parameters.TrainingInstanceCount' },
+      VolumeSizeInGB: 30,
+    });
+  });
+
+  test('a distributed job sets the count default', () => {
+    expect(parameter(build({ instanceCount: 4, instanceType: TrainingInstanceType.ML_G5_12XLARGE }).definition, 'TrainingInstanceCount').DefaultValue).toBe(4);
+  });
+
+  test('spot is on by default, waiting at most twice the runtime', () => {
+    const args = train(build({ maxRuntime: Duration.hours(2) }).definition);
+    expect([args.EnableManagedSpotTraining, args.StoppingCondition]).toEqual([true, { MaxRuntimeInSeconds: 7200, MaxWaitTimeInSeconds: 14400 }]);
+  });
+
+  test('spot checkpoints sync /opt/ml/checkpoints to a per-execution S3 prefix', () => {
+    expect(train(build().definition).CheckpointConfig).toEqual({
+      S3Uri: { 'Std:Join': { On: '', Values: [expect.stringMatching(/^s3:\/\/\$\{Ref:TrainingArtifactsBucket[0-9A-F]+\}\/checkpoints\/$/), { Get: 'Execution.PipelineExecutionId' }] } },
+      LocalPath: '/opt/ml/checkpoints',
+    });
+  });
+
+  test('spot off: on-demand, no max wait, no checkpoints', () => {
+    const args = train(build({ spot: false }).definition);
+    expect([args.EnableManagedSpotTraining, args.StoppingCondition.MaxWaitTimeInSeconds, args.CheckpointConfig])
+      .toEqual([false, undefined, undefined]);
+  });
+
+  test('checkpoints can be turned off with spot on', () => {
+    expect(train(build({ checkpoints: false }).definition).CheckpointConfig).toBeUndefined();
+  });
+
+  test('a warm pool keeps on-demand instances alive', () => {
+    expect(train(build({ spot: false, keepAlivePeriod: Duration.minutes(30) }).definition).ResourceConfig.KeepAlivePeriodInSeconds).toBe(1800);
+  });
+
+  test('instance groups make a heterogeneous cluster', () => {
+    const { definition } = build({
+      instanceGroups: [
+        { groupName: 'gpu', instanceType: TrainingInstanceType.ML_P4D_24XLARGE, instanceCount: 2 },
+        { groupName: 'data', instanceType: TrainingInstanceType.ML_C5_2XLARGE },
+      ],
+    });
+    expect(train(definition).ResourceConfig).toEqual({
+      InstanceGroups: [
+        { InstanceGroupName: 'gpu', InstanceType: 'ml.p4d.24xlarge', InstanceCount: 2 },
+        { InstanceGroupName: 'data', InstanceType: 'ml.c5.2xlarge', InstanceCount: 1 },
+      ],
+      VolumeSizeInGB: 30,
+    });
+  });
+
+  test('instance groups drop the instance parameters', () => {
+    const { definition } = build({ instanceGroups: [{ groupName: 'a', instanceType: TrainingInstanceType.ML_M5_LARGE }] });
+    expect(definition.Parameters.map((p: any) => p.Name)).not.toContain('TrainingInstanceType');
+  });
+
+  test('volume size and KMS key reach the job', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    newPipeline(stack, { volumeSize: Size.gibibytes(200), encryptionKey: key });
+    const args = train(pipelineDefinition(stack));
+    expect([args.ResourceConfig.VolumeSizeInGB, args.ResourceConfig.VolumeKmsKeyId, args.OutputDataConfig.KmsKeyId])
+      .toEqual([200, expect.stringMatching(/^\$\{GetAtt:Key[0-9A-F]+\.Arn\}$/), expect.stringMatching(/^\$\{GetAtt:Key[0-9A-F]+\.Arn\}$/)]);
+  });
+
+  test('extra channels keep their content type, input mode and distribution', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const bucket = s3.Bucket.fromBucketName(stack, 'Other', 'other');
+    newPipeline(stack, {
+      extraChannels: [{
+        channelName: 'validation',
+        bucket,
+        prefix: 'val/',
+        contentType: 'text/csv',
+        inputMode: TrainingInputMode.FAST_FILE,
+        distribution: S3DataDistribution.SHARDED_BY_S3_KEY,
+      }],
+    });
+    expect(train(pipelineDefinition(stack)).InputDataConfig[1]).toEqual({
+      ChannelName: 'validation',
+      DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://other/val/', S3DataDistributionType: 'ShardedByS3Key' } },
+      ContentType: 'text/csv',
+      InputMode: 'FastFile',
+    });
+  });
+
+  test('the main channel input mode sets the job input mode', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'bbb');
+    newPipeline(stack, { trainingData: { channelName: 'train', bucket, inputMode: TrainingInputMode.PIPE } });
+    expect(train(pipelineDefinition(stack)).AlgorithmSpecification.TrainingInputMode).toBe('Pipe');
+  });
+
+  test('hyperparameters, environment and metric definitions reach the job', () => {
+    const args = train(build({
+      hyperparameters: { epochs: Hyperparameter.fromNumber(10), amp: Hyperparameter.fromBoolean(true), layers: Hyperparameter.fromJson([64, 32]) },
+      environment: { LOG_LEVEL: 'debug' },
+      metricDefinitions: [{ name: 'train:loss', regex: 'train_loss=([0-9\\.]+);' }],
+    }).definition);
+    expect([args.HyperParameters, args.Environment, args.AlgorithmSpecification.MetricDefinitions]).toEqual([
+      { epochs: '10', amp: 'true', layers: '[64,32]' },
+      { LOG_LEVEL: 'debug' },
+      [{ Name: 'train:loss', Regex: 'train_loss=([0-9\\.]+);' }],
+    ]);
+  });
+
+  test('a VPC places training and evaluation in its private subnets with a new security group', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    newPipeline(stack, { vpc });
+    const definition = pipelineDefinition(stack);
+    expect([train(definition).VpcConfig, evaluate(definition).NetworkConfig.VpcConfig]).toEqual([
+      { SecurityGroupIds: [expect.stringMatching(/GetAtt:TrainingSecurityGroup/)], Subnets: [expect.stringMatching(/PrivateSubnet1/), expect.stringMatching(/PrivateSubnet2/)] },
+      { SecurityGroupIds: [expect.stringMatching(/GetAtt:TrainingSecurityGroup/)], Subnets: [expect.stringMatching(/PrivateSubnet1/), expect.stringMatching(/PrivateSubnet2/)] },
+    ]);
+  });
+
+  test('a VPC grants the network-interface actions SageMaker needs', () => {
+    const stack = new Stack(new App(), 'Stack');
+    newPipeline(stack, { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }) });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['ec2:CreateNetworkInterface']), Resource: '*' })]) },
+    });
+  });
+
+  test('network isolation and inter-container encryption reach both jobs', () => {
+    const { definition } = build({ networkIsolation: true, interContainerTrafficEncryption: true });
+    expect([
+      train(definition).EnableNetworkIsolation, train(definition).EnableInterContainerTrafficEncryption,
+      evaluate(definition).NetworkConfig,
+    ]).toEqual([true, true, { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true }]);
+  });
+});
+
+describe('TrainingPipeline evaluation and gate', () => {
+  test('evaluation runs `evaluate` in the training image with the container contract arguments', () => {
+    expect(evaluate(build().definition).AppSpecification).toEqual({
+      ImageUri: { Get: 'Parameters.ImageUri' },
+      ContainerEntrypoint: ['evaluate'],
+      ContainerArguments: ['--model-dir', '/opt/ml/processing/model', '--test-dir', '/opt/ml/processing/test', '--output-dir', '/opt/ml/processing/evaluation'],
+    });
+  });
+
+  test('evaluation reads the trained model and the test data', () => {
+    expect(evaluate(build().definition).ProcessingInputs.map((i: any) => [i.InputName, i.S3Input.S3Uri, i.S3Input.LocalPath])).toEqual([
+      ['model', { Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' }, '/opt/ml/processing/model'],
+      ['test', { Get: 'Parameters.TestDataUri' }, '/opt/ml/processing/test'],
+    ]);
+  });
+
+  test('evaluation.json is a property file of the evaluation output', () => {
+    expect(stepNamed(build().definition, 'Evaluate').PropertyFiles).toEqual([{ PropertyFileName: 'Evaluation', OutputName: 'evaluation', FilePath: 'evaluation.json' }]);
+  });
+
+  test('another evaluation image and command can be given', () => {
+    const dlc = DeepLearningContainer.fromFramework({ framework: DlcFramework.SKLEARN, version: '1.2-1', scope: DlcScope.TRAINING, processor: DlcProcessor.CPU });
+    const spec = evaluate(build({ evaluationImage: dlc, evaluationCommand: ['python3', 'eval.py'] }, { region: 'us-east-1' }).definition).AppSpecification;
+    expect([spec.ImageUri, spec.ContainerEntrypoint]).toEqual([expect.stringContaining('sagemaker-scikit-learn:1.2-1'), ['python3', 'eval.py']]);
+  });
+
+  test('the gate compares the metric with the QualityThreshold parameter', () => {
+    expect(stepNamed(build().definition, 'QualityGate').Arguments.Conditions).toEqual([{
+      Type: 'LessThanOrEqualTo',
+      LeftValue: { 'Std:JsonGet': { PropertyFile: { Get: 'Steps.Evaluate.PropertyFiles.Evaluation' }, Path: 'regression_metrics.mse.value' } },
+      RightValue: { Get: 'Parameters.QualityThreshold' },
+    }]);
+  });
+
+  test.each([
+    [QualityGate.greaterThan('m.v', 1), 'GreaterThan'],
+    [QualityGate.greaterThanOrEqualTo('m.v', 1), 'GreaterThanOrEqualTo'],
+    [QualityGate.lessThan('m.v', 1), 'LessThan'],
+    [QualityGate.equalTo('m.v', 1), 'Equals'],
+  ])('gate %#: operator %s', (gate, type) => {
+    expect(stepNamed(build({ qualityGate: gate }).definition, 'QualityGate').Arguments.Conditions[0].Type).toBe(type);
+  });
+
+  test('a failing gate ends in a Fail step naming metric, value and threshold', () => {
+    expect(stepNamed(build().definition, 'QualityGateFailed').Arguments.ErrorMessage).toEqual({
+      'Std:Join': {
+        On: '',
+        Values: [
+          'quality gate failed: regression_metrics.mse.value = ',
+          { 'Std:JsonGet': { PropertyFile: { Get: 'Steps.Evaluate.PropertyFiles.Evaluation' }, Path: 'regression_metrics.mse.value' } },
+          ', required <= ',
+          { Get: 'Parameters.QualityThreshold' },
+        ],
+      },
+    });
+  });
+
+  test('a passing gate registers the model', () => {
+    expect(stepNamed(build().definition, 'QualityGate').Arguments.IfSteps.map((s: any) => s.Name)).toEqual(['RegisterModel']);
+  });
+
+  test('without a gate the model is registered after evaluation', () => {
+    const { definition } = build({ qualityGate: undefined });
+    expect(definition.Steps.map((s: any) => s.Name)).toEqual(['Train', 'Evaluate', 'RegisterModel']);
+  });
+});
+
+describe('TrainingPipeline registration', () => {
+  test('the model is registered with the training image, approval parameter and content types', () => {
+    const args = register(build().definition);
+    expect([args.ModelApprovalStatus, args.InferenceSpecification]).toEqual([{ Get: 'Parameters.ModelApprovalStatus' }, {
+      Containers: [{ Image: { Get: 'Parameters.ImageUri' }, ModelDataUrl: { Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' } }],
+      SupportedContentTypes: ['text/csv'],
+      SupportedResponseMIMETypes: ['text/csv'],
+      SupportedRealtimeInferenceInstanceTypes: ['ml.m5.large'],
+      SupportedTransformInstanceTypes: ['ml.m5.large'],
+    }]);
+  });
+
+  test('the evaluation report is the model quality statistics', () => {
+    expect(register(build().definition).ModelMetrics.ModelQuality.Statistics).toEqual({
+      ContentType: 'application/json',
+      S3Uri: { 'Std:Join': { On: '', Values: [{ Get: "Steps.Evaluate.ProcessingOutputConfig.Outputs['evaluation'].S3Output.S3Uri" }, '/evaluation.json'] } },
+    });
+  });
+
+  test('inference image, instance types and MIME types can be given', () => {
+    const dlc = DeepLearningContainer.fromFramework({ framework: DlcFramework.SKLEARN, version: '1.2-1', scope: DlcScope.INFERENCE, processor: DlcProcessor.CPU });
+    const spec = register(build({
+      inferenceImage: dlc, inferenceInstanceTypes: ['ml.c5.large'], contentTypes: ['application/json'], responseTypes: ['application/json'],
+    }, { region: 'us-east-1' }).definition).InferenceSpecification;
+    expect([spec.Containers[0].Image, spec.SupportedRealtimeInferenceInstanceTypes, spec.SupportedContentTypes, spec.SupportedResponseMIMETypes])
+      .toEqual([expect.stringContaining('sagemaker-scikit-learn:1.2-1'), ['ml.c5.large'], ['application/json'], ['application/json']]);
+  });
+
+  test('a model package group is created and retained', () => {
+    Template.fromStack(build().stack).hasResource('AWS::SageMaker::ModelPackageGroup', {
+      DeletionPolicy: 'Retain',
+      Properties: { ModelPackageGroupName: 'stack-training-modelpackagegroup-4cce0e5e' },
+    });
+  });
+
+  test('a given model package group is used, not created', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const group = ModelPackageGroup.fromModelPackageGroupName(stack, 'Group', 'churn');
+    const pipeline = newPipeline(stack, { modelPackageGroup: group });
+    expect([register(pipelineDefinition(stack)).ModelPackageGroupName, pipeline.modelPackageGroup,
+      Template.fromStack(stack).findResources('AWS::SageMaker::ModelPackageGroup')]).toEqual(['churn', group, {}]);
+  });
+
+  test('the pipeline waits for the group it creates', () => {
+    const template = Template.fromStack(build().stack);
+    const [pipeline] = Object.values<any>(template.findResources('AWS::SageMaker::Pipeline'));
+    expect(pipeline.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^TrainingModelPackageGroup/)]));
+  });
+});
+
+describe('TrainingPipeline resources and permissions', () => {
+  test('the artifacts bucket is encrypted, versioned, private, TLS-only and retained', () => {
+    const template = Template.fromStack(build().stack);
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('a given artifacts bucket is used, not created', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const bucket = s3.Bucket.fromBucketName(stack, 'Artifacts', 'artifacts');
+    newPipeline(stack, { artifactsBucket: bucket });
+    expect(train(pipelineDefinition(stack)).OutputDataConfig.S3OutputPath).toBe('s3://artifacts/models');
+  });
+
+  test('the execution role reads only the data prefixes', () => {
+    Template.fromStack(build().stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-data/churn/train/*']] } },
+          { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-data/churn/test/*']] } },
+        ]),
+      },
+    });
+  });
+
+  test('the execution role may register in its group only', () => {
+    Template.fromStack(build().stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'],
+          Resource: { 'Fn::Join': ['', Match.arrayWith([':model-package/stack-training-modelpackagegroup-4cce0e5e/*'])] },
+        })]),
+      },
+    });
+  });
+
+  test('the execution role creates training and processing jobs of this account and region only', () => {
+    const statements = Template.fromStack(build().stack).findResources('AWS::IAM::Policy');
+    const text = JSON.stringify(statements);
+    expect([text.includes(':training-job/*'), text.includes(':processing-job/*'), text.includes('"sagemaker:*"')]).toEqual([true, true, false]);
+  });
+
+  test('the execution role has no managed policies (never AmazonSageMakerFullAccess)', () => {
+    const roles = Template.fromStack(build().stack).findResources('AWS::IAM::Role');
+    expect(Object.values<any>(roles).flatMap((r) => r.Properties.ManagedPolicyArns ?? [])).toEqual([]);
+  });
+
+  test('the execution role may pull the image', () => {
+    Template.fromStack(build().stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'] })]) },
+    });
+  });
+
+  test('the group is exposed for an endpoint to deploy from', () => {
+    expect(build().pipeline.modelPackageGroup.modelPackageGroupName).toBe('stack-training-modelpackagegroup-4cce0e5e');
+  });
+
+  test('the definition matches the published schema (with its documented gaps)', () => {
+    const errors = schemaErrors(build({ spot: false, keepAlivePeriod: Duration.minutes(10), environment: { A: 'b' } }).definition);
+    if (errors === undefined) {
+      // eslint-disable-next-line no-console
+      console.log('skipped: ../shared/data/sagemaker-pipeline-schema/pipeline-definition.schema.json is not on this machine');
+      return;
+    }
+    expect(errors).toEqual([]);
+  });
+
+  test('a full pipeline (VPC, KMS, schedule, new-data trigger, failure topic) is cdk-nag clean', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, flowLogs: { all: {} } });
+    const logs = s3.Bucket.fromBucketName(stack, 'Logs', 'logs');
+    const data = s3.Bucket.fromBucketName(stack, 'Landing', 'landing');
+    newPipeline(stack, {
+      encryptionKey: key,
+      vpc,
+      serverAccessLogsBucket: logs,
+      schedule: scheduler.ScheduleExpression.rate(Duration.days(7)),
+      newDataTrigger: { bucket: data, prefix: 'incoming/' },
+      notifyOnFailure: true,
+    });
+    expectNagClean(stack);
+  });
+});
+
+describe('TrainingPipeline errors', () => {
+  test('spot with max wait shorter than the runtime', () => {
+    expect(() => build({ maxRuntime: Duration.hours(2), maxWaitTime: Duration.hours(1) })).toThrow(
+      'trainingPipeline maxWaitTime (3600 s) is shorter than maxRuntime (7200 s): spot training needs maxWaitTime >= maxRuntime; raise maxWaitTime or lower maxRuntime');
+  });
+
+  test('max wait without spot', () => {
+    expect(() => build({ spot: false, maxWaitTime: Duration.hours(1) })).toThrow('trainingPipeline maxWaitTime applies only to spot training: drop it, or set spot to true');
+  });
+
+  test('an instance count below 1', () => {
+    expect(() => build({ instanceCount: 0 })).toThrow('trainingPipeline instanceCount must be a whole number of at least 1, got 0: give 1 for a single instance, more for a distributed job');
+  });
+
+  test('instance groups together with an instance type', () => {
+    expect(() => build({ instanceType: TrainingInstanceType.ML_M5_LARGE, instanceGroups: [{ groupName: 'a', instanceType: TrainingInstanceType.ML_M5_LARGE }] }))
+      .toThrow('trainingPipeline instanceGroups cannot be combined with instanceType or instanceCount');
+  });
+
+  test('a runtime over 28 days', () => {
+    expect(() => build({ maxRuntime: Duration.days(29) })).toThrow('trainingPipeline maxRuntime (seconds) must be a whole number from 1 to 2419200, got 2505600');
+  });
+
+  test('a warm pool with spot', () => {
+    expect(() => build({ keepAlivePeriod: Duration.minutes(10) })).toThrow('trainingPipeline keepAlivePeriod (a warm pool) cannot be used with spot training: set spot to false');
+  });
+
+  test('a warm pool over an hour', () => {
+    expect(() => build({ spot: false, keepAlivePeriod: Duration.hours(2) })).toThrow('trainingPipeline keepAlivePeriod (seconds) must be a whole number from 1 to 3600, got 7200');
+  });
+
+  test('a channel name SageMaker rejects', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'bbb');
+    expect(() => newPipeline(stack, { trainingData: { channelName: 'train data', bucket } }))
+      .toThrow("trainingPipeline channelName 'train data' is invalid: SageMaker accepts 1 to 64 letters, digits, '.', '-' and '_'");
+  });
+
+  test('two channels with one name', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'bbb');
+    expect(() => newPipeline(stack, { extraChannels: [{ channelName: 'train', bucket }] })).toThrow("trainingPipeline channelName 'train' is used twice");
+  });
+
+  test('a prefix written as an S3 URI', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'bbb');
+    expect(() => newPipeline(stack, { testData: { bucket, prefix: 's3://bbb/test/' } }))
+      .toThrow("trainingPipeline testData prefix 's3://bbb/test/' must be a key prefix inside the bucket: drop the 's3://<bucket>' part and the leading '/'");
+  });
+
+  test('a malformed S3 URI in schedule parameters', () => {
+    expect(() => build({ schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), scheduleParameters: { TrainingDataUri: 'my-data/train' } }))
+      .toThrow("trainingPipeline scheduleParameters TrainingDataUri 'my-data/train' is not an S3 URI: give s3://<bucket>/<prefix>");
+  });
+
+  test('training data in another region', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { region: 'us-east-1' } });
+    const bucket = s3.Bucket.fromBucketAttributes(stack, 'B', { bucketName: 'eu-data', region: 'eu-west-1' });
+    expect(() => newPipeline(stack, { trainingData: { channelName: 'train', bucket } })).toThrow(
+      "trainingPipeline channel 'train' is in bucket 'eu-data' of region eu-west-1, but the pipeline is in us-east-1: SageMaker reads training data only from its own region; copy the data to us-east-1");
+  });
+
+  test('a metric regex that does not compile', () => {
+    expect(() => build({ metricDefinitions: [{ name: 'loss', regex: 'loss=([0-9' }] })).toThrow("trainingPipeline metricDefinitions 'loss' regex 'loss=([0-9' does not compile");
+  });
+
+  test('a metric regex without a group', () => {
+    expect(() => build({ metricDefinitions: [{ name: 'loss', regex: 'loss=[0-9.]+' }] })).toThrow("trainingPipeline metricDefinitions 'loss' regex 'loss=[0-9.]+' has no capturing group");
+  });
+
+  test('a Python named group is accepted', () => {
+    expect(() => build({ metricDefinitions: [{ name: 'loss', regex: 'loss=(?P<value>[0-9.]+)' }] })).not.toThrow();
+  });
+
+  test('a hyperparameter key over 256 characters', () => {
+    expect(() => build({ hyperparameters: { ['k'.repeat(257)]: '1' } })).toThrow('is 257 characters: SageMaker accepts at most 256');
+  });
+
+  test('a hyperparameter value over 2500 characters', () => {
+    expect(() => build({ hyperparameters: { big: 'v'.repeat(2501) } })).toThrow("trainingPipeline hyperparameter 'big' has a value of 2501 characters: SageMaker accepts at most 2500");
+  });
+
+  test('more than 100 hyperparameters', () => {
+    const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`h${i}`, '1']));
+    expect(() => build({ hyperparameters: many })).toThrow('trainingPipeline hyperparameters has 101 entries: SageMaker accepts at most 100');
+  });
+
+  test('a quality gate on an empty metric path', () => {
+    expect(() => QualityGate.lessThan('', 1)).toThrow('qualityGate metricPath is empty');
+  });
+
+  test('a quality gate on a path outside the evaluation report', () => {
+    expect(() => QualityGate.lessThan('evaluation.json.mse', 1)).toThrow("qualityGate metricPath 'evaluation.json.mse' is not a path inside the evaluation report");
+  });
+
+  test('a quality gate on a malformed path', () => {
+    expect(() => QualityGate.lessThan('regression_metrics..mse', 1)).toThrow("qualityGate metricPath 'regression_metrics..mse' is malformed");
+  });
+
+  test('an instance type that is not a SageMaker type', () => {
+    expect(() => TrainingInstanceType.of('m5.large')).toThrow("trainingInstanceType 'm5.large' is not a SageMaker instance type");
+  });
+
+  test('VPC options without a VPC', () => {
+    expect(() => build({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } })).toThrow('trainingPipeline vpcSubnets and securityGroups need vpc');
+  });
+});
