@@ -3,13 +3,14 @@
  * the library the way a user would. `npx projen example` synthesizes it.
  */
 import * as path from 'path';
-import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Size, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   CustomTrainingImage, DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope,
   GitHubActionsRole, GitHubOidcProvider, GitHubSubject, GitHubWorkflow,
   Hyperparameter, QualityGate, TrainingInstanceType, TrainingPipeline,
+  CapacitySize, EndpointMode, InferenceInstanceType, ModelEndpoint, ModelSource, TrafficShifting,
 } from '../src';
 
 /** Where `npx projen example` writes the templates and the workflow (gitignored). */
@@ -106,10 +107,83 @@ export class ModelStack extends Stack {
   }
 }
 
+/** What the serving stack takes from the model stack. */
+export interface ServingStackProps extends StackProps {
+  readonly model: ModelStack;
+}
+
+/**
+ * Serving: the newest approved model version, in each of the four modes. It is
+ * its own stack because it needs a registered model: the GitHub deploy job
+ * passes the version's ARN (`ModelPackageArn`) once training has produced one.
+ */
+export class ServingStack extends Stack {
+  public readonly modelPackageArn: CfnParameter;
+  public readonly realtime: ModelEndpoint;
+  public readonly serverless: ModelEndpoint;
+  public readonly asynchronous: ModelEndpoint;
+  public readonly batch: ModelEndpoint;
+
+  constructor(scope: Construct, id: string, props: ServingStackProps) {
+    super(scope, id, props);
+
+    this.modelPackageArn = new CfnParameter(this, 'ModelPackageArn', {
+      type: 'String',
+      description: 'An approved model package version of the training pipeline (the GitHub deploy job passes the newest)',
+    });
+    // The package names the image and model.tar.gz; the role must be able to pull and read them.
+    const model = () => ModelSource.fromModelPackage(this.modelPackageArn.valueAsString, {
+      image: props.model.image,
+      artifactsBucket: props.model.training.artifactsBucket,
+      artifactsPrefix: 'models/',
+    });
+
+    // One prediction at a time, low latency: canary updates that roll back on the endpoint's own alarms.
+    this.realtime = new ModelEndpoint(this, 'Realtime', {
+      model: model(),
+      mode: EndpointMode.realtime({
+        instanceType: InferenceInstanceType.ML_M5_LARGE,
+        initialInstanceCount: 2,
+        autoScaling: { minCapacity: 2, maxCapacity: 6, targetInvocationsPerInstance: 200 },
+        deployment: {
+          trafficShifting: TrafficShifting.canary({ canarySize: CapacitySize.percent(20), waitInterval: Duration.minutes(10) }),
+        },
+      }),
+    });
+
+    // Spiky internal traffic where a cold start is fine: nothing billed while idle.
+    this.serverless = new ModelEndpoint(this, 'Serverless', {
+      model: model(),
+      mode: EndpointMode.serverless({ memorySizeMiB: 2048, maxConcurrency: 20 }),
+    });
+
+    // Large payloads, answers in S3 and SNS; scales to zero and back.
+    this.asynchronous = new ModelEndpoint(this, 'Asynchronous', {
+      model: model(),
+      mode: EndpointMode.asynchronous({
+        instanceType: InferenceInstanceType.ML_M5_XLARGE,
+        autoScaling: { minCapacity: 0, maxCapacity: 4 },
+      }),
+    });
+
+    // Nightly scoring of everything under fraud/score/.
+    const data = s3.Bucket.fromBucketName(this, 'Data', 'example-org-fraud-data');
+    this.batch = new ModelEndpoint(this, 'Batch', {
+      model: model(),
+      mode: EndpointMode.batch({
+        inputBucket: data,
+        inputPrefix: 'fraud/score/',
+        instanceCount: 2,
+        maxPayload: Size.mebibytes(6),
+      }),
+    });
+  }
+}
+
 /** Adds the reference app's stacks to `app`; environment-agnostic on purpose. */
 export function buildReferenceApp(app: App): Stack[] {
-  return [
-    new AccountSetupStack(app, 'SageMakerGitHubAccountSetup'),
-    new ModelStack(app, 'SageMakerGitHubReference'),
-  ];
+  const setup = new AccountSetupStack(app, 'SageMakerGitHubAccountSetup');
+  const model = new ModelStack(app, 'SageMakerGitHubReference');
+  const serving = new ServingStack(app, 'SageMakerGitHubServing', { model });
+  return [setup, model, serving];
 }

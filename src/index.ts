@@ -1,4 +1,5 @@
 export * from './image';
 export * from './pipeline';
 export * from './training';
+export * from './endpoint';
 export * from './github';

@@ -16,3 +16,18 @@ export function checkInteger(property: string, value: number | undefined, min: n
     throw new Error(`${property} must be ${range}, got ${value}${fix ? `: ${fix}` : ''}`);
   }
 }
+
+/**
+ * An S3 key prefix taken as a folder: it must not start with '/', and a
+ * trailing '/' is optional (it is removed, so callers append their own).
+ */
+export function keyPrefix(property: string, value: string, example: string): string {
+  if (Token.isUnresolved(value)) {
+    return value;
+  }
+  const folder = value.replace(/\/+$/, '');
+  if (folder === '' || folder.startsWith('/')) {
+    throw new Error(`${property} '${value}' must be a key prefix that does not start with '/', e.g. '${example}'`);
+  }
+  return folder;
+}

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -13,6 +13,7 @@ import {
   ConditionStep, FailStep, PipelineCondition, PipelineParameter, PipelineStep, PipelineValue, ProcessingStep,
   RegisterModelStep, SageMakerPipeline, SageMakerPipelineOptions, TrainingStep,
 } from '../pipeline';
+import { createDataBucket } from '../private/buckets';
 import { addNagSuppression } from '../private/nag';
 import { checkInteger } from '../private/validate';
 
@@ -603,22 +604,13 @@ export class TrainingPipeline extends SageMakerPipeline {
   }
 
   private createArtifactsBucket(props: TrainingPipelineProps): s3.Bucket {
-    const bucket = new s3.Bucket(this, 'ArtifactsBucket', {
-      encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+    return createDataBucket(this, 'ArtifactsBucket', {
       encryptionKey: props.encryptionKey,
-      enforceSSL: true,
-      versioned: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      removalPolicy: RemovalPolicy.RETAIN,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       lifecycleRules: [{ prefix: 'checkpoints/', expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(1) }],
+      withoutAccessLogsReason: 'only this pipeline\'s execution role writes the bucket and CloudTrail records its API calls; '
+        + 'pass serverAccessLogsBucket to turn server access logs on',
     });
-    if (!props.serverAccessLogsBucket) {
-      addNagSuppression(bucket.node.defaultChild as s3.CfnBucket, 'AwsSolutions-S1',
-        'only this pipeline\'s execution role writes the bucket and CloudTrail records its API calls; '
-        + 'pass serverAccessLogsBucket to turn server access logs on');
-    }
-    return bucket;
   }
 }
 

@@ -1,0 +1,166 @@
+import { Duration, Size } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { InferenceInstanceType } from './instance-type';
+
+/**
+ * Autoscaling of an asynchronous endpoint on its backlog, down to zero instances.
+ */
+export interface AsynchronousAutoScalingOptions {
+  /**
+   * The fewest instances; 0 lets an idle endpoint cost nothing but storage.
+   *
+   * With 0, a second, step-scaling policy on `HasBacklogWithoutCapacity` adds an
+   * instance as soon as a request waits with none running (target tracking on
+   * a per-instance metric cannot scale up from zero).
+   *
+   * @default 0
+   */
+  readonly minCapacity?: number;
+
+  /**
+   * The most instances.
+   */
+  readonly maxCapacity: number;
+
+  /**
+   * The queued requests per instance that autoscaling keeps (`ApproximateBacklogSizePerInstance`).
+   *
+   * @default 5
+   */
+  readonly targetBacklogPerInstance?: number;
+
+  /**
+   * The wait after a scale-in before the next.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly scaleInCooldown?: Duration;
+
+  /**
+   * The wait after a scale-out before the next (also of the scale-up-from-zero step).
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly scaleOutCooldown?: Duration;
+}
+
+/**
+ * An asynchronous endpoint: requests are queued, read from S3 and answered in
+ * S3 (payloads up to 1 GB, processing up to an hour), with SNS notifications;
+ * it can scale to zero.
+ */
+export interface AsynchronousModeOptions {
+  /**
+   * The instance type.
+   *
+   * @default InferenceInstanceType.ML_M5_LARGE
+   */
+  readonly instanceType?: InferenceInstanceType;
+
+  /**
+   * The instances when the endpoint is created (at least 1; autoscaling may go to 0 later).
+   *
+   * @default 1
+   */
+  readonly initialInstanceCount?: number;
+
+  /**
+   * The storage volume of each instance (1–512 GiB).
+   *
+   * @default - SageMaker's default for the instance type
+   */
+  readonly volumeSize?: Size;
+
+  /**
+   * The key that encrypts the instances' storage volumes.
+   *
+   * @default - an AWS-managed key
+   */
+  readonly volumeEncryptionKey?: kms.IKey;
+
+  /**
+   * How long SageMaker may take to download the model data (60–3600 seconds).
+   *
+   * @default - SageMaker's default
+   */
+  readonly modelDataDownloadTimeout?: Duration;
+
+  /**
+   * How long the container may take to answer its first `GET /ping` (60–3600 seconds).
+   *
+   * @default - SageMaker's default
+   */
+  readonly containerStartupHealthCheckTimeout?: Duration;
+
+  /**
+   * The bucket of requests, responses and failures.
+   *
+   * @default - a bucket is created: encrypted, TLS only, private, versioned and retained
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
+   * Where callers upload requests; the execution role reads them.
+   *
+   * @default 'async-input'
+   */
+  readonly inputPrefix?: string;
+
+  /**
+   * Where SageMaker writes responses (`S3OutputPath`).
+   *
+   * @default 'async-output'
+   */
+  readonly outputPrefix?: string;
+
+  /**
+   * Where SageMaker writes failures (`S3FailurePath`).
+   *
+   * @default 'async-failures'
+   */
+  readonly failurePrefix?: string;
+
+  /**
+   * The key SageMaker encrypts responses with (also the created bucket's key).
+   *
+   * @default - the bucket's default encryption
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Whether SNS topics announce each success and error.
+   *
+   * @default true
+   */
+  readonly notifications?: boolean;
+
+  /**
+   * The topic of successful requests.
+   *
+   * @default - a topic is created (encrypted, TLS only) when `notifications` is on
+   */
+  readonly successTopic?: sns.ITopic;
+
+  /**
+   * The topic of failed requests.
+   *
+   * @default - a topic is created (encrypted, TLS only) when `notifications` is on
+   */
+  readonly errorTopic?: sns.ITopic;
+
+  /**
+   * The most requests SageMaker sends one instance at a time (1–1000).
+   *
+   * @default - SageMaker chooses
+   */
+  readonly maxConcurrentInvocationsPerInstance?: number;
+
+  /**
+   * Autoscaling on the backlog, down to zero.
+   *
+   * @default - no autoscaling: the instance count stays `initialInstanceCount`
+   */
+  readonly autoScaling?: AsynchronousAutoScalingOptions;
+}

@@ -1,0 +1,202 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { checkInteger } from '../private/validate';
+
+/**
+ * A part of the variant's fleet: a number of instances or a percentage.
+ *
+ * @example
+ * const oneInstance = CapacitySize.instances(1);
+ * const quarter = CapacitySize.percent(25);
+ * const canary = TrafficShifting.canary({ canarySize: quarter });
+ */
+export class CapacitySize {
+  /**
+   * A number of instances.
+   *
+   * @param count at least 1
+   */
+  public static instances(count: number): CapacitySize {
+    checkInteger('capacitySize.instances count', count, 1, Number.MAX_SAFE_INTEGER);
+    return new CapacitySize('INSTANCE_COUNT', count);
+  }
+
+  /**
+   * A percentage of the fleet.
+   *
+   * @param percent 1 to 100
+   */
+  public static percent(percent: number): CapacitySize {
+    checkInteger('capacitySize.percent percent', percent, 1, 100);
+    return new CapacitySize('CAPACITY_PERCENT', percent);
+  }
+
+  /** `INSTANCE_COUNT` or `CAPACITY_PERCENT`. */
+  public readonly sizeType: string;
+
+  /** The number of instances or the percentage. */
+  public readonly value: number;
+
+  private constructor(type: string, value: number) {
+    this.sizeType = type;
+    this.value = value;
+  }
+}
+
+/**
+ * Options of a canary traffic shift.
+ */
+export interface CanaryTrafficShiftingOptions {
+  /**
+   * The part of the new fleet that takes traffic first: at most 50% of the
+   * fleet (SageMaker `TrafficRoutingConfig.CanarySize`).
+   *
+   * @default CapacitySize.percent(10)
+   */
+  readonly canarySize?: CapacitySize;
+
+  /**
+   * How long the canary takes traffic, watched by the rollback alarms, before the rest shifts.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly waitInterval?: Duration;
+}
+
+/**
+ * Options of a linear traffic shift.
+ */
+export interface LinearTrafficShiftingOptions {
+  /**
+   * The part of the fleet that each step shifts: 10% to 50% of the fleet
+   * (SageMaker `TrafficRoutingConfig.LinearStepSize`).
+   *
+   * @default CapacitySize.percent(20)
+   */
+  readonly stepSize?: CapacitySize;
+
+  /**
+   * How long each step is watched by the rollback alarms before the next.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly waitInterval?: Duration;
+}
+
+/**
+ * How a blue/green update moves traffic from the old fleet to the new one.
+ *
+ * @example
+ * const mode = EndpointMode.realtime({
+ *   initialInstanceCount: 4,
+ *   deployment: {
+ *     trafficShifting: TrafficShifting.linear({ stepSize: CapacitySize.percent(25), waitInterval: Duration.minutes(5) }),
+ *     terminationWait: Duration.minutes(10),
+ *   },
+ * });
+ */
+export class TrafficShifting {
+  /** All traffic at once, after the new fleet is healthy (SageMaker's default). */
+  public static allAtOnce(): TrafficShifting {
+    return new TrafficShifting('ALL_AT_ONCE');
+  }
+
+  /**
+   * A canary first, then the rest.
+   *
+   * @param options canary size and wait
+   */
+  public static canary(options: CanaryTrafficShiftingOptions = {}): TrafficShifting {
+    const size = options.canarySize ?? CapacitySize.percent(10);
+    if (size.sizeType === 'CAPACITY_PERCENT' && !Token.isUnresolved(size.value) && size.value > 50) {
+      throw new Error(`trafficShifting.canary canarySize is ${size.value}%: SageMaker allows at most 50% of the fleet; `
+        + 'give CapacitySize.percent(1..50) or a number of instances');
+    }
+    return new TrafficShifting('CANARY', options.waitInterval ?? Duration.minutes(5), size);
+  }
+
+  /**
+   * Equal steps.
+   *
+   * @param options step size and wait
+   */
+  public static linear(options: LinearTrafficShiftingOptions = {}): TrafficShifting {
+    const size = options.stepSize ?? CapacitySize.percent(20);
+    if (size.sizeType === 'CAPACITY_PERCENT' && !Token.isUnresolved(size.value) && (size.value < 10 || size.value > 50)) {
+      throw new Error(`trafficShifting.linear stepSize is ${size.value}%: SageMaker allows 10% to 50% of the fleet per step; `
+        + 'give CapacitySize.percent(10..50) or a number of instances');
+    }
+    return new TrafficShifting('LINEAR', options.waitInterval ?? Duration.minutes(5), undefined, size);
+  }
+
+  /** `ALL_AT_ONCE`, `CANARY` or `LINEAR`. */
+  public readonly shiftingType: string;
+
+  /**
+   * The wait between steps.
+   *
+   * @default - none for all-at-once
+   */
+  public readonly waitInterval?: Duration;
+
+  /**
+   * The canary size.
+   *
+   * @default - none unless canary
+   */
+  public readonly canarySize?: CapacitySize;
+
+  /**
+   * The linear step size.
+   *
+   * @default - none unless linear
+   */
+  public readonly linearStepSize?: CapacitySize;
+
+  private constructor(type: string, waitInterval?: Duration, canarySize?: CapacitySize, linearStepSize?: CapacitySize) {
+    this.shiftingType = type;
+    this.waitInterval = waitInterval;
+    this.canarySize = canarySize;
+    this.linearStepSize = linearStepSize;
+  }
+}
+
+/**
+ * Deployment guardrails: how an update replaces the fleet, and which alarms roll it back.
+ */
+export interface DeploymentOptions {
+  /**
+   * How traffic moves to the new fleet.
+   *
+   * @default TrafficShifting.allAtOnce()
+   */
+  readonly trafficShifting?: TrafficShifting;
+
+  /**
+   * Whether an alarm during the update rolls it back.
+   *
+   * @default true
+   */
+  readonly autoRollback?: boolean;
+
+  /**
+   * The alarms that roll an update back (at most 10).
+   *
+   * @default - the endpoint's own `Invocation5XXErrors` and `ModelLatency` alarms
+   */
+  readonly rollbackAlarms?: cloudwatch.IAlarm[];
+
+  /**
+   * How long the old fleet stays after all traffic has moved (a final baking period).
+   *
+   * @default Duration.seconds(0)
+   */
+  readonly terminationWait?: Duration;
+
+  /**
+   * The longest the whole update may take.
+   *
+   * @default - SageMaker's default
+   */
+  readonly maximumExecutionTimeout?: Duration;
+}

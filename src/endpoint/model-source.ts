@@ -1,0 +1,198 @@
+import { Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { DeepLearningContainer, ISageMakerImage } from '../image';
+import { acceptWildcard, escapeRegex, grantObjectRead } from './private/grants';
+
+/**
+ * An object in S3: the model artifacts (`model.tar.gz`) that SageMaker
+ * unpacks into `/opt/ml/model`.
+ */
+export interface ModelDataLocation {
+  /** The bucket. */
+  readonly bucket: s3.IBucket;
+
+  /** The object key, e.g. `models/2024-06-01/model.tar.gz`. */
+  readonly key: string;
+}
+
+/**
+ * What SageMaker needs, besides the model package itself, to create a model
+ * from it: the container image and the artifacts that the package points to.
+ */
+export interface ModelPackageSourceOptions {
+  /**
+   * The image the model package names, so that the execution role is granted
+   * pull access to it (a `CustomTrainingImage` that the training pipeline uses).
+   *
+   * @default - no pull access is granted: the image must already be pullable by
+   * the execution role (an AWS-owned image or a repository policy)
+   */
+  readonly image?: ISageMakerImage;
+
+  /**
+   * The bucket that holds the artifacts the model package points to.
+   *
+   * @default - no read access is granted: the artifacts must already be readable
+   * by the execution role
+   */
+  readonly artifactsBucket?: s3.IBucket;
+
+  /**
+   * The key prefix of the artifacts in `artifactsBucket`; read access is
+   * limited to objects under it.
+   *
+   * @default - every object of `artifactsBucket`
+   */
+  readonly artifactsPrefix?: string;
+}
+
+/**
+ * What a model source gives the endpoint that binds it.
+ */
+export interface ModelSourceConfig {
+  /**
+   * The versioned model package ARN.
+   *
+   * @default - the model is an image (with optional model data)
+   */
+  readonly modelPackageName?: string;
+
+  /**
+   * The image URI.
+   *
+   * @default - a model package names its own image
+   */
+  readonly imageUri?: string;
+
+  /**
+   * The `s3://` URL of the model artifacts.
+   *
+   * @default - none: the image carries the model, or the model package names it
+   */
+  readonly modelDataUrl?: string;
+
+  /**
+   * Whether the source is a Deep Learning Container built for training, which
+   * cannot serve.
+   *
+   * @default false
+   */
+  readonly trainingOnly?: boolean;
+}
+
+/**
+ * Where the served model comes from: a model package that a training
+ * pipeline registered, or an image with optional model artifacts.
+ *
+ * @example
+ * // what the TrainingPipeline registers; the GitHub deploy job passes the ARN
+ * const packageArn = new CfnParameter(this, 'ModelPackageArn', { type: 'String' });
+ * declare const image: CustomTrainingImage;
+ * declare const artifacts: s3.IBucket;
+ * const fromRegistry = ModelSource.fromModelPackage(packageArn.valueAsString, {
+ *   image,
+ *   artifactsBucket: artifacts,
+ *   artifactsPrefix: 'models/',
+ * });
+ *
+ * // an image and a model.tar.gz
+ * const fromImage = ModelSource.fromImage(image, { bucket: artifacts, key: 'models/model.tar.gz' });
+ */
+export abstract class ModelSource {
+  /**
+   * A versioned model package (`arn:...:model-package/<group>/<version>`),
+   * which may be a token such as a `CfnParameter`.
+   *
+   * The execution role is granted `sagemaker:DescribeModelPackage` on it, and,
+   * when given, pull access to its image and read access to its artifacts:
+   * CreateModel resolves the package's container, and SageMaker then pulls
+   * that image and downloads those artifacts with the execution role.
+   *
+   * @param modelPackageArn the versioned model package ARN
+   * @param options the image and artifacts the package points to
+   */
+  public static fromModelPackage(modelPackageArn: string, options: ModelPackageSourceOptions = {}): ModelSource {
+    if (!Token.isUnresolved(modelPackageArn) && !/^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[^/]+\/\d+$/.test(modelPackageArn)) {
+      throw new Error(`modelSource.fromModelPackage modelPackageArn '${modelPackageArn}' is not a versioned model package ARN: `
+        + 'give arn:<partition>:sagemaker:<region>:<account>:model-package/<group>/<version> (what a TrainingPipeline registers)');
+    }
+    if (options.artifactsPrefix !== undefined && options.artifactsBucket === undefined) {
+      throw new Error('modelSource.fromModelPackage artifactsPrefix is set without artifactsBucket: give the bucket that holds the artifacts too');
+    }
+    return new ModelPackageSource(modelPackageArn, options);
+  }
+
+  /**
+   * A container image, with the model artifacts it serves.
+   *
+   * The image must be an inference image: a Deep Learning Container whose scope
+   * is training is refused.
+   *
+   * @param image the image that answers `GET /ping` and `POST /invocations` on port 8080
+   * @param modelData the `model.tar.gz` SageMaker unpacks into `/opt/ml/model`
+   */
+  public static fromImage(image: ISageMakerImage, modelData?: ModelDataLocation): ModelSource {
+    if (image instanceof DeepLearningContainer && image.scope === 'training') {
+      throw new Error(`modelSource.fromImage image is the ${image.framework} ${image.version} Deep Learning Container for training `
+        + `(${image.repositoryName}), which cannot serve: select it with scope DlcScope.INFERENCE (or INFERENCE_GRAVITON)`);
+    }
+    if (modelData && !Token.isUnresolved(modelData.key) && (modelData.key === '' || modelData.key.startsWith('/'))) {
+      throw new Error(`modelSource.fromImage modelData key '${modelData.key}' must be an object key without a leading '/', e.g. 'models/model.tar.gz'`);
+    }
+    return new ImageSource(image, modelData);
+  }
+
+  protected constructor() {}
+
+  /**
+   * Binds the source to the model that uses it and grants the execution role
+   * what SageMaker needs to create and run the model.
+   *
+   * @param scope the model's construct
+   * @param role the execution role
+   */
+  public abstract bind(scope: Construct, role: iam.IRole): ModelSourceConfig;
+}
+
+class ModelPackageSource extends ModelSource {
+  constructor(private readonly arn: string, private readonly options: ModelPackageSourceOptions) {
+    super();
+  }
+
+  public bind(scope: Construct, role: iam.IRole): ModelSourceConfig {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:DescribeModelPackage'],
+      resources: [this.arn],
+    }));
+    this.options.image?.bind(scope, role);
+    const bucket = this.options.artifactsBucket;
+    if (bucket) {
+      const prefix = this.options.artifactsPrefix ?? '';
+      grantObjectRead(role, bucket, bucket.arnForObjects(`${prefix}*`));
+      acceptWildcard(scope, role, {
+        pattern: `^Resource::.*/${escapeRegex(prefix)}\\*$`,
+        reason: 'a model package names its artifacts at registration time; the role reads objects under the artifacts prefix only',
+      });
+    }
+    return { modelPackageName: this.arn };
+  }
+}
+
+class ImageSource extends ModelSource {
+  constructor(private readonly image: ISageMakerImage, private readonly modelData?: ModelDataLocation) {
+    super();
+  }
+
+  public bind(scope: Construct, role: iam.IRole): ModelSourceConfig {
+    const { imageUri } = this.image.bind(scope, role);
+    let modelDataUrl: string | undefined;
+    if (this.modelData) {
+      const { bucket, key } = this.modelData;
+      grantObjectRead(role, bucket, bucket.arnForObjects(key));
+      modelDataUrl = bucket.s3UrlForObject(key);
+    }
+    return { imageUri, modelDataUrl };
+  }
+}

@@ -1,0 +1,160 @@
+import { Size, SizeRoundingBehavior } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { escapeRegex, grantKeyEncrypt, grantObjectRead, grantObjectWrite } from './grants';
+import { EndpointHost, EndpointModeImpl, ModeConfig, ModeEndpointConfig } from './mode';
+import { rejectForeign } from './reject';
+import { PipelineParameter, SageMakerPipeline, TransformStep } from '../../pipeline';
+import { checkInteger, keyPrefix } from '../../private/validate';
+import { BatchModeOptions, TransformBatchStrategy, TransformSplitType } from '../batch';
+import { InferenceInstanceType } from '../instance-type';
+
+/** The pipeline parameters of a transform runner. */
+export const INPUT_PARAMETER = 'InputS3Uri';
+export const OUTPUT_PARAMETER = 'OutputS3Uri';
+
+/**
+ * The batch mode: the model plus a SageMaker Pipeline with one Transform step
+ * (CloudFormation has no transform job resource).
+ *
+ * Limits: MaxPayloadInMB 0–100 (SageMaker API reference, CreateTransformJob).
+ */
+export class BatchMode implements EndpointModeImpl {
+  public readonly kind = 'batch';
+  public readonly invokeActions: string[] = [];
+  public pipeline?: SageMakerPipeline;
+  private readonly instanceType: InferenceInstanceType;
+  private readonly instanceCount: number;
+  private readonly maxPayloadInMb: number;
+  private readonly inputPrefix: string;
+  private readonly outputPrefix: string;
+
+  constructor(private readonly options: BatchModeOptions) {
+    rejectForeign('batch', options, ['initialInstanceCount', 'autoScaling', 'dataCapture', 'deployment', 'memorySizeMiB', 'maxConcurrency']);
+    if (!options.inputBucket) {
+      throw new Error('endpointMode.batch inputBucket is required: give the bucket whose objects the transform scores');
+    }
+    this.instanceType = options.instanceType ?? InferenceInstanceType.ML_M5_LARGE;
+    this.instanceCount = options.instanceCount ?? 1;
+    checkInteger('endpointMode.batch instanceCount', this.instanceCount, 1, Number.MAX_SAFE_INTEGER);
+    checkInteger('endpointMode.batch maxConcurrentTransforms', options.maxConcurrentTransforms, 0, Number.MAX_SAFE_INTEGER);
+    this.maxPayloadInMb = megabytes(options.maxPayload ?? Size.mebibytes(6));
+    checkInteger('endpointMode.batch maxPayload (MB)', this.maxPayloadInMb, 0, 100);
+    const split = options.splitType ?? TransformSplitType.LINE;
+    const strategy = options.batchStrategy ?? TransformBatchStrategy.MULTI_RECORD;
+    if (strategy === TransformBatchStrategy.MULTI_RECORD && split === TransformSplitType.NONE) {
+      throw new Error('endpointMode.batch batchStrategy is MULTI_RECORD but splitType is NONE: there are no records to batch; '
+        + 'set splitType (e.g. TransformSplitType.LINE) or use TransformBatchStrategy.SINGLE_RECORD');
+    }
+    if (this.maxPayloadInMb === 0 && split !== TransformSplitType.NONE) {
+      throw new Error('endpointMode.batch maxPayload is 0 (streaming) but splitType is not NONE: SageMaker streams whole files only; '
+        + 'give a maxPayload, or splitType TransformSplitType.NONE');
+    }
+    this.inputPrefix = prefix('inputPrefix', options.inputPrefix ?? 'batch-input');
+    this.outputPrefix = prefix('outputPrefix', options.outputPrefix ?? 'batch-output');
+  }
+
+  public validate(): void {}
+
+  public renderConfig(): ModeConfig {
+    throw new Error('endpointMode.batch has no endpoint config');
+  }
+
+  public renderEndpoint(): ModeEndpointConfig {
+    throw new Error('endpointMode.batch has no endpoint');
+  }
+
+  public afterEndpoint(): void {}
+
+  public grantInvokeExtras(): iam.Grant | undefined {
+    return undefined;
+  }
+
+  /** Grants the model's role the data, and creates the pipeline that runs the transform. */
+  public createRunner(host: EndpointHost, modelName: string): SageMakerPipeline {
+    const options = this.options;
+    const input = options.inputBucket;
+    const output = options.outputBucket ?? input;
+    // A transform job reads and writes S3 with the model's execution role.
+    grantObjectRead(host.role, input, input.arnForObjects(`${this.inputPrefix}/*`));
+    host.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [input.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${this.inputPrefix}/*`, this.inputPrefix] } },
+    }));
+    grantObjectWrite(host.role, output, output.arnForObjects(`${this.outputPrefix}/*`));
+    if (options.outputEncryptionKey) {
+      grantKeyEncrypt(host.role, options.outputEncryptionKey);
+    }
+    for (const p of [this.inputPrefix, this.outputPrefix]) {
+      host._wildcards.push({
+        pattern: `^Resource::.*/${escapeRegex(p)}/\\*$`,
+        reason: `a batch transform reads every input object and writes one output object per input under ${p}/, named at run time`,
+      });
+    }
+
+    const inputUri = PipelineParameter.stringParameter(INPUT_PARAMETER, input.s3UrlForObject(this.inputPrefix), {
+      description: 'The S3 prefix (or manifest) to score',
+    });
+    const outputUri = PipelineParameter.stringParameter(OUTPUT_PARAMETER, output.s3UrlForObject(this.outputPrefix), {
+      description: 'The S3 prefix the predictions go to',
+    });
+    const split = options.splitType ?? TransformSplitType.LINE;
+    const transform = new TransformStep({
+      name: 'Transform',
+      description: `Batch transform with the model of ${host.node.path}`,
+      arguments: {
+        ModelName: modelName,
+        BatchStrategy: options.batchStrategy ?? TransformBatchStrategy.MULTI_RECORD,
+        MaxPayloadInMB: this.maxPayloadInMb,
+        MaxConcurrentTransforms: options.maxConcurrentTransforms,
+        TransformInput: {
+          DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: inputUri.value } },
+          ContentType: options.contentType ?? 'text/csv',
+          SplitType: split,
+        },
+        TransformOutput: {
+          S3OutputPath: outputUri.value,
+          Accept: options.accept,
+          AssembleWith: split === TransformSplitType.LINE ? 'Line' : 'None',
+          KmsKeyId: options.outputEncryptionKey?.keyArn,
+        },
+        TransformResources: {
+          InstanceType: this.instanceType.name,
+          InstanceCount: this.instanceCount,
+          VolumeKmsKeyId: options.volumeEncryptionKey?.keyArn,
+        },
+        DataProcessing: options.joinSource ? { JoinSource: 'Input' } : undefined,
+      },
+    });
+    this.pipeline = new SageMakerPipeline(host, 'TransformPipeline', {
+      description: `Batch transform of ${host.node.path}: scores ${INPUT_PARAMETER} into ${OUTPUT_PARAMETER}`,
+      parameters: [inputUri, outputUri],
+      steps: [transform],
+      schedule: options.schedule,
+      newDataTrigger: options.runOnNewInput ? { bucket: input, prefix: `${this.inputPrefix}/` } : undefined,
+      notifyOnFailure: true,
+      failureTopic: options.failureTopic,
+    });
+    if (options.volumeEncryptionKey) {
+      // The pipeline's role creates the job, whose volumes use this key.
+      options.volumeEncryptionKey.grant(this.pipeline.role, 'kms:CreateGrant', 'kms:DescribeKey');
+    }
+    return this.pipeline;
+  }
+}
+
+function megabytes(size: Size): number {
+  if (size.isUnresolved()) {
+    return size.toMebibytes();
+  }
+  const value = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Number.isInteger(value)) {
+    throw new Error(`endpointMode.batch maxPayload must be a whole number of MB, e.g. Size.mebibytes(6), got ${size.toMebibytes({ rounding: SizeRoundingBehavior.NONE })}`);
+  }
+  return value;
+}
+
+function prefix(property: string, value: string): string {
+  return keyPrefix(`endpointMode.batch ${property}`, value, 'batch-input');
+}
+

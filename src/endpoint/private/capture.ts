@@ -1,0 +1,80 @@
+import { Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { escapeRegex, grantKeyEncrypt, grantObjectWrite } from './grants';
+import { EndpointHost } from './mode';
+import { checkInteger, keyPrefix } from '../../private/validate';
+
+// CaptureContentTypeHeader: 1-10 content types per list, each at most 256
+// characters of `type/subtype` (SageMaker API reference, CaptureContentTypeHeader).
+const CONTENT_TYPE = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*\/[a-zA-Z0-9](-*[a-zA-Z0-9.])*$/;
+
+/** Data capture options, as the realtime mode takes them. */
+export interface CaptureOptions {
+  readonly enabled?: boolean;
+  readonly samplingPercentage?: number;
+  readonly bucket?: s3.IBucket;
+  readonly prefix?: string;
+  readonly encryptionKey?: kms.IKey;
+  readonly csvContentTypes?: string[];
+  readonly jsonContentTypes?: string[];
+}
+
+/** The rendered data capture and the bucket it writes to. */
+export interface RenderedCapture {
+  readonly config: sagemaker.CfnEndpointConfig.DataCaptureConfigProperty;
+  readonly bucket: s3.IBucket;
+}
+
+/** Validates, creates the bucket if needed, grants the role and renders `DataCaptureConfig`. */
+export function renderDataCapture(mode: string, host: EndpointHost, options: CaptureOptions): RenderedCapture {
+  const what = `endpointMode.${mode} dataCapture`;
+  const samplingPercentage = options.samplingPercentage ?? 100;
+  checkInteger(`${what} samplingPercentage`, samplingPercentage, 0, 100);
+  const prefix = keyPrefix(`${what} prefix`, options.prefix ?? 'data-capture', 'data-capture');
+  const csv = options.csvContentTypes ?? ['text/csv'];
+  const json = options.jsonContentTypes ?? ['application/json'];
+  for (const [name, list] of [['csvContentTypes', csv], ['jsonContentTypes', json]] as const) {
+    if (list.length > 10) {
+      throw new Error(`${what} ${name} lists ${list.length} content types: SageMaker accepts at most 10`);
+    }
+    for (const type of list) {
+      if (!Token.isUnresolved(type) && (type.length > 256 || !CONTENT_TYPE.test(type))) {
+        throw new Error(`${what} ${name} entry '${type}' is not a content type such as 'text/csv' or 'application/json'`);
+      }
+    }
+  }
+  if (csv.length + json.length === 0) {
+    throw new Error(`${what} lists no content type: captures of other types are stored base64-encoded and unreadable by drift checks; `
+      + "list at least one, e.g. jsonContentTypes: ['application/json']");
+  }
+
+  const bucket = options.bucket ?? host._createDataBucket('DataCaptureBucket', options.encryptionKey);
+  // SageMaker writes captures with the model's execution role.
+  grantObjectWrite(host.role, bucket, bucket.arnForObjects(`${prefix}/*`));
+  if (options.encryptionKey) {
+    grantKeyEncrypt(host.role, options.encryptionKey);
+  }
+  host._wildcards.push({
+    pattern: `^Resource::.*/${escapeRegex(prefix)}/\\*$`,
+    reason: 'SageMaker writes captures under <prefix>/<endpoint>/<variant>/yyyy/mm/dd/hh/, keys it names at run time',
+  });
+
+  const enabled = options.enabled ?? true;
+  return {
+    bucket,
+    config: {
+      enableCapture: enabled,
+      initialSamplingPercentage: samplingPercentage,
+      destinationS3Uri: bucket.s3UrlForObject(prefix),
+      kmsKeyId: options.encryptionKey?.keyArn,
+      captureOptions: [{ captureMode: 'Input' }, { captureMode: 'Output' }],
+      captureContentTypeHeader: {
+        csvContentTypes: csv.length > 0 ? csv : undefined,
+        jsonContentTypes: json.length > 0 ? json : undefined,
+      },
+    },
+  };
+}
+

@@ -1,0 +1,88 @@
+import { Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { EndpointHost, EndpointModeImpl, ModeConfig, ModeEndpointConfig } from './mode';
+import { rejectForeign } from './reject';
+import { checkInteger } from '../../private/validate';
+import { ServerlessModeOptions } from '../serverless';
+
+/**
+ * The serverless mode.
+ *
+ * Limits (SageMaker API reference, ProductionVariantServerlessConfig, and the
+ * CloudFormation reference, AWS::SageMaker::EndpointConfig ServerlessConfig):
+ * MemorySizeInMB 1024–6144 in 1 GB increments; MaxConcurrency 1–200;
+ * ProvisionedConcurrency 1–200 and at most MaxConcurrency.
+ * Serverless inference excludes GPUs, VPC configuration, network isolation,
+ * data capture and multiple production variants (Developer Guide,
+ * "Serverless Inference", feature exclusions).
+ */
+export class ServerlessMode implements EndpointModeImpl {
+  public readonly kind = 'serverless';
+  public readonly invokeActions = ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream'];
+  private readonly memorySizeInMb: number;
+  private readonly maxConcurrency: number;
+  private readonly provisionedConcurrency?: number;
+
+  constructor(options: ServerlessModeOptions) {
+    rejectForeign('serverless', options, [
+      'instanceType', 'initialInstanceCount', 'volumeSize', 'volumeEncryptionKey', 'modelDataDownloadTimeout',
+      'containerStartupHealthCheckTimeout', 'autoScaling', 'dataCapture', 'deployment', 'outputBucket',
+    ]);
+    this.memorySizeInMb = options.memorySizeMiB ?? 2048;
+    if (!Token.isUnresolved(this.memorySizeInMb)
+      && (!Number.isInteger(this.memorySizeInMb) || this.memorySizeInMb < 1024 || this.memorySizeInMb > 6144 || this.memorySizeInMb % 1024 !== 0)) {
+      throw new Error(`endpointMode.serverless memorySizeMiB must be 1024–6144 MiB in steps of 1024, got ${this.memorySizeInMb}: `
+        + 'give 1024, 2048, 3072, 4096, 5120 or 6144');
+    }
+    this.maxConcurrency = options.maxConcurrency ?? 10;
+    checkInteger('endpointMode.serverless maxConcurrency', this.maxConcurrency, 1, 200);
+    this.provisionedConcurrency = options.provisionedConcurrency;
+    checkInteger('endpointMode.serverless provisionedConcurrency', this.provisionedConcurrency, 1, 200);
+    if (this.provisionedConcurrency !== undefined && !Token.isUnresolved(this.provisionedConcurrency)
+      && !Token.isUnresolved(this.maxConcurrency) && this.provisionedConcurrency > this.maxConcurrency) {
+      throw new Error(`endpointMode.serverless provisionedConcurrency (${this.provisionedConcurrency}) exceeds maxConcurrency `
+        + `(${this.maxConcurrency}): lower provisionedConcurrency or raise maxConcurrency`);
+    }
+  }
+
+  public validate(host: EndpointHost): void {
+    if (host._inVpc) {
+      throw new Error('modelEndpoint vpc is set with EndpointMode.serverless, which cannot run in a VPC: '
+        + 'drop vpc, or use EndpointMode.realtime for a model that must reach private resources');
+    }
+    if (host._networkIsolation) {
+      throw new Error('modelEndpoint networkIsolation is true with EndpointMode.serverless, which does not support it: '
+        + 'drop networkIsolation, or use EndpointMode.realtime');
+    }
+  }
+
+  public renderConfig(host: EndpointHost): ModeConfig {
+    void host;
+    return {
+      variant: {
+        serverlessConfig: {
+          memorySizeInMb: this.memorySizeInMb,
+          maxConcurrency: this.maxConcurrency,
+          provisionedConcurrency: this.provisionedConcurrency,
+        },
+      },
+    };
+  }
+
+  public renderEndpoint(): ModeEndpointConfig {
+    // No DeploymentConfig: rolling updates exclude serverless endpoints, and traffic
+    // shifting counts instances (Developer Guide, "Deployment guardrails", exclusions).
+    // An update is SageMaker's default blue/green, all at once: the new config takes
+    // traffic only once healthy; if it never does, CloudFormation rolls the endpoint back.
+    return {};
+  }
+
+  public afterEndpoint(): void {
+    // Serverless endpoints scale with requests; nothing to register.
+  }
+
+  public grantInvokeExtras(grantee: iam.IGrantable): iam.Grant | undefined {
+    void grantee;
+    return undefined;
+  }
+}

@@ -1,0 +1,167 @@
+import { Duration, Size } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { DeploymentOptions } from './deployment';
+import { InferenceInstanceType } from './instance-type';
+
+/**
+ * Autoscaling of a real-time endpoint on invocations per instance.
+ */
+export interface RealtimeAutoScalingOptions {
+  /**
+   * The fewest instances.
+   *
+   * @default - the initial instance count
+   */
+  readonly minCapacity?: number;
+
+  /**
+   * The most instances.
+   */
+  readonly maxCapacity: number;
+
+  /**
+   * The invocations per instance per minute that autoscaling keeps
+   * (`SageMakerVariantInvocationsPerInstance`). Load-test the model to find it.
+   *
+   * @default 70
+   */
+  readonly targetInvocationsPerInstance?: number;
+
+  /**
+   * The wait after a scale-in before the next.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly scaleInCooldown?: Duration;
+
+  /**
+   * The wait after a scale-out before the next.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly scaleOutCooldown?: Duration;
+}
+
+/**
+ * Data capture: the requests and responses that the endpoint saves to S3, the
+ * input of drift and quality checks.
+ */
+export interface DataCaptureOptions {
+  /**
+   * Whether capture is on.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * The percentage of requests captured.
+   *
+   * @default 100
+   */
+  readonly samplingPercentage?: number;
+
+  /**
+   * The bucket the captures go to.
+   *
+   * @default - a bucket is created: encrypted, TLS only, private, versioned and retained
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
+   * The key prefix; captures land under `<prefix>/<endpoint>/<variant>/yyyy/mm/dd/hh/`.
+   *
+   * @default 'data-capture'
+   */
+  readonly prefix?: string;
+
+  /**
+   * The key SageMaker encrypts the captures with (also the created bucket's key).
+   *
+   * @default - the bucket's default encryption
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Content types captured as CSV text (others are base64-encoded).
+   *
+   * @default ['text/csv']
+   */
+  readonly csvContentTypes?: string[];
+
+  /**
+   * Content types captured as JSON text (others are base64-encoded).
+   *
+   * @default ['application/json']
+   */
+  readonly jsonContentTypes?: string[];
+}
+
+/**
+ * A real-time endpoint: instances that answer `InvokeEndpoint` in milliseconds.
+ */
+export interface RealtimeModeOptions {
+  /**
+   * The instance type.
+   *
+   * @default InferenceInstanceType.ML_M5_LARGE
+   */
+  readonly instanceType?: InferenceInstanceType;
+
+  /**
+   * The instances when the endpoint is created (and after each update, unless autoscaling is on).
+   *
+   * @default 1
+   */
+  readonly initialInstanceCount?: number;
+
+  /**
+   * The storage volume of each instance (1–512 GiB; not on instances with local NVMe storage).
+   *
+   * @default - SageMaker's default for the instance type
+   */
+  readonly volumeSize?: Size;
+
+  /**
+   * The key that encrypts the instances' storage volumes.
+   *
+   * @default - an AWS-managed key
+   */
+  readonly volumeEncryptionKey?: kms.IKey;
+
+  /**
+   * How long SageMaker may take to download the model data (60–3600 seconds).
+   *
+   * @default - SageMaker's default
+   */
+  readonly modelDataDownloadTimeout?: Duration;
+
+  /**
+   * How long the container may take to answer its first `GET /ping` (60–3600 seconds).
+   *
+   * @default - SageMaker's default
+   */
+  readonly containerStartupHealthCheckTimeout?: Duration;
+
+  /**
+   * Autoscaling on invocations per instance; refused on burstable `ml.t*` types.
+   *
+   * @default - no autoscaling: the instance count stays `initialInstanceCount`
+   */
+  readonly autoScaling?: RealtimeAutoScalingOptions;
+
+  /**
+   * Data capture.
+   *
+   * @default - on: every request and response, to a created bucket
+   */
+  readonly dataCapture?: DataCaptureOptions;
+
+  /**
+   * Deployment guardrails for updates.
+   *
+   * @default - blue/green, all at once, rolled back by the endpoint's own error and latency alarms
+   */
+  readonly deployment?: DeploymentOptions;
+}

@@ -1,0 +1,169 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { fixture, only } from './util';
+import { EndpointMode, InferenceInstanceType, ModelEndpoint } from '../../src/endpoint';
+import { expectNagClean } from '../nag';
+
+describe('asynchronous', () => {
+  test('renders S3 output and failure paths, topics and client config', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Endpoint', {
+      model,
+      mode: EndpointMode.asynchronous({ instanceType: InferenceInstanceType.ML_C5_XLARGE, maxConcurrentInvocationsPerInstance: 4 }),
+    });
+    const bucket = only(stack, 'AWS::S3::Bucket').id;
+    const topics = Object.keys(Template.fromStack(stack).findResources('AWS::SNS::Topic'));
+    const success = topics.find((t) => t.startsWith('EndpointSuccessTopic'))!;
+    const error = topics.find((t) => t.startsWith('EndpointErrorTopic'))!;
+    const modelId = only(stack, 'AWS::SageMaker::Model').id;
+    expect(only(stack, 'AWS::SageMaker::EndpointConfig').body.Properties).toEqual({
+      ProductionVariants: [{
+        InitialInstanceCount: 1,
+        InitialVariantWeight: 1,
+        InstanceType: 'ml.c5.xlarge',
+        ModelName: { 'Fn::GetAtt': [modelId, 'ModelName'] },
+        VariantName: 'AllTraffic',
+      }],
+      AsyncInferenceConfig: {
+        ClientConfig: { MaxConcurrentInvocationsPerInstance: 4 },
+        OutputConfig: {
+          S3OutputPath: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, '/async-output']] },
+          S3FailurePath: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, '/async-failures']] },
+          NotificationConfig: { SuccessTopic: { Ref: success }, ErrorTopic: { Ref: error } },
+        },
+      },
+    });
+  });
+
+  test('topics are encrypted and TLS only; the role may publish to them and use the S3 prefixes', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.asynchronous() });
+    const template = Template.fromStack(stack);
+    template.allResourcesProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alias/aws/sns']] },
+    });
+    template.resourceCountIs('AWS::SNS::TopicPolicy', 2);
+    const bucket = only(stack, 'AWS::S3::Bucket').id;
+    const objects = (p: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, `/${p}/*`]] });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 's3:GetObject', Effect: 'Allow', Resource: objects('async-input') },
+          { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('async-output') },
+          { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('async-failures') },
+          Match.objectLike({ Action: 'sns:Publish' }),
+        ]),
+      },
+    });
+  });
+
+  test('autoscaling to zero: backlog target tracking plus a step policy on HasBacklogWithoutCapacity', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Endpoint', {
+      model,
+      mode: EndpointMode.asynchronous({ autoScaling: { maxCapacity: 3, targetBacklogPerInstance: 2 } }),
+    });
+    const template = Template.fromStack(stack);
+    const endpoint = only(stack, 'AWS::SageMaker::Endpoint');
+    expect(endpoint.body.Properties.RetainAllVariantProperties).toBe(true);
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 0, MaxCapacity: 3 });
+    const endpointName = { 'Fn::GetAtt': [endpoint.id, 'EndpointName'] };
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: {
+        CustomizedMetricSpecification: {
+          MetricName: 'ApproximateBacklogSizePerInstance',
+          Namespace: 'AWS/SageMaker',
+          Dimensions: [{ Name: 'EndpointName', Value: endpointName }],
+          Statistic: 'Average',
+        },
+        TargetValue: 2,
+        ScaleInCooldown: 300,
+        ScaleOutCooldown: 300,
+      },
+    });
+    const step = template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', { Properties: { PolicyType: 'StepScaling' } });
+    const stepId = Object.keys(step)[0];
+    expect(step[stepId].Properties.StepScalingPolicyConfiguration).toEqual({
+      AdjustmentType: 'ChangeInCapacity',
+      Cooldown: 300,
+      MetricAggregationType: 'Average',
+      StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'HasBacklogWithoutCapacity',
+      Namespace: 'AWS/SageMaker',
+      Dimensions: [{ Name: 'EndpointName', Value: endpointName }],
+      Statistic: 'Average',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      AlarmActions: [{ Ref: stepId }],
+    });
+  });
+
+  test('no scale-up-from-zero policy when the minimum is above zero', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.asynchronous({ autoScaling: { minCapacity: 1, maxCapacity: 3 } }) });
+    Template.fromStack(stack).resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 0);
+  });
+
+  test('given bucket, key and topics; no notifications creates no topic', () => {
+    const { stack, model } = fixture();
+    const key = new kms.Key(stack, 'Key');
+    const topic = new sns.Topic(stack, 'Done', { enforceSSL: true, masterKey: key });
+    new ModelEndpoint(stack, 'Endpoint', {
+      model,
+      mode: EndpointMode.asynchronous({ encryptionKey: key, successTopic: topic, errorTopic: topic, outputPrefix: 'out' }),
+    });
+    const output = only(stack, 'AWS::SageMaker::EndpointConfig').body.Properties.AsyncInferenceConfig.OutputConfig;
+    expect(output.KmsKeyId).toEqual({ 'Fn::GetAtt': [only(stack, 'AWS::KMS::Key').id, 'Arn'] });
+    expect(output.NotificationConfig).toEqual({ SuccessTopic: { Ref: expect.stringMatching(/^Done/) }, ErrorTopic: { Ref: expect.stringMatching(/^Done/) } });
+    expect(output.S3OutputPath['Fn::Join'][1][2]).toBe('/out');
+
+    const other = fixture('Other');
+    new ModelEndpoint(other.stack, 'Endpoint', { model: other.model, mode: EndpointMode.asynchronous({ notifications: false }) });
+    Template.fromStack(other.stack).resourceCountIs('AWS::SNS::Topic', 0);
+    expect(only(other.stack, 'AWS::SageMaker::EndpointConfig').body.Properties.AsyncInferenceConfig.OutputConfig.NotificationConfig).toBeUndefined();
+  });
+
+  test('grantInvoke: InvokeEndpointAsync, upload requests, read responses and failures', () => {
+    const { stack, model } = fixture();
+    const endpoint = new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.asynchronous() });
+    const app = new iam.Role(stack, 'App', { assumedBy: new iam.AccountRootPrincipal() });
+    endpoint.grantInvoke(app);
+    const bucket = only(stack, 'AWS::S3::Bucket').id;
+    const objects = (p: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, `/${p}/*`]] });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^App') }],
+      PolicyDocument: {
+        Statement: [
+          { Action: 'sagemaker:InvokeEndpointAsync', Effect: 'Allow', Resource: { 'Fn::GetAtt': [only(stack, 'AWS::SageMaker::Endpoint').id, 'EndpointArn'] } },
+          { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('async-input') },
+          { Action: 's3:GetObject', Effect: 'Allow', Resource: [objects('async-output'), objects('async-failures')] },
+        ],
+      },
+    });
+  });
+
+  test('backlog metrics have the EndpointName dimension only', () => {
+    const { stack, model } = fixture();
+    const endpoint = new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.asynchronous() });
+    for (const m of [endpoint.metricApproximateBacklogSize(), endpoint.metricApproximateBacklogSizePerInstance(),
+      endpoint.metricHasBacklogWithoutCapacity(), endpoint.metricApproximateAgeOfOldestRequest()]) {
+      expect(m.namespace).toBe('AWS/SageMaker');
+      expect(Object.keys(m.dimensions!)).toEqual(['EndpointName']);
+    }
+    expect(endpoint.metricApproximateBacklogSize({ period: Duration.minutes(5) }).metricName).toBe('ApproximateBacklogSize');
+  });
+
+  test('is nag clean with autoscaling to zero', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.asynchronous({ autoScaling: { maxCapacity: 2 } }) });
+    expectNagClean(stack);
+  });
+});

@@ -1,0 +1,39 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ModelSource } from '../../src/endpoint';
+import { CustomTrainingImage } from '../../src/image';
+
+/** A stack with an image and an artifacts bucket, and a model source made of them. */
+export function fixture(stackName = 'Test') {
+  const stack = new Stack(new App(), stackName);
+  const image = new CustomTrainingImage(stack, 'Image', { imageTag: 'v1' });
+  const artifacts = s3.Bucket.fromBucketName(stack, 'Artifacts', 'artifacts-bucket');
+  const model = ModelSource.fromImage(image, { bucket: artifacts, key: 'models/model.tar.gz' });
+  return { stack, image, artifacts, model };
+}
+
+/** The one resource of `type`: logical id and body. */
+export function only(stack: Stack, type: string): { id: string; body: any } {
+  const found = Template.fromStack(stack).findResources(type);
+  const ids = Object.keys(found);
+  expect(ids).toHaveLength(1);
+  return { id: ids[0], body: found[ids[0]] };
+}
+
+/** Flattens an `Fn::Join` with `${Ref}` / `${Id.Attr}` placeholders, to read JSON rendered with tokens. */
+export function flatten(value: any): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (value['Fn::Join']) {
+    return value['Fn::Join'][1].map(flatten).join(value['Fn::Join'][0]);
+  }
+  if (value.Ref) {
+    return `\${${value.Ref}}`;
+  }
+  if (value['Fn::GetAtt']) {
+    return `\${${value['Fn::GetAtt'].join('.')}}`;
+  }
+  return JSON.stringify(value);
+}
