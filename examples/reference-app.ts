@@ -31,11 +31,13 @@ export class AccountSetupStack extends Stack {
   }
 }
 
-/** The team's model stack: the image, its training pipeline, the GitHub roles and the workflow. */
+/** The team's model stack: the image, its training pipeline, and the GitHub roles. */
 export class ModelStack extends Stack {
   public readonly image: CustomTrainingImage;
   public readonly training: TrainingPipeline;
-  public readonly workflow: GitHubWorkflow;
+  public readonly buildRole: GitHubActionsRole;
+  public readonly trainRole: GitHubActionsRole;
+  public readonly deployRole: GitHubActionsRole;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -72,14 +74,14 @@ export class ModelStack extends Stack {
 
     const provider = GitHubOidcProvider.fromAccount(this, 'GitHub');
     // Pushes to main build and push the image; nothing else can assume this role.
-    const buildRole = new GitHubActionsRole(this, 'BuildRole', {
+    this.buildRole = new GitHubActionsRole(this, 'BuildRole', {
       provider,
       owner: OWNER,
       repository: REPOSITORY,
       subjects: [GitHubSubject.branch('main')],
     });
     // The same pushes to main start training with the image they have just pushed.
-    const trainRole = new GitHubActionsRole(this, 'TrainRole', {
+    this.trainRole = new GitHubActionsRole(this, 'TrainRole', {
       provider,
       owner: OWNER,
       repository: REPOSITORY,
@@ -87,23 +89,14 @@ export class ModelStack extends Stack {
       maxSessionDuration: Duration.hours(3), // the job waits for training (at most maxRuntime x 2 with spot)
     });
     // Only jobs that run in the protected `production` environment may deploy.
-    const deployRole = new GitHubActionsRole(this, 'DeployRole', {
+    this.deployRole = new GitHubActionsRole(this, 'DeployRole', {
       provider,
       owner: OWNER,
       repository: REPOSITORY,
       subjects: [GitHubSubject.environment('production')],
       maxSessionDuration: Duration.hours(2),
     });
-    deployRole.grantCdkDeploy();
-
-    this.workflow = new GitHubWorkflow(this, 'Workflow', {
-      image: this.image,
-      buildRole,
-      train: { pipeline: this.training, role: trainRole, timeout: Duration.hours(3) },
-      deploy: { role: deployRole, stacks: [this.stackName], environment: 'production' },
-      dockerContext: 'container',
-      outputPath: path.join(REFERENCE_OUTDIR, 'workflows', 'sagemaker.yml'),
-    });
+    this.deployRole.grantCdkDeploy();
   }
 }
 
@@ -185,5 +178,23 @@ export function buildReferenceApp(app: App): Stack[] {
   const setup = new AccountSetupStack(app, 'SageMakerGitHubAccountSetup');
   const model = new ModelStack(app, 'SageMakerGitHubReference');
   const serving = new ServingStack(app, 'SageMakerGitHubServing', { model });
+
+  // Push to main: build and push the image, train it, then (in the protected
+  // `production` environment) deploy both stacks with the new image tag and the
+  // newest approved model version.
+  new GitHubWorkflow(model, 'Workflow', {
+    image: model.image,
+    buildRole: model.buildRole,
+    train: { pipeline: model.training, role: model.trainRole, timeout: Duration.hours(3) },
+    deploy: {
+      role: model.deployRole,
+      stacks: [model.stackName, serving.stackName],
+      environment: 'production',
+      modelPackageGroup: model.training.modelPackageGroup,
+      modelPackageParameter: serving.modelPackageArn,
+    },
+    dockerContext: 'container',
+    outputPath: path.join(REFERENCE_OUTDIR, 'workflows', 'sagemaker.yml'),
+  });
   return [setup, model, serving];
 }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { attachCustomSynthesis, Duration, Stack, Token } from 'aws-cdk-lib';
+import { attachCustomSynthesis, CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { GitHubActionsRole } from './github-actions-role';
@@ -8,11 +8,14 @@ import { environmentNameProblem, refNameProblem } from './private/names';
 import { matchesLike } from './private/wildcard';
 import { renderWorkflow, usesReference, WORKFLOW_ACTIONS, WorkflowAction } from './private/workflow-render';
 import {
-  checkVariablesScript, deployScript, existingImageScript, imageUriScript, startPipelineScript, stopPipelineScript, waitForPipelineScript,
+  approvedModelScript, checkVariablesScript, DeployParameter, deployScript, existingImageScript, imageUriScript,
+  startPipelineScript, stopPipelineScript, waitForPipelineScript,
 } from './private/workflow-scripts';
+import { deployedStacks } from './private/workflow-stacks';
 import { WorkflowValues } from './private/workflow-values';
 import { CustomTrainingImage } from '../image/custom-training-image';
 import { ISageMakerPipeline } from '../pipeline/pipeline';
+import { IModelPackageGroup } from '../training/model-package-group';
 
 /**
  * The training job of a `GitHubWorkflow`: start the pipeline with the image
@@ -88,6 +91,35 @@ export interface WorkflowDeployOptions {
    * @default - no environment: the subject names the branch
    */
   readonly environment?: string;
+
+  /**
+   * Deploy the newest approved version of this model package group: before
+   * `cdk deploy`, the job looks up the newest version whose approval status is
+   * `Approved` (`aws sagemaker list-model-packages`) and passes its ARN to
+   * `modelPackageParameter`. When the group has no approved version yet, the
+   * job fails and says how to approve one. The workflow grants `role`
+   * reading the group and its versions (`modelPackageGroup.grantRead`).
+   *
+   * Give it together with `modelPackageParameter`.
+   *
+   * @default - no model version is looked up
+   */
+  readonly modelPackageGroup?: IModelPackageGroup;
+
+  /**
+   * The stack parameter that takes the ARN of the model version to deploy
+   * (e.g. the one whose value goes to `ModelSource.fromModelPackage`),
+   * set with `cdk deploy --parameters <stack name>:<logical id>=<ARN>`. It must
+   * be a `String` parameter of one of the deployed stacks: a stack that
+   * `stacks` selects (or, without `stacks`, a stack outside any `Stage`, as
+   * `cdk deploy --all` deploys), or a stack one of those depends on; checked at synth.
+   *
+   * Give it together with `modelPackageGroup`.
+   *
+   * @default - no model version is passed; required with `modelPackageGroup`, and then a
+   * `String` parameter of one of the stacks the job deploys
+   */
+  readonly modelPackageParameter?: CfnParameter;
 }
 
 /**
@@ -118,7 +150,8 @@ export interface GitHubWorkflowProps {
 
   /**
    * Run `cdk deploy` after the build (and the training, if any), setting the
-   * image's tag parameter to the git SHA.
+   * image's tag parameter to the git SHA (and, with `deploy.modelPackageGroup`,
+   * the model package parameter to the newest approved version).
    *
    * @default - no deployment job
    */
@@ -226,6 +259,7 @@ const MIN_SESSION_MINUTES = 15;
  * | `<prefix>_PIPELINE_NAME` | `train.pipeline.pipelineName` |
  * | `<prefix>_PIPELINE_IMAGE_PARAMETER` | `train.pipeline.imageUriParameterName` |
  * | `<prefix>_DEPLOY_ROLE_ARN` | `deploy.role.roleArn` |
+ * | `<prefix>_MODEL_PACKAGE_GROUP` | `deploy.modelPackageGroup.modelPackageGroupName` |
  *
  * For each such variable the construct adds a stack output holding the
  * `gh variable set <NAME> --body "<value>"` command: deploy the stack once,
@@ -560,16 +594,24 @@ export class GitHubWorkflow extends Construct {
       checkEnvironment(deploy.environment);
     }
     const role = values.use('DEPLOY_ROLE_ARN', 'the role of the deployment job', deploy.role.roleArn);
-    const parameter = image.imageTagParameter
-      ? `${Stack.of(image).stackName}:${Stack.of(image).resolve(image.imageTagParameter.logicalId)}`
-      : undefined;
+    const parameters: DeployParameter[] = [];
+    const env: Record<string, string> = {};
+    if (image.imageTagParameter) {
+      parameters.push({ key: parameterKey(image.imageTagParameter), variable: 'IMAGE_TAG' });
+      env.IMAGE_TAG = '${{ github.sha }}';
+    }
+    const model = this.modelVersion(deploy, values);
+    if (model) {
+      parameters.push({ key: model.key, variable: 'MODEL_PACKAGE_ARN' });
+      env.MODEL_PACKAGE_ARN = '${{ steps.model.outputs.arn }}';
+    }
     return {
       'name': 'Deploy',
       'needs': needs,
       'runs-on': 'ubuntu-latest',
       ...(deploy.environment !== undefined ? { environment: deploy.environment } : {}),
       'steps': [
-        ...this.checkVariablesStep(values, [role, region]),
+        ...this.checkVariablesStep(values, [role, region, model?.group ?? '']),
         { name: 'Check out', uses: this.uses(WORKFLOW_ACTIONS.checkout), with: { 'persist-credentials': false } },
         {
           name: 'Set up Node.js',
@@ -578,12 +620,77 @@ export class GitHubWorkflow extends Construct {
         },
         { name: 'Install dependencies', run: 'npm ci\n' },
         this.credentialsStep(role, region, 'sagemaker-deploy'),
+        ...(model ? [{
+          name: 'Find the newest approved model version',
+          id: 'model',
+          env: { MODEL_PACKAGE_GROUP: model.group },
+          run: approvedModelScript(),
+        }] : []),
         {
           name: 'Deploy',
-          ...(parameter ? { env: { IMAGE_TAG: '${{ github.sha }}' } } : {}),
-          run: deployScript(stacks, parameter),
+          ...(Object.keys(env).length > 0 ? { env } : {}),
+          run: deployScript(stacks, parameters),
         },
       ],
+    };
+  }
+
+  /**
+   * Checks `deploy.modelPackageGroup` and `deploy.modelPackageParameter`,
+   * grants the deploy role the lookup, and returns the group's YAML value
+   * and the `--parameters` key; `undefined` without a group.
+   */
+  private modelVersion(deploy: WorkflowDeployOptions, values: WorkflowValues): { group: string; key: string } | undefined {
+    const group = deploy.modelPackageGroup;
+    const parameter = deploy.modelPackageParameter;
+    if (!group && !parameter) {
+      return undefined;
+    }
+    if (!parameter) {
+      throw new Error('gitHubWorkflow deploy.modelPackageGroup is given without deploy.modelPackageParameter: the job passes '
+        + 'the ARN of the newest approved version to the deployed stacks through that parameter, so give the CfnParameter '
+        + 'that takes the model package ARN (a String parameter of a deployed stack), or leave out modelPackageGroup');
+    }
+    const stack = Stack.of(parameter);
+    const key = parameterKey(parameter);
+    if (!group) {
+      throw new Error(`gitHubWorkflow deploy.modelPackageParameter '${key}' is given without deploy.modelPackageGroup: `
+        + 'the job sets that parameter to the newest approved version of a model package group, so give the group '
+        + '(e.g. the modelPackageGroup of a TrainingPipeline), or leave out modelPackageParameter');
+    }
+    if (stack.nestedStackParent) {
+      throw new Error(`gitHubWorkflow deploy.modelPackageParameter '${parameter.node.path}' belongs to the nested stack `
+        + `${stack.node.path}, whose parameters cdk deploy cannot set: use a parameter of the top stack `
+        + `${stack.nestedStackParent.node.path} and pass it on to the nested stack`);
+    }
+    if (parameter.type !== 'String') {
+      throw new Error(`gitHubWorkflow deploy.modelPackageParameter '${key}' is of type '${parameter.type}': the job `
+        + "passes a model package ARN, so give a parameter of type 'String'");
+    }
+    const stacks = deploy.stacks ?? [];
+    const root = this.node.root;
+    this.node.addValidation({
+      validate: () => {
+        if (stack.node.root !== root) {
+          return [`gitHubWorkflow deploy.modelPackageParameter '${key}' belongs to stack ${stack.node.path} of another `
+            + 'CDK app, which this workflow\'s cdk deploy never deploys: give a parameter of a stack in this app'];
+        }
+        if (deployedStacks(root, stacks).has(stack)) {
+          return [];
+        }
+        const deployed = stacks.length > 0
+          ? `deploy.stacks (${stacks.map((p) => `'${p}'`).join(', ')}) does not select it or a stack that depends on it`
+          : 'it is inside a Stage, and cdk deploy --all only deploys the stacks outside any Stage';
+        return [`gitHubWorkflow deploy.modelPackageParameter '${key}' belongs to stack ${stack.node.path}, which the deploy job `
+          + `does not deploy: ${deployed}; add '${stack.node.path}' to deploy.stacks, or give a parameter of a deployed stack`];
+      },
+    });
+
+    const name = group.modelPackageGroupName;
+    group.grantRead(deploy.role);
+    return {
+      group: values.use('MODEL_PACKAGE_GROUP', 'the name of the model package group whose newest approved version is deployed', name),
+      key,
     };
   }
 
@@ -605,6 +712,12 @@ export class GitHubWorkflow extends Construct {
       },
     });
   }
+}
+
+/** The `--parameters` key of a stack parameter: `<physical stack name>:<logical id>`. */
+function parameterKey(parameter: CfnParameter): string {
+  const stack = Stack.of(parameter);
+  return `${stack.stackName}:${stack.resolve(parameter.logicalId)}`;
 }
 
 /** A job of the workflow, the role it assumes and what its OIDC token's `sub` names after the repository. */

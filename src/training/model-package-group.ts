@@ -2,6 +2,7 @@ import { IResource, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { grantWildcard } from '../private/grants';
 
 /** `ModelPackageGroupName` in the CreateModelPackageGroup API reference. */
 const GROUP_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -80,12 +81,25 @@ export abstract class ModelPackageGroupBase extends Resource implements IModelPa
   }
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
+    // Versions are named <group>/<version> and made by training runs: only a
+    // wildcard under the group names them. ListModelPackages authorizes on the
+    // model-package resource type (Service Authorization Reference, Amazon SageMaker).
+    const versions = {
+      policyId: 'SageMakerModelPackageVersions',
+      reason: 'model package versions are named <group>/<version> when training registers them: '
+        + 'the statements cover the versions of named model package groups only',
+      appliesTo: [{ regex: '/^Resource::arn:[^/]*:sagemaker:[^/]*:model-package\\/[^/]+\\/\\*$/g' }],
+    };
     return iam.Grant.addToPrincipal({
       grantee,
-      actions: ['sagemaker:DescribeModelPackageGroup', 'sagemaker:ListModelPackages'],
+      actions: ['sagemaker:DescribeModelPackageGroup'],
       resourceArns: this.groupArns(),
-    }).combine(iam.Grant.addToPrincipal({
-      grantee,
+    }).combine(grantWildcard(grantee, {
+      ...versions,
+      actions: ['sagemaker:ListModelPackages'],
+      resourceArns: [...this.groupArns(), ...this.versionArns()],
+    })).combine(grantWildcard(grantee, {
+      ...versions,
       actions: ['sagemaker:DescribeModelPackage'],
       resourceArns: this.versionArns(),
     }));

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnParameter, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, NestedStack, Stack, StackProps, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,11 +10,14 @@ import * as YAML from 'yaml';
 import { GitHubActionsRole } from '../../src/github/github-actions-role';
 import { GitHubOidcProvider } from '../../src/github/github-oidc-provider';
 import { GitHubSubject } from '../../src/github/github-subject';
-import { GitHubWorkflow, GitHubWorkflowProps } from '../../src/github/github-workflow';
+import { GitHubWorkflow, GitHubWorkflowProps, WorkflowDeployOptions } from '../../src/github/github-workflow';
+import { matchesStackPattern } from '../../src/github/private/workflow-stacks';
 import { evaluate } from '../../src/github/private/workflow-values';
 import { CustomTrainingImage } from '../../src/image/custom-training-image';
 import { DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope } from '../../src/image/deep-learning-container';
 import { ISageMakerPipeline } from '../../src/pipeline/pipeline';
+import { IModelPackageGroup, ModelPackageGroup } from '../../src/training/model-package-group';
+import { nagFindings } from '../nag';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
@@ -585,6 +588,353 @@ describe('deploy job', () => {
     expect(run.env).toBeUndefined();
     expect(run.run).toBe('set -euo pipefail\nnpx cdk deploy \'Prod/Training\' \'Prod/Endpoint\' \\\n  --require-approval never\n');
     expect(deploy.environment).toBeUndefined();
+  });
+});
+
+describe('deploy job: the newest approved model version', () => {
+  interface ModelSetup { stack: Stack; group: IModelPackageGroup; parameter: CfnParameter; deployRole: iam.Role }
+
+  function modelSetup(stack: Stack = newStack(), groupName: string = 'fraud-model'): ModelSetup {
+    return {
+      stack,
+      group: new ModelPackageGroup(stack, 'Models', { modelPackageGroupName: groupName }),
+      parameter: new CfnParameter(stack, 'ModelPackageArn'),
+      deployRole: githubRole(stack, 'DeployRole'),
+    };
+  }
+
+  function modelWorkflow(setup: ModelSetup, deploy: Partial<WorkflowDeployOptions> = {}): GitHubWorkflow {
+    return fullWorkflow(setup.stack, {
+      deploy: { role: setup.deployRole, modelPackageGroup: setup.group, modelPackageParameter: setup.parameter, ...deploy },
+    });
+  }
+
+  function synth(stack: Stack): void {
+    (stack.node.root as App).synth();
+  }
+
+  test('looks the version up after the credentials, before cdk deploy, and passes it as a stack parameter', async () => {
+    const setup = modelSetup();
+    const workflow = modelWorkflow(setup);
+    const deploy = parse(workflow).jobs.deploy;
+    expect(deploy.steps.map((s: any) => s.uses ?? `run: ${s.name}`)).toEqual([
+      'run: Check repository variables',
+      'actions/checkout@v4',
+      'actions/setup-node@v4',
+      'run: Install dependencies',
+      'aws-actions/configure-aws-credentials@v4',
+      'run: Find the newest approved model version',
+      'run: Deploy',
+    ]);
+    const lookup = step(deploy, 'Find the newest approved model version');
+    expect(lookup.id).toBe('model');
+    expect(lookup.env).toEqual({ MODEL_PACKAGE_GROUP: 'fraud-model' });
+    // The group's name is written in place: no repository variable for it.
+    expect(Object.keys(step(deploy, 'Check repository variables').env)).toEqual(['SAGEMAKER_AWS_REGION', 'SAGEMAKER_DEPLOY_ROLE_ARN']);
+    const run = step(deploy, 'Deploy');
+    expect(run.env).toEqual({ IMAGE_TAG: '${{ github.sha }}', MODEL_PACKAGE_ARN: '${{ steps.model.outputs.arn }}' });
+    expect(run.run).toBe([
+      'set -euo pipefail',
+      'npx cdk deploy --all \\',
+      '  --require-approval never \\',
+      '  --parameters "Test:ImageImageTag=$IMAGE_TAG" \\',
+      '  --parameters "Test:ModelPackageArn=$MODEL_PACKAGE_ARN"',
+      '',
+    ].join('\n'));
+    // No value is spliced into a script: every ${{ }} is in an env.
+    for (const s of deploy.steps.filter((x: any) => x.run)) {
+      expect(s.run).not.toContain('${{');
+    }
+    expect(() => synth(setup.stack)).not.toThrow();
+    await expectClean(workflow);
+  });
+
+  test('a fixed image tag: the model package is the only parameter', () => {
+    const stack = newStack();
+    const setup = modelSetup(stack);
+    const workflow = newWorkflow(stack, {
+      image: new CustomTrainingImage(stack, 'Image', { imageTag: 'v1' }),
+      deploy: { role: setup.deployRole, modelPackageGroup: setup.group, modelPackageParameter: setup.parameter, stacks: ['Test'] },
+    });
+    const run = step(parse(workflow).jobs.deploy, 'Deploy');
+    expect(run.env).toEqual({ MODEL_PACKAGE_ARN: '${{ steps.model.outputs.arn }}' });
+    expect(run.run).toBe('set -euo pipefail\nnpx cdk deploy \'Test\' \\\n  --require-approval never \\\n'
+      + '  --parameters "Test:ModelPackageArn=$MODEL_PACKAGE_ARN"\n');
+    expect(() => synth(stack)).not.toThrow();
+  });
+
+  describe('the lookup, against a fake aws CLI', () => {
+    function runLookup(fake: string): { status: number | null; stdout: string; output: string; calls: string } {
+      const lookup = step(parse(modelWorkflow(modelSetup())).jobs.deploy, 'Find the newest approved model version');
+      const bin = fs.mkdtempSync(path.join(tmp, 'bin-'));
+      const calls = path.join(bin, 'calls');
+      const output = path.join(bin, 'output');
+      fs.writeFileSync(output, '');
+      fs.writeFileSync(path.join(bin, 'aws'), ['#!/bin/bash', `echo "$*" >> '${calls}'`, fake].join('\n'), { mode: 0o755 });
+      const result = spawnSync('bash', ['-c', lookup.run], {
+        encoding: 'utf-8',
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, MODEL_PACKAGE_GROUP: 'fraud-model', GITHUB_OUTPUT: output },
+      });
+      expect(result.stderr).not.toContain('jq: command not found');
+      return { status: result.status, stdout: result.stdout, output: fs.readFileSync(output, 'utf-8'), calls: fs.readFileSync(calls, 'utf-8') };
+    }
+    const arn = 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/fraud-model/7';
+
+    test('found: asks for the newest Approved version of the group and outputs its ARN', () => {
+      const result = runLookup(`echo '"${arn}"'`);
+      expect(result.status).toBe(0);
+      expect(result.calls).toBe('sagemaker list-model-packages --model-package-group-name fraud-model --model-approval-status '
+        + 'Approved --sort-by CreationTime --sort-order Descending --max-items 1 '
+        + '--query ModelPackageSummaryList[0].ModelPackageArn --output json\n');
+      expect(result.output).toBe(`arn=${arn}\n`);
+      expect(result.stdout).toContain(`Deploying ${arn}, the newest approved version in fraud-model`);
+    });
+
+    test('none approved yet: fails, saying how to approve one', () => {
+      const result = runLookup('echo null');
+      expect(result.status).toBe(1);
+      expect(result.output).toBe('');
+      expect(result.stdout).toBe('::error title=No approved model version::model package group fraud-model has no version '
+        + 'with approval status Approved yet, so there is nothing to deploy: approve one with aws sagemaker '
+        + 'update-model-package --model-package-arn <version ARN> --model-approval-status Approved (aws sagemaker '
+        + 'list-model-packages --model-package-group-name fraud-model lists the versions), or in SageMaker Studio (Models, '
+        + 'the group, the version, Update status), then re-run this workflow\n');
+    });
+
+    test('an empty answer counts as none', () => {
+      const result = runLookup('true');
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain('::error title=No approved model version::');
+    });
+
+    test('a CLI error fails the step without an output', () => {
+      const result = runLookup('echo "An error occurred (AccessDeniedException)" >&2; exit 254');
+      expect(result.status).not.toBe(0);
+      expect(result.output).toBe('');
+      expect(result.stdout).not.toContain('Deploying');
+    });
+  });
+
+  test('a group name that is a token becomes a repository variable with its gh variable set output', async () => {
+    const stack = newStack();
+    const name = new CfnParameter(stack, 'GroupName').valueAsString;
+    const setup = { ...modelSetup(stack), group: ModelPackageGroup.fromModelPackageGroupName(stack, 'Imported', name) };
+    const workflow = modelWorkflow(setup);
+    const deploy = parse(workflow).jobs.deploy;
+    expect(step(deploy, 'Find the newest approved model version').env)
+      .toEqual({ MODEL_PACKAGE_GROUP: '${{ vars.SAGEMAKER_MODEL_PACKAGE_GROUP }}' });
+    expect(workflow.repositoryVariables).toEqual([
+      'SAGEMAKER_AWS_REGION', 'SAGEMAKER_BUILD_ROLE_ARN', 'SAGEMAKER_IMAGE_REPOSITORY_URI', 'SAGEMAKER_TRAIN_ROLE_ARN',
+      'SAGEMAKER_DEPLOY_ROLE_ARN', 'SAGEMAKER_MODEL_PACKAGE_GROUP',
+    ]);
+    expect(Object.keys(step(deploy, 'Check repository variables').env))
+      .toEqual(['SAGEMAKER_AWS_REGION', 'SAGEMAKER_DEPLOY_ROLE_ARN', 'SAGEMAKER_MODEL_PACKAGE_GROUP']);
+    const outputs = Object.values<any>(Template.fromStack(stack).findOutputs('*'));
+    const output = outputs.find((o) => JSON.stringify(o.Value).includes('SAGEMAKER_MODEL_PACKAGE_GROUP'));
+    expect(stack.resolve(output.Value)).toEqual({
+      'Fn::Join': ['', ['gh variable set SAGEMAKER_MODEL_PACKAGE_GROUP --body "', { Ref: 'GroupName' }, '"']],
+    });
+    expect(output.Description).toContain('Sets the GitHub repository variable SAGEMAKER_MODEL_PACKAGE_GROUP (the name of the '
+      + 'model package group whose newest approved version is deployed)');
+    expect(workflow.renderYaml()).toContain('SAGEMAKER_MODEL_PACKAGE_GROUP');
+    await expectClean(workflow);
+  });
+
+  describe('the grant to the deploy role', () => {
+    const partitionArn = (resource: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sagemaker:${REGION}:${ACCOUNT}:${resource}`]],
+    });
+
+    function listStatements(stack: Stack): { statements: any[]; roles: any[] } {
+      const policies = Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('sagemaker:ListModelPackages'));
+      return {
+        statements: policies.flatMap((p) => p.Properties.PolicyDocument.Statement),
+        roles: policies.flatMap((p) => p.Properties.Roles),
+      };
+    }
+
+    test('the deploy role may list and describe the versions of the group (group.grantRead), and nothing else gets it', () => {
+      const setup = modelSetup(concreteStack());
+      modelWorkflow(setup);
+      const { statements, roles } = listStatements(setup.stack);
+      expect(statements).toEqual([
+        {
+          Action: 'sagemaker:ListModelPackages',
+          Effect: 'Allow',
+          Resource: [partitionArn('model-package-group/fraud-model'), partitionArn('model-package/fraud-model/*')],
+        },
+        { Action: 'sagemaker:DescribeModelPackage', Effect: 'Allow', Resource: partitionArn('model-package/fraud-model/*') },
+      ]);
+      expect(roles).toEqual([setup.stack.resolve(setup.deployRole.roleName)]);
+    });
+
+    test('a mixed-case group name is granted in lowercase too, as SageMaker may write it in ARNs', () => {
+      const setup = modelSetup(concreteStack(), 'FraudModel');
+      modelWorkflow(setup);
+      expect(listStatements(setup.stack).statements[0].Resource).toEqual([
+        partitionArn('model-package-group/FraudModel'), partitionArn('model-package-group/fraudmodel'),
+        partitionArn('model-package/FraudModel/*'), partitionArn('model-package/fraudmodel/*'),
+      ]);
+    });
+
+    test('no grant and no lookup without a group', () => {
+      const stack = newStack();
+      const deploy = parse(fullWorkflow(stack)).jobs.deploy;
+      expect(deploy.steps.some((s: any) => s.name === 'Find the newest approved model version')).toBe(false);
+      expect(listStatements(stack).statements).toEqual([]);
+    });
+
+    test.each([
+      ['a concrete environment and a group of the stack', true],
+      ['an environment-agnostic stack and a group name that is a token', false],
+    ])('cdk-nag: the grant has no findings (%s); its suppression covers only the versions of the group', (_, concrete) => {
+      const stack = concrete ? concreteStack() : newStack();
+      const provider = new GitHubOidcProvider(stack, 'GitHub');
+      const deployRole = new GitHubActionsRole(stack, 'DeployRole', {
+        provider, owner: 'my-org', repository: 'my-model', subjects: [GitHubSubject.branch('main')],
+      });
+      const modelPackageGroup = concrete
+        ? new ModelPackageGroup(stack, 'Models', { modelPackageGroupName: 'fraud-model' })
+        : ModelPackageGroup.fromModelPackageGroupName(stack, 'Models', new CfnParameter(stack, 'GroupName').valueAsString);
+      newWorkflow(stack, {
+        deploy: { role: deployRole, modelPackageGroup, modelPackageParameter: new CfnParameter(stack, 'ModelPackageArn') },
+      });
+      const policy = deployRole.node.findChild('SageMakerModelPackageVersions').node.defaultChild as iam.CfnPolicy;
+      expect(policy.getMetadata('cdk_nag')).toEqual({
+        rules_to_suppress: [{
+          id: 'AwsSolutions-IAM5',
+          reason: expect.stringContaining('model package versions are named <group>/<version>'),
+          applies_to: [{ regex: '/^Resource::arn:[^/]*:sagemaker:[^/]*:model-package\\/[^/]+\\/\\*$/g' }],
+        }],
+      });
+      // The policy holds nothing else that the suppression could hide.
+      expect(stack.resolve(policy.policyDocument).Statement.map((x: any) => x.Action))
+        .toEqual(['sagemaker:ListModelPackages', 'sagemaker:DescribeModelPackage']);
+      const findings = nagFindings(stack);
+      expect(findings.filter((f) => f.includes('DeployRole'))).toEqual([]);
+    });
+
+    test('the suppression does not cover a wildcard outside the versions of a group', () => {
+      const setup = modelSetup();
+      modelWorkflow(setup);
+      const policy = setup.deployRole.node.findChild('SageMakerModelPackageVersions').node.defaultChild as iam.CfnPolicy;
+      const written: string = (policy.getMetadata('cdk_nag') as any).rules_to_suppress[0].applies_to[0].regex;
+      // cdk-nag's form: /<source>/<flags>
+      const regex = new RegExp(written.slice(1, written.lastIndexOf('/')));
+      expect(regex.test('Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model-package/<GroupName>/*')).toBe(true);
+      expect(regex.test('Resource::*')).toBe(false);
+      expect(regex.test('Resource::arn:<AWS::Partition>:sagemaker:eu-west-1:1:model-package/*')).toBe(false);
+      expect(regex.test('Resource::arn:<AWS::Partition>:sagemaker:eu-west-1:1:model-package-group/*')).toBe(false);
+      expect(regex.test('Resource::arn:<AWS::Partition>:sagemaker:eu-west-1:1:endpoint/x/*')).toBe(false);
+    });
+  });
+
+  describe('which stacks deploy the parameter', () => {
+    function stagedApp(): { app: App; ci: Stack; endpoint: Stack; training: Stack; parameter: CfnParameter } {
+      const app = new App();
+      const ci = new Stack(app, 'Ci');
+      const stage = new Stage(app, 'Prod');
+      const endpoint = new Stack(stage, 'Endpoint');
+      const training = new Stack(stage, 'Training');
+      return { app, ci, endpoint, training, parameter: new CfnParameter(endpoint, 'ModelPackageArn') };
+    }
+
+    function stagedWorkflow(ci: Stack, parameter: CfnParameter, stacks?: string[]): GitHubWorkflow {
+      return newWorkflow(ci, {
+        deploy: {
+          role: githubRole(ci, 'DeployRole'),
+          modelPackageGroup: ModelPackageGroup.fromModelPackageGroupName(ci, 'Models', 'fraud-model'),
+          modelPackageParameter: parameter,
+          stacks,
+        },
+      });
+    }
+
+    test('a stack that a pattern selects, by its construct path, with the physical stack name in --parameters', () => {
+      for (const pattern of ['Prod/Endpoint', 'Prod/*', '**', 'Prod/E*t']) {
+        const { app, ci, parameter } = stagedApp();
+        const workflow = stagedWorkflow(ci, parameter, [pattern]);
+        expect(step(parse(workflow).jobs.deploy, 'Deploy').run).toContain('--parameters "Prod-Endpoint:ModelPackageArn=$MODEL_PACKAGE_ARN"');
+        expect(() => app.synth()).not.toThrow();
+      }
+    });
+
+    test('a stack that a selected stack depends on (cdk deploy deploys it too)', () => {
+      const { app, ci, endpoint, training, parameter } = stagedApp();
+      training.addDependency(endpoint);
+      stagedWorkflow(ci, parameter, ['Prod/Training']);
+      expect(() => app.synth()).not.toThrow();
+    });
+
+    test('a stack that deploy.stacks does not select', () => {
+      const { app, ci, parameter } = stagedApp();
+      stagedWorkflow(ci, parameter, ['Prod/Training', '*']);
+      expect(() => app.synth()).toThrow("gitHubWorkflow deploy.modelPackageParameter 'Prod-Endpoint:ModelPackageArn' belongs to "
+        + "stack Prod/Endpoint, which the deploy job does not deploy: deploy.stacks ('Prod/Training', '*') does not select it "
+        + "or a stack that depends on it; add 'Prod/Endpoint' to deploy.stacks, or give a parameter of a deployed stack");
+    });
+
+    test('a stack inside a Stage without deploy.stacks (cdk deploy --all)', () => {
+      const { app, ci, parameter } = stagedApp();
+      stagedWorkflow(ci, parameter);
+      expect(() => app.synth()).toThrow("gitHubWorkflow deploy.modelPackageParameter 'Prod-Endpoint:ModelPackageArn' belongs to "
+        + 'stack Prod/Endpoint, which the deploy job does not deploy: it is inside a Stage, and cdk deploy --all only deploys '
+        + "the stacks outside any Stage; add 'Prod/Endpoint' to deploy.stacks, or give a parameter of a deployed stack");
+    });
+
+    test('a stack of another app', () => {
+      const { ci } = stagedApp();
+      const other = new Stack(new App(), 'Other');
+      stagedWorkflow(ci, new CfnParameter(other, 'ModelPackageArn'));
+      expect(() => (ci.node.root as App).synth()).toThrow("gitHubWorkflow deploy.modelPackageParameter 'Other:ModelPackageArn' "
+        + "belongs to stack Other of another CDK app, which this workflow's cdk deploy never deploys: give a parameter of a "
+        + 'stack in this app');
+    });
+
+    test('stack patterns match as the CDK CLI matches them', () => {
+      expect(matchesStackPattern('*', 'Prod/Training')).toBe(false);
+      expect(matchesStackPattern('*', 'Training')).toBe(true);
+      expect(matchesStackPattern('Prod/*', 'Prod/Training')).toBe(true);
+      expect(matchesStackPattern('Prod/*', 'Prod/a/Training')).toBe(false);
+      expect(matchesStackPattern('Prod/**', 'Prod/a/Training')).toBe(true);
+      expect(matchesStackPattern('Prod/Tr?ining', 'Prod/Training')).toBe(true);
+      expect(matchesStackPattern('Prod.Training', 'ProdxTraining')).toBe(false);
+    });
+  });
+
+  describe('errors', () => {
+    test('a group without a parameter', () => {
+      const setup = modelSetup();
+      expect(() => modelWorkflow(setup, { modelPackageParameter: undefined })).toThrow('gitHubWorkflow deploy.modelPackageGroup '
+        + 'is given without deploy.modelPackageParameter: the job passes the ARN of the newest approved version to the '
+        + 'deployed stacks through that parameter, so give the CfnParameter that takes the model package ARN (a String '
+        + 'parameter of a deployed stack), or leave out modelPackageGroup');
+    });
+
+    test('a parameter without a group', () => {
+      const setup = modelSetup();
+      expect(() => modelWorkflow(setup, { modelPackageGroup: undefined })).toThrow('gitHubWorkflow deploy.modelPackageParameter '
+        + "'Test:ModelPackageArn' is given without deploy.modelPackageGroup: the job sets that parameter to the newest "
+        + 'approved version of a model package group, so give the group (e.g. the modelPackageGroup of a TrainingPipeline), '
+        + 'or leave out modelPackageParameter');
+    });
+
+    test('a parameter that is not a String', () => {
+      const setup = modelSetup();
+      const parameter = new CfnParameter(setup.stack, 'Count', { type: 'Number' });
+      expect(() => modelWorkflow(setup, { modelPackageParameter: parameter })).toThrow('gitHubWorkflow deploy.modelPackageParameter '
+        + "'Test:Count' is of type 'Number': the job passes a model package ARN, so give a parameter of type 'String'");
+    });
+
+    test('a parameter of a nested stack', () => {
+      const setup = modelSetup();
+      const nested = new NestedStack(setup.stack, 'Nested');
+      const parameter = new CfnParameter(nested, 'ModelPackageArn');
+      expect(() => modelWorkflow(setup, { modelPackageParameter: parameter })).toThrow('gitHubWorkflow deploy.modelPackageParameter '
+        + "'Test/Nested/ModelPackageArn' belongs to the nested stack Test/Nested, whose parameters cdk deploy cannot set: use a "
+        + 'parameter of the top stack Test and pass it on to the nested stack');
+    });
   });
 });
 

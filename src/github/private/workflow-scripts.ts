@@ -120,17 +120,52 @@ export function stopPipelineScript(): string {
   ].join('\n') + '\n';
 }
 
-/** `npx cdk deploy`, with the image tag parameter when the image has one. */
-export function deployScript(stacks: string[], imageTagParameter?: string): string {
-  const targets = stacks.length > 0 ? stacks.map((s) => `'${s}'`).join(' ') : '--all';
-  const lines = [
+/**
+ * Prints `arn=<ARN>` of the newest version with approval status `Approved` in
+ * the model package group `$MODEL_PACKAGE_GROUP`, and fails with a clear
+ * error when the group has none yet.
+ *
+ * `list-model-packages` is paginated in the CLI, which takes `--max-items`
+ * (not the API's `MaxResults`); with JSON output the query runs on the
+ * aggregated result, so an empty first page cannot hide a version. The
+ * sorting (newest first) is done by SageMaker (`SortBy`, `SortOrder`).
+ */
+export function approvedModelScript(): string {
+  return [
     'set -euo pipefail',
-    `npx cdk deploy ${targets} \\`,
-    '  --require-approval never' + (imageTagParameter ? ' \\' : ''),
+    'arn=$(aws sagemaker list-model-packages \\',
+    '  --model-package-group-name "$MODEL_PACKAGE_GROUP" \\',
+    '  --model-approval-status Approved \\',
+    '  --sort-by CreationTime --sort-order Descending \\',
+    '  --max-items 1 \\',
+    '  --query \'ModelPackageSummaryList[0].ModelPackageArn\' --output json | jq -r \'. // empty\')',
+    'if [ -z "$arn" ] || [ "$arn" = None ]; then',
+    '  echo "::error title=No approved model version::model package group $MODEL_PACKAGE_GROUP has no version with '
+    + 'approval status Approved yet, so there is nothing to deploy: approve one with aws sagemaker update-model-package '
+    + '--model-package-arn <version ARN> --model-approval-status Approved (aws sagemaker list-model-packages '
+    + '--model-package-group-name $MODEL_PACKAGE_GROUP lists the versions), or in SageMaker Studio (Models, the group, '
+    + 'the version, Update status), then re-run this workflow"',
+    '  exit 1',
+    'fi',
+    'echo "arn=$arn" >> "$GITHUB_OUTPUT"',
+    'echo "Deploying $arn, the newest approved version in $MODEL_PACKAGE_GROUP"',
+  ].join('\n') + '\n';
+}
+
+/** A stack parameter that `cdk deploy` sets: `<stack name>:<logical id>` and the environment variable with the value. */
+export interface DeployParameter {
+  readonly key: string;
+  readonly variable: string;
+}
+
+/** `npx cdk deploy`, with the stack parameters the job sets (the image tag, the model package). */
+export function deployScript(stacks: string[], parameters: DeployParameter[] = []): string {
+  const targets = stacks.length > 0 ? stacks.map((s) => `'${s}'`).join(' ') : '--all';
+  // The CLI looks `--parameters` up by the physical stack name (STACK:KEY=VALUE).
+  const lines = [
+    `npx cdk deploy ${targets}`,
+    '  --require-approval never',
+    ...parameters.map((p) => `  --parameters "${p.key}=$${p.variable}"`),
   ];
-  if (imageTagParameter) {
-    // The CLI looks `--parameters` up by the physical stack name (STACK:KEY=VALUE).
-    lines.push(`  --parameters "${imageTagParameter}=$IMAGE_TAG"`);
-  }
-  return lines.join('\n') + '\n';
+  return ['set -euo pipefail', lines.join(' \\\n')].join('\n') + '\n';
 }
