@@ -42,12 +42,13 @@ export class ModelStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
 
-    // The Dockerfile in examples/container builds FROM this Deep Learning Container.
+    // The Dockerfile in examples/container builds FROM this Deep Learning Container. A tabular
+    // fraud model trains on CPU; a small CPU image also fits serverless endpoints (10 GB at most).
     const base = DeepLearningContainer.fromFramework({
-      framework: DlcFramework.PYTORCH,
-      version: '2.6',
+      framework: DlcFramework.SKLEARN,
+      version: '1.4-2',
       scope: DlcScope.TRAINING,
-      processor: DlcProcessor.GPU,
+      processor: DlcProcessor.CPU,
     });
     this.image = new CustomTrainingImage(this, 'TrainingImage', {
       baseImage: base,
@@ -60,8 +61,10 @@ export class ModelStack extends Stack {
       image: this.image,
       trainingData: { channelName: 'train', bucket: data, prefix: 'fraud/train/' },
       testData: { bucket: data, prefix: 'fraud/test/' },
-      instanceType: TrainingInstanceType.ML_G5_XLARGE,
-      maxRuntime: Duration.hours(2),
+      instanceType: TrainingInstanceType.ML_M5_XLARGE,
+      maxRuntime: Duration.hours(1), // with spot, waits for capacity up to 2 h in all
+      // Every instance type the serving stack deploys the registered model on.
+      inferenceInstanceTypes: ['ml.m5.large', 'ml.m5.xlarge'],
       hyperparameters: { epochs: Hyperparameter.fromNumber(200), learning_rate: Hyperparameter.fromNumber(0.05) },
       // The starter container (examples/container) prints these and writes evaluation.json.
       metricDefinitions: [
@@ -86,7 +89,8 @@ export class ModelStack extends Stack {
       owner: OWNER,
       repository: REPOSITORY,
       subjects: [GitHubSubject.branch('main')],
-      maxSessionDuration: Duration.hours(3), // the job waits for training (at most maxRuntime x 2 with spot)
+      // The job waits for the execution: training (spot: up to 2 h with the wait) plus evaluation.
+      maxSessionDuration: Duration.hours(3),
     });
     // Only jobs that run in the protected `production` environment may deploy.
     this.deployRole = new GitHubActionsRole(this, 'DeployRole', {
