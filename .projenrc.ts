@@ -15,6 +15,14 @@ const OFFLINE_ENV = {
   TS_NODE_PROJECT: 'tsconfig.dev.json',
 };
 
+// What the consumer apps under test/polyglot/<language>/ install and build (gitignored).
+const POLYGLOT_WORK_DIRS = [
+  '/test/polyglot/*/cdk.out/',
+  '/test/polyglot/python/.venv/',
+  '/test/polyglot/java/target/',
+  '/test/polyglot/go/bin/',
+];
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-sagemaker-github',
   description:
@@ -63,7 +71,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // .ci/run reads the totals from this file: CI does not parse jest's summary.
     extraCliOptions: ['--json', '--outputFile=test-reports/jest-results.json'],
     jestConfig: {
-      testPathIgnorePatterns: ['/node_modules/', '/test/polyglot/'],
+      // test/polyglot/<language>/ holds the consumer apps and their suites, which
+      // only the polyglot stage runs (after the packages are built); the checks
+      // directly in test/polyglot/ are unit tests and run here.
+      testPathIgnorePatterns: ['/node_modules/', '/test/polyglot/[^/]+/'],
+      modulePathIgnorePatterns: POLYGLOT_WORK_DIRS.map((dir) => `<rootDir>${dir.replace(/\*/g, '[^/]+').replace(/\./g, '\\.')}`),
     },
   },
 
@@ -100,9 +112,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 });
 
-for (const pattern of ['/integ/', '/examples/', '/.ci/']) {
+for (const pattern of ['/integ/', '/examples/', '/.ci/', '/scripts/']) {
   project.addPackageIgnore(pattern);
 }
+// After the constructor: its `!/test/` would drop any /test/... pattern added before.
+project.gitignore.addPatterns(...POLYGLOT_WORK_DIRS);
+for (const dir of POLYGLOT_WORK_DIRS) {
+  project.eslint?.addIgnorePattern(dir);
+}
+
+// jsii warnings fail the build, and reserved words are not silenced (projen's
+// default is `--silence-warnings=reserved-word`): a name that is a keyword in a
+// target language is an error here, not a surprise for a Python or Go user.
+project.compileTask.reset('jsii --fail-on-warnings');
+project.tasks.tryFind('watch')!.reset('jsii -w --fail-on-warnings');
 
 for (const [name, value] of Object.entries(OFFLINE_ENV)) {
   project.tasks.addEnvironment(name, value);
@@ -129,6 +152,12 @@ for (const lang of ['js', 'python', 'java', 'go']) {
 packageAll.spawn(project.tasks.tryFind('package:dotnet')!, {
   condition: 'command -v dotnet >/dev/null',
 });
+// Without a dotnet SDK (and NuGet), the C# code is still generated and checked.
+const dotnetCode = project.addTask('package:dotnet:code', {
+  description: 'Generate the .NET code into dist/dotnet without building it (no dotnet SDK needed)',
+  exec: 'jsii-pacmak -v --target dotnet --code-only',
+});
+packageAll.spawn(dotnetCode, { condition: '! command -v dotnet >/dev/null' });
 
 // integ-runner verifies the committed snapshots: no credentials, no deploy.
 const INTEG_RUNNER = 'integ-runner --directory integ --parallel-regions us-east-1 --language typescript'
@@ -164,8 +193,33 @@ const cfnLint = project.addTask('cfn-lint', {
   exec: 'cfn-lint --non-zero-exit-code error --format parseable -- "examples/out/*.template.json" "integ/*.snapshot/*.template.json"',
 });
 
+// The polyglot stage: build the Python, Java and Go packages (and the .NET
+// code), install each into its consumer app under test/polyglot/<language>/,
+// synthesize the reference app there and compare it with examples/out.
+// Needs `example` first. SKIP_POLYGLOT=1 skips it (the fast local loop).
+const polyglotPackage = project.addTask('polyglot:package', {
+  description: 'Build the Python, Java and Go packages into dist/ and generate the .NET code',
+});
+polyglotPackage.exec('jsii-pacmak -v --target python --target java --target go');
+polyglotPackage.spawn(dotnetCode);
+const polyglotTest = project.addTask('polyglot:test', {
+  description: 'Install the built packages into the consumer apps, synthesize, compare with examples/out',
+  exec: 'jest --ci --runInBand --coverage=false --reporters=default --testPathIgnorePatterns=/node_modules/'
+    + " --testMatch='<rootDir>/test/polyglot/*/*.test.ts' --json --outputFile=test-reports/polyglot-results.json",
+  receiveArgs: true,
+});
+const polyglot = project.addTask('polyglot', {
+  description: 'The polyglot stage: package, install and synthesize in Python, Java and Go, compare with TypeScript',
+});
+polyglot.spawn(polyglotPackage);
+polyglot.spawn(polyglotTest);
+
 project.testTask.spawn(integ);
 project.testTask.spawn(example);
 project.testTask.spawn(cfnLint);
+project.testTask.spawn(polyglot, {
+  // (projen evaluates conditions with its own portable shell: keep this to one plain command)
+  condition: 'node -e "process.exit(process.env.SKIP_POLYGLOT === \'1\' ? 1 : 0)"',
+});
 
 project.synth();

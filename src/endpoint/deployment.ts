@@ -44,6 +44,22 @@ export class CapacitySize {
 }
 
 /**
+ * Options of an all-at-once traffic shift.
+ */
+export interface AllAtOnceTrafficShiftingOptions {
+  /**
+   * The baking period: how long the rollback alarms watch the new fleet, which
+   * takes all the traffic, before the old fleet goes (SageMaker
+   * `TrafficRoutingConfig.WaitIntervalInSeconds`, 0 to 3600 seconds). Alarms
+   * roll an update back only during a baking period, so a zero wait gives the
+   * alarms no time to act.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly waitInterval?: Duration;
+}
+
+/**
  * Options of a canary traffic shift.
  */
 export interface CanaryTrafficShiftingOptions {
@@ -96,9 +112,19 @@ export interface LinearTrafficShiftingOptions {
  * });
  */
 export class TrafficShifting {
-  /** All traffic at once, after the new fleet is healthy (SageMaker's default). */
-  public static allAtOnce(): TrafficShifting {
-    return new TrafficShifting('ALL_AT_ONCE');
+  /**
+   * All traffic at once, after the new fleet is healthy, then a baking period
+   * in which the rollback alarms watch the new fleet before the old one goes.
+   *
+   * SageMaker requires `WaitIntervalInSeconds` for every traffic routing type
+   * (API reference, TrafficRoutingConfig: "Required: Yes", 0 to 3600), and
+   * its alarms roll back only during the baking period ("Use all at once
+   * traffic shifting"), so the wait is always rendered.
+   *
+   * @param options the baking period
+   */
+  public static allAtOnce(options: AllAtOnceTrafficShiftingOptions = {}): TrafficShifting {
+    return new TrafficShifting('ALL_AT_ONCE', options.waitInterval ?? Duration.minutes(5));
   }
 
   /**
@@ -132,12 +158,8 @@ export class TrafficShifting {
   /** `ALL_AT_ONCE`, `CANARY` or `LINEAR`. */
   public readonly shiftingType: string;
 
-  /**
-   * The wait between steps.
-   *
-   * @default - none for all-at-once
-   */
-  public readonly waitInterval?: Duration;
+  /** The baking period after each traffic shift, watched by the rollback alarms. */
+  public readonly waitInterval: Duration;
 
   /**
    * The canary size.
@@ -153,7 +175,7 @@ export class TrafficShifting {
    */
   public readonly linearStepSize?: CapacitySize;
 
-  private constructor(type: string, waitInterval?: Duration, canarySize?: CapacitySize, linearStepSize?: CapacitySize) {
+  private constructor(type: string, waitInterval: Duration, canarySize?: CapacitySize, linearStepSize?: CapacitySize) {
     this.shiftingType = type;
     this.waitInterval = waitInterval;
     this.canarySize = canarySize;
@@ -194,7 +216,9 @@ export interface DeploymentOptions {
   readonly terminationWait?: Duration;
 
   /**
-   * The longest the whole update may take.
+   * The longest the whole update may take: 600 to 28800 seconds, and more
+   * than all the baking periods plus `terminationWait` (SageMaker
+   * `BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds`).
    *
    * @default - SageMaker's default
    */

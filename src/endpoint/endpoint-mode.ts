@@ -47,6 +47,14 @@ export class EndpointMode {
   /**
    * Serverless inference: memory size and concurrency, billed per request.
    *
+   * The container image may be at most 10 GB (10737418240 bytes; Developer Guide,
+   * "Serverless Inference", container support). Pushed images cannot be measured at
+   * synth time, so a larger one fails only when the endpoint is created or updated,
+   * with "Image size ... is greater than supported size 10737418240": keep serving
+   * images slim (a CPU base image, no training dependencies), or use `realtime`.
+   * Updates are blue/green all at once, with a baking period in which the endpoint's
+   * own alarms roll them back.
+   *
    * @param options memory, max and provisioned concurrency
    */
   public static serverless(options: ServerlessModeOptions = {}): EndpointMode {

@@ -1,3 +1,5 @@
+import { Token } from 'aws-cdk-lib';
+
 /**
  * An ML instance type that hosts a real-time or asynchronous endpoint, or
  * runs a batch transform.
@@ -35,11 +37,15 @@ export class InferenceInstanceType {
   public static readonly ML_INF2_XLARGE = new InferenceInstanceType('ml.inf2.xlarge');
 
   /**
-   * Any instance type, by its SageMaker name.
+   * Any instance type, by its SageMaker name (`ml.<family>.<size>`); a token
+   * (e.g. a `CfnParameter`) is checked by SageMaker at deploy time.
    *
    * @param name the name, e.g. `ml.g6e.xlarge`
    */
   public static of(name: string): InferenceInstanceType {
+    if (!Token.isUnresolved(name) && !/^ml\.[a-z0-9-]+\.[a-z0-9-]+$/.test(name)) {
+      throw new Error(`inferenceInstanceType '${name}' is not a SageMaker instance type: give 'ml.<family>.<size>', e.g. 'ml.g6e.xlarge'`);
+    }
     return new InferenceInstanceType(name);
   }
 

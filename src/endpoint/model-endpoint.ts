@@ -17,7 +17,7 @@ import { hashLogicalId } from './private/hash';
 import { LiveEndpoint } from './private/mode';
 import { RealtimeMode } from './private/realtime';
 import { createDataBucket } from '../private/buckets';
-import { checkInteger } from '../private/validate';
+import { checkInteger, sortedMap } from '../private/validate';
 
 /** SageMaker names of endpoints and variants (CreateEndpoint, ProductionVariant). */
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -26,8 +26,8 @@ const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const MODE_OWNERS = new WeakMap<object, Construct>();
 
 /**
- * The endpoint's ready-made CloudWatch alarms, which also roll back a
- * real-time update by default.
+ * The endpoint's ready-made CloudWatch alarms, which also roll back an
+ * update (real-time, serverless or asynchronous) during its baking period by default.
  */
 export interface EndpointAlarmOptions {
   /**
@@ -300,7 +300,7 @@ export class ModelEndpoint extends Construct {
         modelPackageName: source.modelPackageName,
         image: source.imageUri,
         modelDataUrl: source.modelDataUrl,
-        environment: props.environment,
+        environment: sortedMap(props.environment),
         mode: 'SingleModel',
       },
       vpcConfig,
@@ -492,9 +492,15 @@ export class ModelEndpoint extends Construct {
     });
   }
 
-  /** A name unique in the account and region (stack name + path), known before the endpoint exists. */
+  /**
+   * A name unique in the account and region (stack name + path), known before the endpoint
+   * exists. Alarm names have at most 255 characters (CloudWatch PutMetricAlarm AlarmName) and
+   * stack names at most 128 (CloudFormation CreateStack StackName), so the path part gets what
+   * is left after the longest stack name, two hyphens and the metric name.
+   */
   private alarmName(metricName: string): string {
-    return `${Aws.STACK_NAME}-${Names.uniqueResourceName(this, { maxLength: 120, separator: '-' })}-${metricName}`;
+    const maxLength = 255 - 128 - 2 - metricName.length;
+    return `${Aws.STACK_NAME}-${Names.uniqueResourceName(this, { maxLength, separator: '-' })}-${metricName}`;
   }
 
   private createAlarms(names: { errors: string; latency: string }, options: EndpointAlarmOptions): cloudwatch.Alarm[] {

@@ -13,10 +13,11 @@ import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
 import { Construct, Dependable, IDependable } from 'constructs';
 import { PipelineDefinition } from './definition';
 import { ISageMakerPipeline } from './pipeline';
-import { grantWildcard } from '../private/grants';
-import { addNagSuppression } from '../private/nag';
 import { PipelineStep } from './steps';
 import { PipelineParameter } from './values';
+import { nameCaseVariants } from '../private/arns';
+import { grantWildcard } from '../private/grants';
+import { addNagSuppression } from '../private/nag';
 import { checkInteger } from '../private/validate';
 
 /** `PipelineName` in the CreatePipeline API reference. */
@@ -170,6 +171,12 @@ export interface SageMakerPipelineProps extends SageMakerPipelineOptions {
 export class SageMakerPipeline extends Resource implements ISageMakerPipeline, sagemaker.IPipeline {
   public readonly pipelineName: string;
   public readonly pipelineArn: string;
+
+  /**
+   * The name of the parameter that takes the container image URI.
+   *
+   * @default - none: the pipeline takes no image parameter
+   */
   public readonly imageUriParameterName?: string;
 
   /** The role SageMaker assumes to run the pipeline and its jobs. */
@@ -222,21 +229,26 @@ export class SageMakerPipeline extends Resource implements ISageMakerPipeline, s
       actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
       resources: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/sagemaker/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
     }));
-    // cloudwatch:PutMetricData has no resource-level permissions; the namespace condition scopes it.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['cloudwatch:PutMetricData'],
-      resources: ['*'],
-      conditions: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } },
-    }));
+    // cloudwatch:PutMetricData has no resource-level permissions (Service Authorization Reference,
+    // Amazon CloudWatch): it gets a policy of its own, so that the default policy's suppression
+    // never covers a '*' resource. The namespace condition scopes it.
+    const metrics = new iam.Policy(role, 'CloudWatchMetrics', {
+      statements: [new iam.PolicyStatement({
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } },
+      })],
+    });
+    role.attachInlinePolicy(metrics);
+    addNagSuppression(metrics.node.defaultChild as iam.CfnPolicy, 'AwsSolutions-IAM5', 'cloudwatch:PutMetricData has no '
+      + 'resource-level permissions; the cloudwatch:namespace condition limits it to the /aws/sagemaker/ namespaces', ['Resource::*']);
     const policy = role.node.findChild('DefaultPolicy').node.defaultChild as iam.CfnPolicy;
-    addNagSuppression(policy, 'AwsSolutions-IAM5', 'SageMaker Pipelines names its jobs at execution time, so job, log-group and '
-      + 'data-prefix permissions are scoped to this account, region and resource type or prefix, not to one name; '
-      + 'Resource::* only for actions without resource-level permissions: cloudwatch:PutMetricData (limited to the /aws/sagemaker/ '
-      + 'namespaces by condition) and, for jobs in a VPC, the EC2 network-interface actions SageMaker documents',
+    addNagSuppression(policy, 'AwsSolutions-IAM5', 'SageMaker Pipelines names its jobs at execution time, so job and log-group '
+      + 'permissions are scoped to this account, region and resource type or log-group prefix, not to one name '
+      + '(model package versions: to their group)',
     [
       { regex: '/^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:[a-z-]+\\/.*\\*$/g' },
       { regex: '/^Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\\/aws\\/sagemaker\\/\\*$/g' },
-      'Resource::*',
     ]);
 
     const resource = new sagemaker.CfnPipeline(this, 'Resource', {
@@ -279,6 +291,13 @@ export class SageMakerPipeline extends Resource implements ISageMakerPipeline, s
     if (props.newDataTrigger) {
       this.addNewDataTrigger(props.newDataTrigger);
     }
+    // Parameters may be added after construction: the names are checked at synthesis.
+    this.node.addValidation({
+      validate: () => [
+        ...this.checkTriggerParameters('scheduleParameters', props.scheduleParameters),
+        ...this.checkTriggerParameters('newDataTrigger parameters', props.newDataTrigger?.parameters),
+      ],
+    });
 
     if (props.notifyOnFailure === false && props.failureTopic) {
       throw new Error('sageMakerPipeline notifyOnFailure is false but failureTopic is given: drop one of them');
@@ -495,10 +514,19 @@ export class SageMakerPipeline extends Resource implements ISageMakerPipeline, s
    * given in mixed case is granted in both forms.
    */
   private arnsFor(suffix: (name: string) => string): string[] {
-    const names = Token.isUnresolved(this.pipelineName) || this.pipelineName === this.pipelineName.toLowerCase()
-      ? [this.pipelineName]
-      : [this.pipelineName, this.pipelineName.toLowerCase()];
-    return names.map((name) => this.arnFor(suffix(name)));
+    return nameCaseVariants(this.pipelineName).map((name) => this.arnFor(suffix(name)));
+  }
+
+  /**
+   * Names in trigger parameters that the pipeline does not declare: StartPipelineExecution
+   * rejects an execution whose PipelineParameters name an undeclared parameter.
+   */
+  private checkTriggerParameters(property: string, parameters: { [name: string]: string } | undefined): string[] {
+    const declared = this.parameters.map((p) => p.name);
+    return Object.keys(parameters ?? {})
+      .filter((name) => !Token.isUnresolved(name) && !declared.includes(name))
+      .map((name) => `sageMakerPipeline ${property} '${name}' is not a parameter of the pipeline `
+        + `(declared: ${declared.length > 0 ? declared.join(', ') : 'none'}): fix the name or add the parameter`);
   }
 }
 

@@ -405,7 +405,10 @@ export enum ConditionOperator {
   LESS_THAN_OR_EQUAL_TO = 'LessThanOrEqualTo',
   /** left = right */
   EQUALS = 'Equals',
-  /** left ≠ right */
+  /**
+   * left ≠ right, rendered as a `Not` condition around an `Equals` one (what
+   * the SageMaker Python SDK's `ConditionNot` writes).
+   */
   NOT_EQUALS = 'NotEquals',
 }
 
@@ -476,7 +479,18 @@ export class PipelineCondition {
 
   /** The condition as it appears in a condition step's `Conditions`. */
   public toJson(): any {
-    return { Type: this.comparison, LeftValue: this.left.toJson(), RightValue: this.right.toJson() };
+    if (this.comparison === ConditionOperator.NOT_EQUALS) {
+      // The definition language has no NotEquals condition: the SageMaker Python SDK negates an
+      // Equals with {"Type": "Not", "Condition": {...}} (sagemaker/workflow/conditions.py,
+      // ConditionNot.to_request; its first form, with "Expression", was rejected by CreatePipeline:
+      // aws/sagemaker-python-sdk issue 2746).
+      return { Type: 'Not', Condition: this.comparisonJson(ConditionOperator.EQUALS) };
+    }
+    return this.comparisonJson(this.comparison);
+  }
+
+  private comparisonJson(type: ConditionOperator): any {
+    return { Type: type, LeftValue: this.left.toJson(), RightValue: this.right.toJson() };
   }
 }
 

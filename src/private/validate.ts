@@ -31,3 +31,15 @@ export function keyPrefix(property: string, value: string, example: string): str
   }
   return folder;
 }
+
+/**
+ * The same map with its keys in sorted order. A user's map can come in any
+ * order (Java's `Map.of` changes it from run to run); what is rendered from it
+ * must not, or every synth would change the template.
+ */
+export function sortedMap<T>(map: { [key: string]: T } | undefined): { [key: string]: T } | undefined {
+  if (map === undefined) {
+    return undefined;
+  }
+  return Object.fromEntries(Object.keys(map).sort().map((key) => [key, map[key]]));
+}

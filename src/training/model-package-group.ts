@@ -2,6 +2,7 @@ import { IResource, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { nameCaseVariants } from '../private/arns';
 import { grantWildcard } from '../private/grants';
 
 /** `ModelPackageGroupName` in the CreateModelPackageGroup API reference. */
@@ -107,8 +108,7 @@ export abstract class ModelPackageGroupBase extends Resource implements IModelPa
 
   /** SageMaker may write names in lowercase in ARNs: a mixed-case name is granted in both forms. */
   private names(): string[] {
-    const name = this.modelPackageGroupName;
-    return Token.isUnresolved(name) || name === name.toLowerCase() ? [name] : [name, name.toLowerCase()];
+    return nameCaseVariants(this.modelPackageGroupName);
   }
 
   private groupArns(): string[] {

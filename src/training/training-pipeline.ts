@@ -14,8 +14,10 @@ import {
   RegisterModelStep, SageMakerPipeline, SageMakerPipelineOptions, TrainingStep,
 } from '../pipeline';
 import { createDataBucket } from '../private/buckets';
+import { grantWildcard } from '../private/grants';
 import { addNagSuppression } from '../private/nag';
-import { checkInteger } from '../private/validate';
+import { grantPrefixRead, grantPrefixWrite } from '../private/s3';
+import { checkInteger, sortedMap } from '../private/validate';
 
 /** `ChannelName` in the CreateTrainingJob API reference. */
 const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9.\-_]{1,64}$/;
@@ -434,8 +436,8 @@ export class TrainingPipeline extends SageMakerPipeline {
         StoppingCondition: { MaxRuntimeInSeconds: maxRuntime.toSeconds(), MaxWaitTimeInSeconds: maxWait?.toSeconds() },
         EnableManagedSpotTraining: spot,
         CheckpointConfig: checkpoints ? { S3Uri: perExecution('checkpoints/'), LocalPath: CHECKPOINT_LOCAL_PATH } : undefined,
-        HyperParameters: props.hyperparameters,
-        Environment: props.environment,
+        HyperParameters: sortedMap(props.hyperparameters),
+        Environment: sortedMap(props.environment),
         VpcConfig: vpcConfig,
         EnableNetworkIsolation: props.networkIsolation,
         EnableInterContainerTrafficEncryption: props.interContainerTrafficEncryption,
@@ -556,32 +558,19 @@ export class TrainingPipeline extends SageMakerPipeline {
   /** Reads of the data locations and writes of the artifacts bucket, on their prefixes only. */
   private grantData(props: TrainingPipelineProps, channels: TrainingChannel[]): void {
     for (const location of [...channels, props.testData]) {
-      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: [location.bucket.arnForObjects(`${location.prefix ?? ''}*`)],
-      }));
-      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [location.bucket.bucketArn],
-      }));
-      location.bucket.encryptionKey?.grantDecrypt(this.role);
+      grantPrefixRead(this.role, location.bucket, location.prefix ?? '');
     }
-    // The training job writes models and checkpoints; evaluation reads the model and writes its report.
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-      resources: ['models/*', 'checkpoints/*', 'evaluation/*'].map((p) => this.artifactsBucket.arnForObjects(p)),
-    }));
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [this.artifactsBucket.bucketArn],
-    }));
-    this.artifactsBucket.encryptionKey?.grant(this.role, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey');
+    // The training job writes models and checkpoints (and lists checkpoints to resume); evaluation
+    // reads the model and writes its report, which the pipeline reads for the quality gate.
+    const artifacts = ['models/', 'checkpoints/', 'evaluation/'];
+    grantPrefixRead(this.role, this.artifactsBucket, artifacts);
+    grantPrefixWrite(this.role, this.artifactsBucket, artifacts);
     const policy = this.role.node.tryFindChild('DefaultPolicy')?.node.defaultChild;
     if (policy instanceof iam.CfnPolicy) {
       addNagSuppression(policy, 'AwsSolutions-IAM5', 'object access is limited to the data prefixes the props name and to the '
         + 'models/, checkpoints/ and evaluation/ prefixes of the artifacts bucket; object keys are chosen by SageMaker at execution time',
       [
-        { regex: '/^Resource::arn:<AWS::Partition>:s3:::.+\\/\\*$/g' },
+        { regex: '/^Resource::arn:<AWS::Partition>:s3:::[^/]+\\/.*\\*$/g' },
         { regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>\\/.*\\*$/g' },
       ]);
     }
@@ -592,15 +581,19 @@ export class TrainingPipeline extends SageMakerPipeline {
    * "Give SageMaker Training Jobs Access to Resources in Your Amazon VPC").
    */
   private grantVpcAccess(): void {
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+    // A policy of its own, so that the default policy's cdk-nag suppression never covers a '*' resource.
+    grantWildcard(this.role, {
+      policyId: 'VpcNetworkInterfaces',
       actions: [
         'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface',
         'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs',
         'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
       ],
-      // EC2 Describe* actions have no resource-level permissions; the network interfaces do not exist yet.
-      resources: ['*'],
-    }));
+      resourceArns: ['*'],
+      reason: 'EC2 Describe* actions have no resource-level permissions, and the network interfaces SageMaker creates '
+        + 'for jobs in a VPC do not exist yet (SageMaker developer guide, "Give SageMaker Training Jobs Access to Resources in Your Amazon VPC")',
+      appliesTo: ['Resource::*'],
+    });
   }
 
   private createArtifactsBucket(props: TrainingPipelineProps): s3.Bucket {

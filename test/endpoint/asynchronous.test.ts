@@ -38,6 +38,22 @@ describe('asynchronous', () => {
     });
   });
 
+  test('updates are blue/green all at once with a baking period, rolled back by its own alarms', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.asynchronous() });
+    const alarmName = (metric: string) => ({ 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, `-Test-Endpoint-0FBD4E12-${metric}`]] });
+    expect(only(stack, 'AWS::SageMaker::Endpoint').body.Properties.DeploymentConfig).toEqual({
+      BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 300 } },
+      AutoRollbackConfiguration: { Alarms: [{ AlarmName: alarmName('Invocation5XXErrors') }, { AlarmName: alarmName('ModelLatency') }] },
+    });
+  });
+
+  test('without alarms, updates are SageMaker\'s default: no DeploymentConfig', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.asynchronous(), alarms: { enabled: false } });
+    expect(only(stack, 'AWS::SageMaker::Endpoint').body.Properties.DeploymentConfig).toBeUndefined();
+  });
+
   test('topics are encrypted and TLS only; the role may publish to them and use the S3 prefixes', () => {
     const { stack, model } = fixture();
     new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.asynchronous() });

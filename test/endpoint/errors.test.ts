@@ -55,11 +55,24 @@ describe('errors name the property, the value and the fix', () => {
       /^endpointMode.realtime deployment waitInterval \(seconds\) must be a whole number from 0 to 3600, got 7200$/],
     ['termination wait', () => endpoint(() => EndpointMode.realtime({ deployment: { terminationWait: Duration.hours(2) } })),
       /^endpointMode.realtime deployment terminationWait \(seconds\) must be a whole number from 0 to 3600, got 7200$/],
-    ['execution timeout', () => endpoint(() => EndpointMode.realtime({ deployment: { maximumExecutionTimeout: Duration.minutes(5) } })),
-      /^endpointMode.realtime deployment maximumExecutionTimeout \(seconds\) must be a whole number from 600 to 14400, got 300$/],
+    ['all-at-once wait interval', () => endpoint(() => EndpointMode.realtime({ deployment: { trafficShifting: TrafficShifting.allAtOnce({ waitInterval: Duration.hours(2) }) } })),
+      /^endpointMode.realtime deployment waitInterval \(seconds\) must be a whole number from 0 to 3600, got 7200$/],
+    ['execution timeout', () => endpoint(() => EndpointMode.realtime({ deployment: { maximumExecutionTimeout: Duration.hours(9) } })),
+      /^endpointMode.realtime deployment maximumExecutionTimeout \(seconds\) must be a whole number from 600 to 28800, got 32400$/],
+    ['execution timeout below the waits', () => endpoint(() => EndpointMode.realtime({
+      initialInstanceCount: 4,
+      deployment: {
+        trafficShifting: TrafficShifting.linear({ stepSize: CapacitySize.percent(25), waitInterval: Duration.minutes(30) }),
+        terminationWait: Duration.minutes(30),
+        maximumExecutionTimeout: Duration.hours(2),
+      },
+    })), /^endpointMode.realtime deployment maximumExecutionTimeout \(7200 s\) must exceed the total wait of 9000 s \(4 waitInterval\(s\) of 1800 s plus terminationWait of 1800 s\): raise maximumExecutionTimeout \(at most 28800 s\), or shorten waitInterval or terminationWait$/],
 
     // instances
-    ['instance type', () => EndpointMode.realtime({ instanceType: InferenceInstanceType.of('m5.large') }),
+    ['instance type name', () => InferenceInstanceType.of('m5.large'),
+      /^inferenceInstanceType 'm5.large' is not a SageMaker instance type: give 'ml.<family>.<size>', e.g. 'ml.g6e.xlarge'$/],
+    // plain JavaScript callers can pass any object with a name
+    ['instance type', () => EndpointMode.realtime({ instanceType: { name: 'm5.large' } as unknown as InferenceInstanceType }),
       /^endpointMode.realtime instanceType 'm5.large' is not a SageMaker instance type: give one such as 'ml.m5.large'$/],
     ['instance count', () => EndpointMode.realtime({ initialInstanceCount: 0 }),
       /^endpointMode.realtime initialInstanceCount must be a whole number of at least 1, got 0$/],
@@ -184,5 +197,9 @@ describe('errors name the property, the value and the fix', () => {
       mode: EndpointMode.realtime({ initialInstanceCount: n, autoScaling: { minCapacity: n, maxCapacity: n } }),
     })).not.toThrow();
     expect(() => EndpointMode.serverless({ memorySizeMiB: n, maxConcurrency: n, provisionedConcurrency: n })).not.toThrow();
+    expect(() => InferenceInstanceType.of(new CfnParameter(f.stack, 'Type').valueAsString)).not.toThrow();
+    expect(() => endpoint(() => EndpointMode.realtime({
+      deployment: { trafficShifting: TrafficShifting.allAtOnce({ waitInterval: Duration.seconds(n) }), maximumExecutionTimeout: Duration.seconds(n) },
+    }))).not.toThrow();
   });
 });

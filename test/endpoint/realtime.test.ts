@@ -5,7 +5,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { fixture, only } from './util';
+import { Construct } from 'constructs';
+import { fixture, flatten, only } from './util';
 import {
   CapacitySize, EndpointMode, InferenceInstanceType, ModelEndpoint, ModelSource, TrafficShifting,
 } from '../../src/endpoint';
@@ -36,7 +37,7 @@ describe('realtime', () => {
     });
   });
 
-  test('renders the endpoint: blue/green all at once, rolled back by its own alarms, no physical name', () => {
+  test('renders the endpoint: blue/green all at once with a baking period, rolled back by its own alarms, no physical name', () => {
     const { stack, model } = fixture();
     new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.realtime() });
     const endpoint = only(stack, 'AWS::SageMaker::Endpoint');
@@ -45,7 +46,8 @@ describe('realtime', () => {
     expect(endpoint.body.Properties).toEqual({
       EndpointConfigName: { 'Fn::GetAtt': [configId, 'EndpointConfigName'] },
       DeploymentConfig: {
-        BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE' } },
+        // WaitIntervalInSeconds is required by SageMaker; the 5-minute baking period is when the alarms can roll back
+        BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 300 } },
         AutoRollbackConfiguration: {
           Alarms: [{ AlarmName: alarmName('Invocation5XXErrors') }, { AlarmName: alarmName('ModelLatency') }],
         },
@@ -176,6 +178,46 @@ describe('realtime', () => {
     });
   });
 
+  test('all at once with a given baking period, termination wait and the longest execution timeout', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Endpoint', {
+      model,
+      mode: EndpointMode.realtime({
+        deployment: {
+          trafficShifting: TrafficShifting.allAtOnce({ waitInterval: Duration.minutes(15) }),
+          terminationWait: Duration.minutes(30),
+          maximumExecutionTimeout: Duration.hours(8),
+        },
+      }),
+    });
+    expect(only(stack, 'AWS::SageMaker::Endpoint').body.Properties.DeploymentConfig.BlueGreenUpdatePolicy).toEqual({
+      TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 900 },
+      TerminationWaitInSeconds: 1800,
+      MaximumExecutionTimeoutInSeconds: 28800,
+    });
+  });
+
+  test('alarm names stay within 255 characters with the longest stack name and a deep path', () => {
+    const stackName = `S${'x'.repeat(127)}`;
+    const { stack, model } = fixture(stackName);
+    let scope: Construct = stack;
+    for (let i = 0; i < 12; i++) {
+      scope = new Construct(scope, `AVeryLongConstructIdForNesting${i}`);
+    }
+    new ModelEndpoint(scope, 'Endpoint', { model, mode: EndpointMode.realtime() });
+    const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(2);
+    const names = alarms.map((a: any) => flatten(a.Properties.AlarmName).replace('${AWS::StackName}', stackName));
+    for (const name of names) {
+      expect(name.startsWith(`${stackName}-`)).toBe(true);
+      expect(name.length).toBeLessThanOrEqual(255);
+    }
+    expect(names.map((n) => n.replace(/^.*-/, '')).sort()).toEqual(['Invocation5XXErrors', 'ModelLatency']);
+    // the rollback watches the same names
+    const rollback = only(stack, 'AWS::SageMaker::Endpoint').body.Properties.DeploymentConfig.AutoRollbackConfiguration.Alarms;
+    expect(rollback.map((a: any) => a.AlarmName)).toEqual(alarms.map((a: any) => a.Properties.AlarmName));
+  });
+
   test('alarms can be turned off; the deployment then has no rollback', () => {
     const { stack, model } = fixture();
     new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.realtime(), alarms: { enabled: false } });
@@ -287,23 +329,42 @@ describe('realtime', () => {
     });
   });
 
+  test('environment variables render in sorted key order, whatever order the map came in', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.realtime(), environment: { ZETA: '1', ALPHA: '2' } });
+    const environment = only(stack, 'AWS::SageMaker::Model').body.Properties.PrimaryContainer.Environment;
+    expect(Object.keys(environment)).toEqual(['ALPHA', 'ZETA']);
+  });
+
   test('a model package: DescribeModelPackage on it, its image and artifacts readable', () => {
     const { stack, image } = fixture();
     const artifacts = s3.Bucket.fromBucketName(stack, 'PipelineBucket', 'pipeline-bucket');
     const arn = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/3';
     new ModelEndpoint(stack, 'Endpoint', {
       model: ModelSource.fromModelPackage(arn, { image, artifactsBucket: artifacts, artifactsPrefix: 'models/' }),
-      mode: EndpointMode.realtime(),
+      mode: EndpointMode.realtime({ dataCapture: { enabled: false } }),
     });
-    expect(only(stack, 'AWS::SageMaker::Model').body.Properties.PrimaryContainer).toEqual({ ModelPackageName: arn, Mode: 'SingleModel' });
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          { Action: 'sagemaker:DescribeModelPackage', Effect: 'Allow', Resource: arn },
-          { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::pipeline-bucket/models/*']] } },
-        ]),
-      },
-    });
+    // CreateModel resolves the package's container: the model names the package, no image or model data
+    const modelProps = only(stack, 'AWS::SageMaker::Model').body.Properties;
+    expect(modelProps.PrimaryContainer).toEqual({ ModelPackageName: arn, Mode: 'SingleModel' });
+    expect(modelProps.Containers).toBeUndefined();
+    const repositoryArn = { 'Fn::GetAtt': [only(stack, 'AWS::ECR::Repository').id, 'Arn'] };
+    const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    const statements = policies.flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual(expect.arrayContaining([
+      { Action: 'sagemaker:DescribeModelPackage', Effect: 'Allow', Resource: arn },
+      { Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], Effect: 'Allow', Resource: repositoryArn },
+      { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::pipeline-bucket/models/*']] } },
+    ]));
+    // nothing beyond those, logs and metrics
+    const actions = statements.flatMap((st: any) => [st.Action].flat()).sort();
+    expect(actions).toEqual([
+      'cloudwatch:PutMetricData',
+      'ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetAuthorizationToken', 'ecr:GetDownloadUrlForLayer',
+      'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents',
+      's3:GetObject', 'sagemaker:DescribeModelPackage',
+    ]);
     expectNagClean(stack);
   });
 

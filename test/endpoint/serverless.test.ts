@@ -29,16 +29,26 @@ describe('serverless', () => {
       .toEqual({ MemorySizeInMB: 2048, MaxConcurrency: 10 });
   });
 
-  test('updates are SageMaker\'s default blue/green: no DeploymentConfig, no autoscaling, no retained properties', () => {
+  test('updates are blue/green all at once with a baking period, rolled back by its own alarms; no autoscaling', () => {
     const { stack, model } = fixture();
     new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.serverless() });
     const endpoint = only(stack, 'AWS::SageMaker::Endpoint');
+    const alarmName = (metric: string) => ({ 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, `-Test-Endpoint-0FBD4E12-${metric}`]] });
     expect(endpoint.body.Properties).toEqual({
       EndpointConfigName: { 'Fn::GetAtt': [only(stack, 'AWS::SageMaker::EndpointConfig').id, 'EndpointConfigName'] },
+      DeploymentConfig: {
+        BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 300 } },
+        AutoRollbackConfiguration: { Alarms: [{ AlarmName: alarmName('Invocation5XXErrors') }, { AlarmName: alarmName('ModelLatency') }] },
+      },
     });
     Template.fromStack(stack).resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
-    // the ready-made alarms still watch it
     Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 2);
+  });
+
+  test('without alarms, updates are SageMaker\'s default: no DeploymentConfig', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.serverless(), alarms: { enabled: false } });
+    expect(only(stack, 'AWS::SageMaker::Endpoint').body.Properties.DeploymentConfig).toBeUndefined();
   });
 
   test('grantInvoke and the cold-start metric', () => {

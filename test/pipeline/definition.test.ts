@@ -4,7 +4,7 @@ import { pipelineDefinition, stepNamed } from './definition-helper';
 import { everyStepType } from './fixtures';
 import { expectSoundDefinition, SCHEMA_GAPS, schemaErrors, structuralProblems } from './structure';
 import {
-  FailStep, PipelineDefinition, PipelineParameter, PipelineValue, SageMakerPipeline, TrainingStep,
+  ConditionStep, FailStep, PipelineCondition, PipelineDefinition, PipelineParameter, PipelineValue, SageMakerPipeline, TrainingStep,
 } from '../../src/pipeline';
 
 function build() {
@@ -100,6 +100,41 @@ describe('PipelineDefinition rendering', () => {
     const { definition } = build();
     stepNamed(definition, 'Train').Arguments.OutputDataConfig.S3OutputPath = { Get: 'Parameters.Nope' };
     expect(structuralProblems(definition)).toEqual(["Get Parameters.Nope: no parameter 'Nope'"]);
+  });
+
+  test('a not-equal condition renders as the SDK writes it: Not around Equals', () => {
+    const stack = new Stack();
+    const mode = PipelineParameter.stringParameter('Mode', 'full');
+    const gate = new ConditionStep({
+      name: 'Gate',
+      conditions: [PipelineCondition.notEqualTo(mode.value, PipelineValue.fromString('dry-run'))],
+      ifSteps: [new FailStep({ name: 'Stop', errorMessage: PipelineValue.fromString('x') })],
+    });
+    const json = JSON.parse(stack.resolve(new PipelineDefinition({ parameters: [mode], steps: [gate] }).render(stack)));
+    expect(json.Steps[0].Arguments.Conditions).toEqual([{
+      Type: 'Not',
+      Condition: { Type: 'Equals', LeftValue: { Get: 'Parameters.Mode' }, RightValue: 'dry-run' },
+    }]);
+    expectSoundDefinition(json);
+    expect(schemaErrors(json) ?? []).toEqual([]);
+  });
+
+  test('the structural check rejects a condition type the definition language does not have', () => {
+    const { definition } = build();
+    stepNamed(definition, 'Gate').Arguments.Conditions[0].Type = 'NotEquals';
+    expect(structuralProblems(definition)).toEqual([
+      "Condition step 'Gate' has a condition of type NotEquals, not one of Equals, GreaterThan, GreaterThanOrEqualTo, LessThan, LessThanOrEqualTo, In, Not, Or",
+    ]);
+  });
+
+  test('the structural check looks inside Not conditions', () => {
+    const { definition } = build();
+    const gate = stepNamed(definition, 'Gate');
+    gate.Arguments.Conditions = [{ Type: 'Not', Condition: { ...gate.Arguments.Conditions[0], RightValue: { Get: 'Parameters.Nope' }, LeftValue: undefined } }];
+    expect(structuralProblems(JSON.parse(JSON.stringify(definition)))).toEqual([
+      "Condition step 'Gate' has a LessThanOrEqualTo condition without LeftValue or RightValue",
+      "Get Parameters.Nope: no parameter 'Nope'",
+    ]);
   });
 
   test('the definition matches the published schema (with its documented gaps)', () => {

@@ -7,7 +7,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { pipelineDefinition } from './definition-helper';
 import { everyStepType } from './fixtures';
 import { expectSoundDefinition } from './structure';
-import { SageMakerPipeline, SageMakerPipelineProps } from '../../src/pipeline';
+import { PipelineParameter, SageMakerPipeline, SageMakerPipelineProps } from '../../src/pipeline';
+import { nameCaseVariants } from '../../src/private/arns';
 import { expectNagClean } from '../nag';
 
 function build(props: SageMakerPipelineProps = {}, env?: { account?: string; region?: string }) {
@@ -17,6 +18,8 @@ function build(props: SageMakerPipelineProps = {}, env?: { account?: string; reg
   const pipeline = new SageMakerPipeline(stack, 'Pipeline', { parameters: parts.parameters, steps: parts.steps, ...props });
   return { stack, pipeline, template: () => Template.fromStack(stack) };
 }
+
+const PIPELINE_CHURN_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111122223333:pipeline/churn']] };
 
 const statementsOf = (template: Template) => Object.values<any>(template.findResources('AWS::IAM::Policy'))
   .flatMap((p) => p.Properties.PolicyDocument.Statement);
@@ -88,7 +91,20 @@ describe('SageMakerPipeline resource', () => {
 
   test('the pipeline waits for its role\'s policies, not the role alone', () => {
     const [pipeline] = Object.values<any>(build().template().findResources('AWS::SageMaker::Pipeline'));
-    expect(pipeline.DependsOn).toEqual([expect.stringMatching(/^PipelineRoleDefaultPolicy/)]);
+    expect(pipeline.DependsOn).toEqual([expect.stringMatching(/^PipelineRoleCloudWatchMetrics/), expect.stringMatching(/^PipelineRoleDefaultPolicy/)]);
+  });
+
+  test('no cdk-nag suppression of the default policy covers a \'*\' resource; PutMetricData has a policy of its own', () => {
+    const template = build().template();
+    const [defaultPolicy] = Object.values<any>(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^PipelineRoleDefaultPolicy') } }));
+    const appliesTo = defaultPolicy.Metadata.cdk_nag.rules_to_suppress.flatMap((r: any) => r.applies_to ?? ['(all findings)']);
+    expect(appliesTo.filter((a: any) => typeof a === 'string')).toEqual([]);
+    expect(appliesTo.map((a: any) => new RegExp(a.regex.slice(1, -2)).test('Resource::*'))).not.toContain(true);
+    const [metrics] = Object.values<any>(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^PipelineRoleCloudWatchMetrics') } }));
+    expect([metrics.Properties.PolicyDocument.Statement, metrics.Metadata.cdk_nag.rules_to_suppress[0].applies_to]).toEqual([
+      [{ Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*', Condition: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } } }],
+      ['Resource::*'],
+    ]);
   });
 
   test('a pipeline without steps fails at synthesis', () => {
@@ -156,11 +172,36 @@ describe('SageMakerPipeline triggers', () => {
   });
 
   test('the scheduler role may start this pipeline only', () => {
-    const { template } = build({ pipelineName: 'churn', schedule: scheduler.ScheduleExpression.rate(Duration.days(7)) });
+    const { template } = build({ pipelineName: 'churn', schedule: scheduler.ScheduleExpression.rate(Duration.days(7)) }, { account: '111122223333', region: 'us-east-1' });
     template().hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: 'sagemaker:StartPipelineExecution', Effect: 'Allow', Resource: Match.anyValue() }] },
+      PolicyDocument: { Statement: [{ Action: 'sagemaker:StartPipelineExecution', Effect: 'Allow', Resource: PIPELINE_CHURN_ARN }] },
       Roles: [Match.objectLike({ Ref: Match.stringLikeRegexp('SchedulerRole') })],
     });
+  });
+
+  test('a schedule parameter the pipeline does not declare', () => {
+    const { template } = build({ schedule: scheduler.ScheduleExpression.rate(Duration.days(7)), scheduleParameters: { Thresold: '0.3' } });
+    expect(template).toThrow("sageMakerPipeline scheduleParameters 'Thresold' is not a parameter of the pipeline "
+      + '(declared: ImageUri, Threshold, InstanceCount): fix the name or add the parameter');
+  });
+
+  test('a new-data trigger parameter the pipeline does not declare', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const jobRole = new iam.Role(stack, 'JobRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const parts = everyStepType(jobRole);
+    new SageMakerPipeline(stack, 'Pipeline', {
+      parameters: parts.parameters,
+      steps: parts.steps,
+      newDataTrigger: { bucket: s3.Bucket.fromBucketName(stack, 'L', 'landing'), parameters: { InputUri: 's3://landing/x' } },
+    });
+    expect(() => Template.fromStack(stack)).toThrow("sageMakerPipeline newDataTrigger parameters 'InputUri' is not a parameter of the pipeline "
+      + '(declared: ImageUri, Threshold, InstanceCount): fix the name or add the parameter');
+  });
+
+  test('a trigger parameter added with addParameter after construction is accepted', () => {
+    const { pipeline, template } = build({ schedule: scheduler.ScheduleExpression.rate(Duration.days(7)), scheduleParameters: { Later: 'x' } });
+    pipeline.addParameter(PipelineParameter.stringParameter('Later', 'y'));
+    expect(template).not.toThrow();
   });
 
   test('schedule parameters without a schedule', () => {
@@ -196,14 +237,16 @@ describe('SageMakerPipeline triggers', () => {
   });
 
   test('the new-data role is assumed by EventBridge and may start this pipeline only', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'us-east-1' } });
     const jobRole = new iam.Role(stack, 'JobRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
     const parts = everyStepType(jobRole);
-    new SageMakerPipeline(stack, 'Pipeline', { parameters: parts.parameters, steps: parts.steps, newDataTrigger: { bucket: s3.Bucket.fromBucketName(stack, 'L', 'landing') } });
+    new SageMakerPipeline(stack, 'Pipeline', {
+      pipelineName: 'churn', parameters: parts.parameters, steps: parts.steps, newDataTrigger: { bucket: s3.Bucket.fromBucketName(stack, 'L', 'landing') },
+    });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'events.amazonaws.com' } })] } });
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: 'sagemaker:StartPipelineExecution', Effect: 'Allow', Resource: Match.anyValue() }] },
+      PolicyDocument: { Statement: [{ Action: 'sagemaker:StartPipelineExecution', Effect: 'Allow', Resource: PIPELINE_CHURN_ARN }] },
       Roles: [{ Ref: Match.stringLikeRegexp('NewDataTriggerRole') }],
     });
   });
@@ -275,5 +318,13 @@ describe('SageMakerPipeline notifications and metrics', () => {
       notifyOnFailure: true,
     });
     expectNagClean(stack);
+  });
+});
+
+describe('nameCaseVariants', () => {
+  test('a lowercase name is granted once, a mixed-case name also in lowercase, a token as is', () => {
+    const stack = new Stack();
+    const token = new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() }).roleName;
+    expect([nameCaseVariants('churn'), nameCaseVariants('Churn'), nameCaseVariants(token)]).toEqual([['churn'], ['Churn', 'churn'], [token]]);
   });
 });

@@ -147,9 +147,7 @@ function typeSpecificProblems(step: any): string[] {
   }
   if (step.Type === 'Condition') {
     for (const c of args.Conditions ?? []) {
-      if (!c.Type || c.LeftValue === undefined || c.RightValue === undefined) {
-        problems.push(`Condition step '${step.Name}' has an incomplete condition`);
-      }
+      problems.push(...conditionProblems(step.Name, c));
     }
   }
   if (step.Type === 'RegisterModel') {
@@ -158,6 +156,32 @@ function typeSpecificProblems(step: any): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * The condition types of the definition language, as the SageMaker Python SDK
+ * writes them (sagemaker/workflow/conditions.py, ConditionTypeEnum): there is
+ * no NotEquals or NotIn; a negation is a Not around another condition.
+ */
+export const CONDITION_TYPES = ['Equals', 'GreaterThan', 'GreaterThanOrEqualTo', 'LessThan', 'LessThanOrEqualTo', 'In', 'Not', 'Or'];
+
+function conditionProblems(stepName: string, c: any): string[] {
+  const where = `Condition step '${stepName}'`;
+  if (!CONDITION_TYPES.includes(c?.Type)) {
+    return [`${where} has a condition of type ${c?.Type}, not one of ${CONDITION_TYPES.join(', ')}`];
+  }
+  if (c.Type === 'Not') {
+    return c.Condition === undefined ? [`${where} has a Not condition without Condition`] : conditionProblems(stepName, c.Condition);
+  }
+  if (c.Type === 'Or') {
+    return Array.isArray(c.Conditions) && c.Conditions.length > 0
+      ? c.Conditions.flatMap((inner: any) => conditionProblems(stepName, inner))
+      : [`${where} has an Or condition without Conditions`];
+  }
+  if (c.Type === 'In') {
+    return c.QueryValue === undefined || !Array.isArray(c.Values) ? [`${where} has an In condition without QueryValue or Values`] : [];
+  }
+  return c.LeftValue === undefined || c.RightValue === undefined ? [`${where} has a ${c.Type} condition without LeftValue or RightValue`] : [];
 }
 
 function forEachGet(json: any, fn: (ref: string) => void): void {
@@ -190,6 +214,8 @@ export const SCHEMA_GAPS = [
   'Training Arguments.ResourceConfig.InstanceGroups and KeepAlivePeriodInSeconds (CreateTrainingJob ResourceConfig)',
   'RegisterModel Arguments.ModelApprovalStatus (CreateModelPackage ModelApprovalStatus)',
   'a Get as ModelDataUrl of a Model step container (the schema wants a literal s3:// string): replaced by a literal',
+  'Not conditions ({Type: Not, Condition}), which the SDK emits for ConditionNot (the schema has a NotEquals type instead): '
+    + 'replaced by the negated condition',
 ];
 
 function schemaView(definition: any): any {
@@ -205,7 +231,12 @@ function schemaView(definition: any): any {
     return json;
   };
   const view = replaceFunctions(copy);
+  const stripNot = (c: any): any => (c?.Type === 'Not' ? stripNot(c.Condition)
+    : c?.Type === 'Or' ? { ...c, Conditions: c.Conditions.map(stripNot) } : c);
   for (const step of allSteps(view)) {
+    if (step.Type === 'Condition' && step.Arguments?.Conditions) {
+      step.Arguments.Conditions = step.Arguments.Conditions.map(stripNot);
+    }
     delete step.PropertyFiles;
     if (step.Type === 'Training') {
       delete step.Arguments.Environment;

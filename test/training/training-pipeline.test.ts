@@ -64,6 +64,13 @@ describe('TrainingPipeline training step', () => {
       .toEqual([{ Get: 'Parameters.ImageUri' }, { Get: 'Parameters.TrainingDataUri' }]);
   });
 
+  test('hyperparameters and environment render in sorted key order, whatever order the map came in', () => {
+    const forward = train(build({ hyperparameters: { epochs: '5', alpha: '1' }, environment: { Z: '1', A: '2' } }).definition);
+    const backward = train(build({ hyperparameters: { alpha: '1', epochs: '5' }, environment: { A: '2', Z: '1' } }).definition);
+    expect(JSON.stringify([forward.HyperParameters, forward.Environment])).toBe('[{"alpha":"1","epochs":"5"},{"A":"2","Z":"1"}]');
+    expect(JSON.stringify([backward.HyperParameters, backward.Environment])).toBe(JSON.stringify([forward.HyperParameters, forward.Environment]));
+  });
+
   test('instance type and count come from parameters', () => {
     expect(train(build().definition).ResourceConfig).toEqual({
       InstanceType: { Get: 'Parameters.TrainingInstanceType' },
@@ -350,6 +357,51 @@ describe('TrainingPipeline resources and permissions', () => {
         ]),
       },
     });
+  });
+
+  test('the execution role lists the data bucket under the data prefixes only', () => {
+    const statements = Object.values<any>(Template.fromStack(build().stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((s) => s.Action === 's3:ListBucket' && JSON.stringify(s.Resource).includes('my-data'));
+    const bucket = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-data']] };
+    expect(statements).toEqual([
+      { Action: 's3:ListBucket', Effect: 'Allow', Resource: bucket, Condition: { StringLike: { 's3:prefix': ['churn/train/*'] } } },
+      { Action: 's3:ListBucket', Effect: 'Allow', Resource: bucket, Condition: { StringLike: { 's3:prefix': ['churn/test/*'] } } },
+    ]);
+  });
+
+  test('the execution role reads and writes the artifacts bucket under models/, checkpoints/ and evaluation/ only', () => {
+    const statements = Object.values<any>(Template.fromStack(build().stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((s) => JSON.stringify(s.Resource).includes('TrainingArtifactsBucket'));
+    const bucket = { 'Fn::GetAtt': [expect.stringMatching(/^TrainingArtifactsBucket/), 'Arn'] };
+    const objects = ['models', 'checkpoints', 'evaluation'].map((p) => ({ 'Fn::Join': ['', [bucket, `/${p}/*`]] }));
+    expect(statements).toEqual([
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: objects },
+      { Action: 's3:ListBucket', Effect: 'Allow', Resource: bucket, Condition: { StringLike: { 's3:prefix': ['models/*', 'checkpoints/*', 'evaluation/*'] } } },
+      { Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Effect: 'Allow', Resource: objects },
+    ]);
+  });
+
+  test('the execution role may decrypt with the KMS key of an encrypted data bucket', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const key = new kms.Key(stack, 'DataKey', { enableKeyRotation: true });
+    const data = s3.Bucket.fromBucketAttributes(stack, 'Encrypted', { bucketName: 'secret-data', encryptionKey: key });
+    newPipeline(stack, { trainingData: { channelName: 'train', bucket: data, prefix: 'train/' } });
+    const statements = Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual({ Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] } });
+  });
+
+  test('for jobs in a VPC, the EC2 network-interface actions sit in a policy of their own with a Resource::* suppression', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    newPipeline(stack, { vpc });
+    const template = Template.fromStack(stack);
+    const [policy] = Object.values<any>(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('VpcNetworkInterfaces') } }));
+    expect([policy.Properties.PolicyDocument.Statement[0].Resource, policy.Metadata.cdk_nag.rules_to_suppress[0].applies_to]).toEqual(['*', ['Resource::*']]);
+    const [defaultPolicy] = Object.values<any>(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^TrainingRoleDefaultPolicy') } }));
+    expect(JSON.stringify(defaultPolicy.Properties.PolicyDocument)).not.toContain('ec2:');
   });
 
   test('the execution role may register in its group only', () => {

@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { escapeRegex, grantKeyEncrypt, grantObjectRead, grantObjectWrite } from './grants';
 import { EndpointHost, EndpointModeImpl, LiveEndpoint, ModeConfig, ModeEndpointConfig } from './mode';
+import { renderDeployment } from './realtime';
 import { rejectForeign } from './reject';
 import { scalableVariant } from './scaling';
 import { renderInstanceVariant } from './variant';
@@ -119,9 +120,19 @@ export class AsynchronousMode implements EndpointModeImpl {
     };
   }
 
-  public renderEndpoint(): ModeEndpointConfig {
-    // Keep the live instance count (maybe 0) across updates when autoscaling owns it.
-    return { retainAllVariantProperties: this.options.autoScaling ? true : undefined };
+  public renderEndpoint(host: EndpointHost, ownAlarmNames: string[]): ModeEndpointConfig {
+    void host;
+    return {
+      // Blue/green all at once with a baking period in which the endpoint's own alarms roll the
+      // update back: asynchronous endpoints are not among the deployment guardrails exclusions
+      // (Developer Guide, "Exclusions": Marketplace containers, Inf1; serverless and multi-variant
+      // for rolling deployments only). Without alarms, SageMaker's default applies.
+      deploymentConfig: ownAlarmNames.length > 0
+        ? renderDeployment('asynchronous', undefined, ownAlarmNames, this.rendered.initialInstanceCount)
+        : undefined,
+      // Keep the live instance count (maybe 0) across updates when autoscaling owns it.
+      retainAllVariantProperties: this.options.autoScaling ? true : undefined,
+    };
   }
 
   public afterEndpoint(host: EndpointHost, endpoint: LiveEndpoint): void {

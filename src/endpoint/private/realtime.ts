@@ -113,8 +113,18 @@ export class RealtimeMode implements EndpointModeImpl {
   }
 }
 
-/** Renders `DeploymentConfig`: blue/green traffic shifting and alarm-based rollback. */
-export function renderDeployment(mode: string, options: DeploymentOptions | undefined, ownAlarmNames: string[], _count: number)
+/**
+ * Renders `DeploymentConfig`: blue/green traffic shifting and alarm-based rollback.
+ *
+ * Limits (SageMaker API reference): TrafficRoutingConfig.WaitIntervalInSeconds is required,
+ * 0-3600; BlueGreenUpdatePolicy.TerminationWaitInSeconds 0-3600 and
+ * MaximumExecutionTimeoutInSeconds 600-28800, which "should be larger than the total waiting
+ * time specified in TerminationWaitInSeconds and WaitIntervalInSeconds"; AutoRollbackConfig
+ * 1-10 alarms.
+ *
+ * @param count the fleet size, to count the linear steps of a step given in instances
+ */
+export function renderDeployment(mode: string, options: DeploymentOptions | undefined, ownAlarmNames: string[], count: number)
   : sagemaker.CfnEndpoint.DeploymentConfigProperty {
   const shifting = options?.trafficShifting ?? TrafficShifting.allAtOnce();
   const explicitAlarms = options?.rollbackAlarms;
@@ -127,12 +137,21 @@ export function renderDeployment(mode: string, options: DeploymentOptions | unde
   if (alarmNames.length > 10) {
     throw new Error(`endpointMode.${mode} deployment rollbackAlarms lists ${alarmNames.length} alarms: SageMaker watches at most 10`);
   }
-  const wait = seconds(mode, 'deployment waitInterval', shifting.waitInterval);
+  const wait = seconds(mode, 'deployment waitInterval', shifting.waitInterval)!;
   checkInteger(`endpointMode.${mode} deployment waitInterval (seconds)`, wait, 0, 3600);
   const termination = seconds(mode, 'deployment terminationWait', options?.terminationWait);
   checkInteger(`endpointMode.${mode} deployment terminationWait (seconds)`, termination, 0, 3600);
   const timeout = seconds(mode, 'deployment maximumExecutionTimeout', options?.maximumExecutionTimeout);
-  checkInteger(`endpointMode.${mode} deployment maximumExecutionTimeout (seconds)`, timeout, 600, 14400);
+  checkInteger(`endpointMode.${mode} deployment maximumExecutionTimeout (seconds)`, timeout, 600, 28800);
+  const bakes = bakingPeriods(shifting, count);
+  if (timeout !== undefined && bakes !== undefined && ![timeout, wait, termination ?? 0].some((v) => Token.isUnresolved(v))) {
+    const total = bakes * wait + (termination ?? 0);
+    if (timeout <= total) {
+      throw new Error(`endpointMode.${mode} deployment maximumExecutionTimeout (${timeout} s) must exceed the total wait of `
+        + `${total} s (${bakes} waitInterval(s) of ${wait} s plus terminationWait of ${termination ?? 0} s): `
+        + 'raise maximumExecutionTimeout (at most 28800 s), or shorten waitInterval or terminationWait');
+    }
+  }
   const size = (s?: CapacitySize) => (s ? { type: s.sizeType, value: s.value } : undefined);
   return {
     blueGreenUpdatePolicy: {
@@ -147,4 +166,20 @@ export function renderDeployment(mode: string, options: DeploymentOptions | unde
     },
     autoRollbackConfiguration: autoRollback ? { alarms: alarmNames.map((alarmName) => ({ alarmName })) } : undefined,
   };
+}
+
+/**
+ * How many baking periods an update waits: one after an all-at-once shift or after the
+ * canary ("Use canary traffic shifting"), one per step of a linear shift ("Use linear
+ * traffic shifting"); undefined when a token hides the count.
+ */
+function bakingPeriods(shifting: TrafficShifting, count: number): number | undefined {
+  const step = shifting.linearStepSize;
+  if (shifting.shiftingType !== 'LINEAR' || !step) {
+    return 1;
+  }
+  if (Token.isUnresolved(step.value) || (step.sizeType === 'INSTANCE_COUNT' && Token.isUnresolved(count))) {
+    return undefined;
+  }
+  return step.sizeType === 'INSTANCE_COUNT' ? Math.ceil(count / step.value) : Math.ceil(100 / step.value);
 }

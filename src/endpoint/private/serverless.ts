@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { EndpointHost, EndpointModeImpl, ModeConfig, ModeEndpointConfig } from './mode';
+import { renderDeployment } from './realtime';
 import { rejectForeign } from './reject';
 import { checkInteger } from '../../private/validate';
 import { ServerlessModeOptions } from '../serverless';
@@ -69,12 +70,15 @@ export class ServerlessMode implements EndpointModeImpl {
     };
   }
 
-  public renderEndpoint(): ModeEndpointConfig {
-    // No DeploymentConfig: rolling updates exclude serverless endpoints, and traffic
-    // shifting counts instances (Developer Guide, "Deployment guardrails", exclusions).
-    // An update is SageMaker's default blue/green, all at once: the new config takes
-    // traffic only once healthy; if it never does, CloudFormation rolls the endpoint back.
-    return {};
+  public renderEndpoint(host: EndpointHost, ownAlarmNames: string[]): ModeEndpointConfig {
+    void host;
+    // Deployment guardrails exclude serverless endpoints from rolling deployments only
+    // ("Exclusions": "If you're doing a rolling deployment, there are additional feature-based
+    // exclusions: Serverless inference endpoints"), and a serverless endpoint is updated like a
+    // real-time one ("Update a serverless endpoint"). Traffic shifting in steps counts instances,
+    // so an update is blue/green all at once with a baking period in which the endpoint's own
+    // alarms roll it back. Without alarms, SageMaker's default (all at once, no baking) applies.
+    return ownAlarmNames.length > 0 ? { deploymentConfig: renderDeployment('serverless', undefined, ownAlarmNames, 1) } : {};
   }
 
   public afterEndpoint(): void {

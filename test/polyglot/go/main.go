@@ -1,0 +1,230 @@
+// The reference app in Go: the same stacks as examples/reference-app.ts.
+//
+//	go run . OUTDIR
+//
+// OUTDIR receives the cloud assembly and OUTDIR/workflows/sagemaker.yml.
+package main
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	sagemaker "github.com/cdk-sagemaker-github/cdk-sagemaker-github-go/cdksagemakergithub"
+)
+
+const (
+	owner      = "example-org"
+	repository = "fraud-model"
+)
+
+// NewAccountSetupStack holds what exists once per account: the GitHub OIDC provider.
+func NewAccountSetupStack(scope constructs.Construct, id string, props *awscdk.StackProps) awscdk.Stack {
+	stack := awscdk.NewStack(scope, jsii.String(id), props)
+	sagemaker.NewGitHubOidcProvider(stack, jsii.String("GitHub"), nil)
+	return stack
+}
+
+// ModelStack holds the image, its training pipeline and the GitHub roles.
+type ModelStack struct {
+	awscdk.Stack
+	Image      sagemaker.CustomTrainingImage
+	Training   sagemaker.TrainingPipeline
+	BuildRole  sagemaker.GitHubActionsRole
+	TrainRole  sagemaker.GitHubActionsRole
+	DeployRole sagemaker.GitHubActionsRole
+}
+
+// NewModelStack creates the ModelStack.
+func NewModelStack(scope constructs.Construct, id string, props *awscdk.StackProps) *ModelStack {
+	stack := awscdk.NewStack(scope, jsii.String(id), props)
+
+	// The Dockerfile builds FROM this Deep Learning Container. A tabular fraud model
+	// trains on CPU; a small CPU image also fits serverless endpoints (10 GB at most).
+	base := sagemaker.DeepLearningContainer_FromFramework(&sagemaker.DeepLearningContainerProps{
+		Framework: sagemaker.DlcFramework_SKLEARN(),
+		Version:   jsii.String("1.4-2"),
+		Scope:     sagemaker.DlcScope_TRAINING(),
+		Processor: sagemaker.DlcProcessor_CPU(),
+	})
+	image := sagemaker.NewCustomTrainingImage(stack, jsii.String("TrainingImage"), &sagemaker.CustomTrainingImageProps{
+		BaseImage:        base,
+		MaxReleaseImages: jsii.Number(20),
+	})
+
+	// The data lake the team already has; training reads it, never writes it.
+	data := awss3.Bucket_FromBucketName(stack, jsii.String("Data"), jsii.String("example-org-fraud-data"))
+	training := sagemaker.NewTrainingPipeline(stack, jsii.String("Training"), &sagemaker.TrainingPipelineProps{
+		Image:        image,
+		TrainingData: &sagemaker.TrainingChannel{ChannelName: jsii.String("train"), Bucket: data, Prefix: jsii.String("fraud/train/")},
+		TestData:     &sagemaker.DataLocation{Bucket: data, Prefix: jsii.String("fraud/test/")},
+		InstanceType: sagemaker.TrainingInstanceType_ML_M5_XLARGE(),
+		MaxRuntime:   awscdk.Duration_Hours(jsii.Number(1)), // with spot, waits for capacity up to 2 h in all
+		// Every instance type the serving stack deploys the registered model on.
+		InferenceInstanceTypes: &[]*string{jsii.String("ml.m5.large"), jsii.String("ml.m5.xlarge")},
+		Hyperparameters: &map[string]*string{
+			"epochs":        sagemaker.Hyperparameter_FromNumber(jsii.Number(200)),
+			"learning_rate": sagemaker.Hyperparameter_FromNumber(jsii.Number(0.05)),
+		},
+		// The starter container prints these and writes evaluation.json.
+		MetricDefinitions: &[]*sagemaker.MetricDefinition{
+			{Name: jsii.String("train:loss"), Regex: jsii.String("train_loss=([0-9.eE+-]+);")},
+			{Name: jsii.String("validation:loss"), Regex: jsii.String("validation_loss=([0-9.eE+-]+);")},
+		},
+		QualityGate:     sagemaker.QualityGate_LessThanOrEqualTo(jsii.String("regression_metrics.mse.value"), jsii.Number(0.25)),
+		NotifyOnFailure: jsii.Bool(true),
+	})
+
+	provider := sagemaker.GitHubOidcProvider_FromAccount(stack, jsii.String("GitHub"), nil)
+	// Pushes to main build and push the image; nothing else can assume this role.
+	buildRole := sagemaker.NewGitHubActionsRole(stack, jsii.String("BuildRole"), &sagemaker.GitHubActionsRoleProps{
+		Provider:   provider,
+		Owner:      jsii.String(owner),
+		Repository: jsii.String(repository),
+		Subjects:   &[]sagemaker.GitHubSubject{sagemaker.GitHubSubject_Branch(jsii.String("main"))},
+	})
+	// The same pushes to main start training with the image they have just pushed.
+	trainRole := sagemaker.NewGitHubActionsRole(stack, jsii.String("TrainRole"), &sagemaker.GitHubActionsRoleProps{
+		Provider:   provider,
+		Owner:      jsii.String(owner),
+		Repository: jsii.String(repository),
+		Subjects:   &[]sagemaker.GitHubSubject{sagemaker.GitHubSubject_Branch(jsii.String("main"))},
+		// The job waits for the execution: training (spot: up to 2 h with the wait) plus evaluation.
+		MaxSessionDuration: awscdk.Duration_Hours(jsii.Number(3)),
+	})
+	// Only jobs that run in the protected `production` environment may deploy.
+	deployRole := sagemaker.NewGitHubActionsRole(stack, jsii.String("DeployRole"), &sagemaker.GitHubActionsRoleProps{
+		Provider:           provider,
+		Owner:              jsii.String(owner),
+		Repository:         jsii.String(repository),
+		Subjects:           &[]sagemaker.GitHubSubject{sagemaker.GitHubSubject_Environment(jsii.String("production"))},
+		MaxSessionDuration: awscdk.Duration_Hours(jsii.Number(2)),
+	})
+	deployRole.GrantCdkDeploy(nil)
+
+	return &ModelStack{Stack: stack, Image: image, Training: training, BuildRole: buildRole, TrainRole: trainRole, DeployRole: deployRole}
+}
+
+// ServingStack serves the newest approved model version in each of the four modes.
+type ServingStack struct {
+	awscdk.Stack
+	ModelPackageArn awscdk.CfnParameter
+}
+
+// ServingStackProps configures NewServingStack.
+type ServingStackProps struct {
+	awscdk.StackProps
+	Model *ModelStack
+}
+
+// NewServingStack creates the ServingStack.
+func NewServingStack(scope constructs.Construct, id string, props *ServingStackProps) *ServingStack {
+	stack := awscdk.NewStack(scope, jsii.String(id), &props.StackProps)
+
+	modelPackageArn := awscdk.NewCfnParameter(stack, jsii.String("ModelPackageArn"), &awscdk.CfnParameterProps{
+		Type:        jsii.String("String"),
+		Description: jsii.String("An approved model package version of the training pipeline (the GitHub deploy job passes the newest)"),
+	})
+	// The package names the image and model.tar.gz; the role must be able to pull and read them.
+	source := func() sagemaker.ModelSource {
+		return sagemaker.ModelSource_FromModelPackage(modelPackageArn.ValueAsString(), &sagemaker.ModelPackageSourceOptions{
+			Image:           props.Model.Image,
+			ArtifactsBucket: props.Model.Training.ArtifactsBucket(),
+			ArtifactsPrefix: jsii.String("models/"),
+		})
+	}
+
+	// One prediction at a time, low latency: canary updates that roll back on the endpoint's own alarms.
+	sagemaker.NewModelEndpoint(stack, jsii.String("Realtime"), &sagemaker.ModelEndpointProps{
+		Model: source(),
+		Mode: sagemaker.EndpointMode_Realtime(&sagemaker.RealtimeModeOptions{
+			InstanceType:         sagemaker.InferenceInstanceType_ML_M5_LARGE(),
+			InitialInstanceCount: jsii.Number(2),
+			AutoScaling: &sagemaker.RealtimeAutoScalingOptions{
+				MinCapacity:                  jsii.Number(2),
+				MaxCapacity:                  jsii.Number(6),
+				TargetInvocationsPerInstance: jsii.Number(200),
+			},
+			Deployment: &sagemaker.DeploymentOptions{
+				TrafficShifting: sagemaker.TrafficShifting_Canary(&sagemaker.CanaryTrafficShiftingOptions{
+					CanarySize:   sagemaker.CapacitySize_Percent(jsii.Number(20)),
+					WaitInterval: awscdk.Duration_Minutes(jsii.Number(10)),
+				}),
+			},
+		}),
+	})
+
+	// Spiky internal traffic where a cold start is fine: nothing billed while idle.
+	sagemaker.NewModelEndpoint(stack, jsii.String("Serverless"), &sagemaker.ModelEndpointProps{
+		Model: source(),
+		Mode: sagemaker.EndpointMode_Serverless(&sagemaker.ServerlessModeOptions{
+			MemorySizeMiB:  jsii.Number(2048),
+			MaxConcurrency: jsii.Number(20),
+		}),
+	})
+
+	// Large payloads, answers in S3 and SNS; scales to zero and back.
+	sagemaker.NewModelEndpoint(stack, jsii.String("Asynchronous"), &sagemaker.ModelEndpointProps{
+		Model: source(),
+		Mode: sagemaker.EndpointMode_Asynchronous(&sagemaker.AsynchronousModeOptions{
+			InstanceType: sagemaker.InferenceInstanceType_ML_M5_XLARGE(),
+			AutoScaling:  &sagemaker.AsynchronousAutoScalingOptions{MinCapacity: jsii.Number(0), MaxCapacity: jsii.Number(4)},
+		}),
+	})
+
+	// Nightly scoring of everything under fraud/score/.
+	data := awss3.Bucket_FromBucketName(stack, jsii.String("Data"), jsii.String("example-org-fraud-data"))
+	sagemaker.NewModelEndpoint(stack, jsii.String("Batch"), &sagemaker.ModelEndpointProps{
+		Model: source(),
+		Mode: sagemaker.EndpointMode_Batch(&sagemaker.BatchModeOptions{
+			InputBucket:   data,
+			InputPrefix:   jsii.String("fraud/score/"),
+			InstanceCount: jsii.Number(2),
+			MaxPayload:    awscdk.Size_Mebibytes(jsii.Number(6)),
+		}),
+	})
+	return &ServingStack{Stack: stack, ModelPackageArn: modelPackageArn}
+}
+
+// BuildReferenceApp adds the reference app's stacks to app; environment-agnostic on purpose.
+func BuildReferenceApp(app awscdk.App, outdir string) {
+	NewAccountSetupStack(app, "SageMakerGitHubAccountSetup", &awscdk.StackProps{})
+	model := NewModelStack(app, "SageMakerGitHubReference", &awscdk.StackProps{})
+	serving := NewServingStack(app, "SageMakerGitHubServing", &ServingStackProps{Model: model})
+
+	// Push to main: build and push the image, train it, then (in the protected
+	// `production` environment) deploy both stacks with the new image tag and the
+	// newest approved model version.
+	sagemaker.NewGitHubWorkflow(model.Stack, jsii.String("Workflow"), &sagemaker.GitHubWorkflowProps{
+		Image:     model.Image,
+		BuildRole: model.BuildRole,
+		Train: &sagemaker.WorkflowTrainOptions{
+			Pipeline: model.Training,
+			Role:     model.TrainRole,
+			Timeout:  awscdk.Duration_Hours(jsii.Number(3)),
+		},
+		Deploy: &sagemaker.WorkflowDeployOptions{
+			Role:                  model.DeployRole,
+			Stacks:                jsii.Strings(*model.StackName(), *serving.StackName()),
+			Environment:           jsii.String("production"),
+			ModelPackageGroup:     model.Training.ModelPackageGroup(),
+			ModelPackageParameter: serving.ModelPackageArn,
+		},
+		DockerContext: jsii.String("container"),
+		OutputPath:    jsii.String(filepath.Join(outdir, "workflows", "sagemaker.yml")),
+	})
+}
+
+func main() {
+	defer jsii.Close()
+	outdir, err := filepath.Abs(os.Args[1])
+	if err != nil {
+		panic(err)
+	}
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
+	BuildReferenceApp(app, outdir)
+	app.Synth(nil)
+}

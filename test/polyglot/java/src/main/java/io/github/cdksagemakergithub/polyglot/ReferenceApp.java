@@ -1,0 +1,252 @@
+package io.github.cdksagemakergithub.polyglot;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+import io.github.cdksagemakergithub.AsynchronousAutoScalingOptions;
+import io.github.cdksagemakergithub.AsynchronousModeOptions;
+import io.github.cdksagemakergithub.BatchModeOptions;
+import io.github.cdksagemakergithub.CanaryTrafficShiftingOptions;
+import io.github.cdksagemakergithub.CapacitySize;
+import io.github.cdksagemakergithub.CustomTrainingImage;
+import io.github.cdksagemakergithub.DataLocation;
+import io.github.cdksagemakergithub.DeepLearningContainer;
+import io.github.cdksagemakergithub.DeepLearningContainerProps;
+import io.github.cdksagemakergithub.DeploymentOptions;
+import io.github.cdksagemakergithub.DlcFramework;
+import io.github.cdksagemakergithub.DlcProcessor;
+import io.github.cdksagemakergithub.DlcScope;
+import io.github.cdksagemakergithub.EndpointMode;
+import io.github.cdksagemakergithub.GitHubActionsRole;
+import io.github.cdksagemakergithub.GitHubOidcProvider;
+import io.github.cdksagemakergithub.GitHubSubject;
+import io.github.cdksagemakergithub.GitHubWorkflow;
+import io.github.cdksagemakergithub.Hyperparameter;
+import io.github.cdksagemakergithub.IGitHubOidcProvider;
+import io.github.cdksagemakergithub.InferenceInstanceType;
+import io.github.cdksagemakergithub.MetricDefinition;
+import io.github.cdksagemakergithub.ModelEndpoint;
+import io.github.cdksagemakergithub.ModelPackageSourceOptions;
+import io.github.cdksagemakergithub.ModelSource;
+import io.github.cdksagemakergithub.QualityGate;
+import io.github.cdksagemakergithub.RealtimeAutoScalingOptions;
+import io.github.cdksagemakergithub.RealtimeModeOptions;
+import io.github.cdksagemakergithub.ServerlessModeOptions;
+import io.github.cdksagemakergithub.TrainingChannel;
+import io.github.cdksagemakergithub.TrainingInstanceType;
+import io.github.cdksagemakergithub.TrainingPipeline;
+import io.github.cdksagemakergithub.TrafficShifting;
+import io.github.cdksagemakergithub.WorkflowDeployOptions;
+import io.github.cdksagemakergithub.WorkflowTrainOptions;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.CfnParameter;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Size;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.constructs.Construct;
+
+/** The reference app in Java: the same stacks as examples/reference-app.ts. Usage: ReferenceApp OUTDIR */
+public final class ReferenceApp {
+    static final String OWNER = "example-org";
+    static final String REPOSITORY = "fraud-model";
+
+    /** Once per account: the GitHub OIDC provider. */
+    public static class AccountSetupStack extends Stack {
+        public AccountSetupStack(final Construct scope, final String id, final StackProps props) {
+            super(scope, id, props);
+            GitHubOidcProvider.Builder.create(this, "GitHub").build();
+        }
+    }
+
+    /** The image, its training pipeline and the GitHub roles. */
+    public static class ModelStack extends Stack {
+        public final CustomTrainingImage image;
+        public final TrainingPipeline training;
+        public final GitHubActionsRole buildRole;
+        public final GitHubActionsRole trainRole;
+        public final GitHubActionsRole deployRole;
+
+        public ModelStack(final Construct scope, final String id, final StackProps props) {
+            super(scope, id, props);
+
+            // The Dockerfile builds FROM this Deep Learning Container. A tabular fraud model
+            // trains on CPU; a small CPU image also fits serverless endpoints (10 GB at most).
+            DeepLearningContainer base = DeepLearningContainer.fromFramework(DeepLearningContainerProps.builder()
+                    .framework(DlcFramework.SKLEARN)
+                    .version("1.4-2")
+                    .scope(DlcScope.TRAINING)
+                    .processor(DlcProcessor.CPU)
+                    .build());
+            this.image = CustomTrainingImage.Builder.create(this, "TrainingImage")
+                    .baseImage(base)
+                    .maxReleaseImages(20)
+                    .build();
+
+            // The data lake the team already has; training reads it, never writes it.
+            IBucket data = Bucket.fromBucketName(this, "Data", "example-org-fraud-data");
+            this.training = TrainingPipeline.Builder.create(this, "Training")
+                    .image(this.image)
+                    .trainingData(TrainingChannel.builder().channelName("train").bucket(data).prefix("fraud/train/").build())
+                    .testData(DataLocation.builder().bucket(data).prefix("fraud/test/").build())
+                    .instanceType(TrainingInstanceType.ML_M5_XLARGE)
+                    .maxRuntime(Duration.hours(1)) // with spot, waits for capacity up to 2 h in all
+                    // Every instance type the serving stack deploys the registered model on.
+                    .inferenceInstanceTypes(List.of("ml.m5.large", "ml.m5.xlarge"))
+                    // Sorted: Map.of iterates in an order that changes from one JVM run to the next, and
+                    // the pipeline definition lists hyperparameters in the order it is given them.
+                    .hyperparameters(new TreeMap<>(Map.of(
+                            "epochs", Hyperparameter.fromNumber(200),
+                            "learning_rate", Hyperparameter.fromNumber(0.05))))
+                    // The starter container prints these and writes evaluation.json.
+                    .metricDefinitions(List.of(
+                            MetricDefinition.builder().name("train:loss").regex("train_loss=([0-9.eE+-]+);").build(),
+                            MetricDefinition.builder().name("validation:loss").regex("validation_loss=([0-9.eE+-]+);").build()))
+                    .qualityGate(QualityGate.lessThanOrEqualTo("regression_metrics.mse.value", 0.25))
+                    .notifyOnFailure(true)
+                    .build();
+
+            IGitHubOidcProvider provider = GitHubOidcProvider.fromAccount(this, "GitHub");
+            // Pushes to main build and push the image; nothing else can assume this role.
+            this.buildRole = GitHubActionsRole.Builder.create(this, "BuildRole")
+                    .provider(provider)
+                    .owner(OWNER)
+                    .repository(REPOSITORY)
+                    .subjects(List.of(GitHubSubject.branch("main")))
+                    .build();
+            // The same pushes to main start training with the image they have just pushed.
+            this.trainRole = GitHubActionsRole.Builder.create(this, "TrainRole")
+                    .provider(provider)
+                    .owner(OWNER)
+                    .repository(REPOSITORY)
+                    .subjects(List.of(GitHubSubject.branch("main")))
+                    // The job waits for the execution: training (spot: up to 2 h with the wait) plus evaluation.
+                    .maxSessionDuration(Duration.hours(3))
+                    .build();
+            // Only jobs that run in the protected `production` environment may deploy.
+            this.deployRole = GitHubActionsRole.Builder.create(this, "DeployRole")
+                    .provider(provider)
+                    .owner(OWNER)
+                    .repository(REPOSITORY)
+                    .subjects(List.of(GitHubSubject.environment("production")))
+                    .maxSessionDuration(Duration.hours(2))
+                    .build();
+            this.deployRole.grantCdkDeploy();
+
+        }
+    }
+
+    /** Serving: the newest approved model version, in each of the four modes. */
+    public static class ServingStack extends Stack {
+        public final CfnParameter modelPackageArn;
+        public final ModelEndpoint realtime;
+        public final ModelEndpoint serverless;
+        public final ModelEndpoint asynchronous;
+        public final ModelEndpoint batch;
+
+        public ServingStack(final Construct scope, final String id, final StackProps props, final ModelStack model) {
+            super(scope, id, props);
+
+            this.modelPackageArn = CfnParameter.Builder.create(this, "ModelPackageArn")
+                    .type("String")
+                    .description("An approved model package version of the training pipeline (the GitHub deploy job passes the newest)")
+                    .build();
+            // The package names the image and model.tar.gz; the role must be able to pull and read them.
+            Supplier<ModelSource> source = () -> ModelSource.fromModelPackage(this.modelPackageArn.getValueAsString(),
+                    ModelPackageSourceOptions.builder()
+                            .image(model.image)
+                            .artifactsBucket(model.training.getArtifactsBucket())
+                            .artifactsPrefix("models/")
+                            .build());
+
+            // One prediction at a time, low latency: canary updates that roll back on the endpoint's own alarms.
+            this.realtime = ModelEndpoint.Builder.create(this, "Realtime")
+                    .model(source.get())
+                    .mode(EndpointMode.realtime(RealtimeModeOptions.builder()
+                            .instanceType(InferenceInstanceType.ML_M5_LARGE)
+                            .initialInstanceCount(2)
+                            .autoScaling(RealtimeAutoScalingOptions.builder()
+                                    .minCapacity(2).maxCapacity(6).targetInvocationsPerInstance(200).build())
+                            .deployment(DeploymentOptions.builder()
+                                    .trafficShifting(TrafficShifting.canary(CanaryTrafficShiftingOptions.builder()
+                                            .canarySize(CapacitySize.percent(20))
+                                            .waitInterval(Duration.minutes(10))
+                                            .build()))
+                                    .build())
+                            .build()))
+                    .build();
+
+            // Spiky internal traffic where a cold start is fine: nothing billed while idle.
+            this.serverless = ModelEndpoint.Builder.create(this, "Serverless")
+                    .model(source.get())
+                    .mode(EndpointMode.serverless(ServerlessModeOptions.builder().memorySizeMiB(2048).maxConcurrency(20).build()))
+                    .build();
+
+            // Large payloads, answers in S3 and SNS; scales to zero and back.
+            this.asynchronous = ModelEndpoint.Builder.create(this, "Asynchronous")
+                    .model(source.get())
+                    .mode(EndpointMode.asynchronous(AsynchronousModeOptions.builder()
+                            .instanceType(InferenceInstanceType.ML_M5_XLARGE)
+                            .autoScaling(AsynchronousAutoScalingOptions.builder().minCapacity(0).maxCapacity(4).build())
+                            .build()))
+                    .build();
+
+            // Nightly scoring of everything under fraud/score/.
+            IBucket data = Bucket.fromBucketName(this, "Data", "example-org-fraud-data");
+            this.batch = ModelEndpoint.Builder.create(this, "Batch")
+                    .model(source.get())
+                    .mode(EndpointMode.batch(BatchModeOptions.builder()
+                            .inputBucket(data)
+                            .inputPrefix("fraud/score/")
+                            .instanceCount(2)
+                            .maxPayload(Size.mebibytes(6))
+                            .build()))
+                    .build();
+        }
+    }
+
+    /** Adds the reference app's stacks to `app`; environment-agnostic on purpose. */
+    public static void buildReferenceApp(final App app, final Path outdir) {
+        new AccountSetupStack(app, "SageMakerGitHubAccountSetup", StackProps.builder().build());
+        ModelStack model = new ModelStack(app, "SageMakerGitHubReference", StackProps.builder().build());
+        ServingStack serving = new ServingStack(app, "SageMakerGitHubServing", StackProps.builder().build(), model);
+
+        // Push to main: build and push the image, train it, then (in the protected
+        // `production` environment) deploy both stacks with the new image tag and the
+        // newest approved model version.
+        GitHubWorkflow.Builder.create(model, "Workflow")
+                .image(model.image)
+                .buildRole(model.buildRole)
+                .train(WorkflowTrainOptions.builder()
+                        .pipeline(model.training)
+                        .role(model.trainRole)
+                        .timeout(Duration.hours(3))
+                        .build())
+                .deploy(WorkflowDeployOptions.builder()
+                        .role(model.deployRole)
+                        .stacks(List.of(model.getStackName(), serving.getStackName()))
+                        .environment("production")
+                        .modelPackageGroup(model.training.getModelPackageGroup())
+                        .modelPackageParameter(serving.modelPackageArn)
+                        .build())
+                .dockerContext("container")
+                .outputPath(outdir.resolve("workflows").resolve("sagemaker.yml").toString())
+                .build();
+    }
+
+    public static void main(final String[] args) {
+        Path outdir = Path.of(args[0]).toAbsolutePath();
+        App app = new App(AppProps.builder().outdir(outdir.toString()).build());
+        buildReferenceApp(app, outdir);
+        app.synth();
+    }
+
+    private ReferenceApp() {
+    }
+}

@@ -1,0 +1,232 @@
+"""The reference app in Python: the same stacks as examples/reference-app.ts.
+
+Run by test/polyglot (scripts/polyglot/consumers.ts) against the wheel that
+jsii-pacmak builds into dist/python:
+
+    python app.py OUTDIR
+
+OUTDIR receives the cloud assembly and OUTDIR/workflows/sagemaker.yml.
+"""
+import os
+import sys
+
+# The serving stack, below the quick start, also uses these.
+from aws_cdk import CfnParameter, Size
+from cdk_sagemaker_github import (
+    AsynchronousAutoScalingOptions,
+    CapacitySize,
+    DeploymentOptions,
+    EndpointMode,
+    InferenceInstanceType,
+    ModelEndpoint,
+    ModelSource,
+    RealtimeAutoScalingOptions,
+    TrafficShifting,
+)
+
+# [quick-start]
+from aws_cdk import App, Duration, Stack
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+from cdk_sagemaker_github import (
+    CustomTrainingImage,
+    DataLocation,
+    DeepLearningContainer,
+    DlcFramework,
+    DlcProcessor,
+    DlcScope,
+    GitHubActionsRole,
+    GitHubOidcProvider,
+    GitHubSubject,
+    GitHubWorkflow,
+    Hyperparameter,
+    MetricDefinition,
+    QualityGate,
+    TrainingChannel,
+    TrainingInstanceType,
+    TrainingPipeline,
+    WorkflowDeployOptions,
+    WorkflowTrainOptions,
+)
+
+OWNER = "example-org"
+REPOSITORY = "fraud-model"
+
+
+class AccountSetupStack(Stack):
+    """Once per account: the GitHub OIDC provider."""
+
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        GitHubOidcProvider(self, "GitHub")
+
+
+class ModelStack(Stack):
+    """The image, its training pipeline and the GitHub roles."""
+
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        # The Dockerfile builds FROM this Deep Learning Container. A tabular fraud model
+        # trains on CPU; a small CPU image also fits serverless endpoints (10 GB at most).
+        base = DeepLearningContainer.from_framework(
+            framework=DlcFramework.SKLEARN,
+            version="1.4-2",
+            scope=DlcScope.TRAINING,
+            processor=DlcProcessor.CPU,
+        )
+        self.image = CustomTrainingImage(self, "TrainingImage", base_image=base, max_release_images=20)
+
+        # The data lake the team already has; training reads it, never writes it.
+        data = s3.Bucket.from_bucket_name(self, "Data", "example-org-fraud-data")
+        self.training = TrainingPipeline(
+            self, "Training",
+            image=self.image,
+            training_data=TrainingChannel(channel_name="train", bucket=data, prefix="fraud/train/"),
+            test_data=DataLocation(bucket=data, prefix="fraud/test/"),
+            instance_type=TrainingInstanceType.ML_M5_XLARGE,
+            max_runtime=Duration.hours(1),  # with spot, waits for capacity up to 2 h in all
+            # Every instance type the serving stack deploys the registered model on.
+            inference_instance_types=["ml.m5.large", "ml.m5.xlarge"],
+            hyperparameters={
+                "epochs": Hyperparameter.from_number(200),
+                "learning_rate": Hyperparameter.from_number(0.05),
+            },
+            # The starter container prints these and writes evaluation.json.
+            metric_definitions=[
+                MetricDefinition(name="train:loss", regex="train_loss=([0-9.eE+-]+);"),
+                MetricDefinition(name="validation:loss", regex="validation_loss=([0-9.eE+-]+);"),
+            ],
+            quality_gate=QualityGate.less_than_or_equal_to("regression_metrics.mse.value", 0.25),
+            notify_on_failure=True,
+        )
+
+        provider = GitHubOidcProvider.from_account(self, "GitHub")
+        # Pushes to main build and push the image; nothing else can assume this role.
+        self.build_role = GitHubActionsRole(
+            self, "BuildRole",
+            provider=provider,
+            owner=OWNER,
+            repository=REPOSITORY,
+            subjects=[GitHubSubject.branch("main")],
+        )
+        # The same pushes to main start training with the image they have just pushed.
+        self.train_role = GitHubActionsRole(
+            self, "TrainRole",
+            provider=provider,
+            owner=OWNER,
+            repository=REPOSITORY,
+            subjects=[GitHubSubject.branch("main")],
+            # The job waits for the execution: training (spot: up to 2 h with the wait) plus evaluation.
+            max_session_duration=Duration.hours(3),
+        )
+        # Only jobs that run in the protected `production` environment may deploy.
+        self.deploy_role = GitHubActionsRole(
+            self, "DeployRole",
+            provider=provider,
+            owner=OWNER,
+            repository=REPOSITORY,
+            subjects=[GitHubSubject.environment("production")],
+            max_session_duration=Duration.hours(2),
+        )
+        self.deploy_role.grant_cdk_deploy()
+# [/quick-start]
+
+
+class ServingStack(Stack):
+    """Serving: the newest approved model version, in each of the four modes."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, model: ModelStack, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        self.model_package_arn = CfnParameter(
+            self, "ModelPackageArn",
+            type="String",
+            description="An approved model package version of the training pipeline (the GitHub deploy job passes the newest)",
+        )
+
+        # The package names the image and model.tar.gz; the role must be able to pull and read them.
+        def source() -> ModelSource:
+            return ModelSource.from_model_package(
+                self.model_package_arn.value_as_string,
+                image=model.image,
+                artifacts_bucket=model.training.artifacts_bucket,
+                artifacts_prefix="models/",
+            )
+
+        # One prediction at a time, low latency: canary updates that roll back on the endpoint's own alarms.
+        self.realtime = ModelEndpoint(
+            self, "Realtime",
+            model=source(),
+            mode=EndpointMode.realtime(
+                instance_type=InferenceInstanceType.ML_M5_LARGE,
+                initial_instance_count=2,
+                auto_scaling=RealtimeAutoScalingOptions(min_capacity=2, max_capacity=6, target_invocations_per_instance=200),
+                deployment=DeploymentOptions(
+                    traffic_shifting=TrafficShifting.canary(canary_size=CapacitySize.percent(20), wait_interval=Duration.minutes(10)),
+                ),
+            ),
+        )
+
+        # Spiky internal traffic where a cold start is fine: nothing billed while idle.
+        self.serverless = ModelEndpoint(
+            self, "Serverless",
+            model=source(),
+            mode=EndpointMode.serverless(memory_size_mib=2048, max_concurrency=20),
+        )
+
+        # Large payloads, answers in S3 and SNS; scales to zero and back.
+        self.asynchronous = ModelEndpoint(
+            self, "Asynchronous",
+            model=source(),
+            mode=EndpointMode.asynchronous(
+                instance_type=InferenceInstanceType.ML_M5_XLARGE,
+                auto_scaling=AsynchronousAutoScalingOptions(min_capacity=0, max_capacity=4),
+            ),
+        )
+
+        # Nightly scoring of everything under fraud/score/.
+        data = s3.Bucket.from_bucket_name(self, "Data", "example-org-fraud-data")
+        self.batch = ModelEndpoint(
+            self, "Batch",
+            model=source(),
+            mode=EndpointMode.batch(
+                input_bucket=data,
+                input_prefix="fraud/score/",
+                instance_count=2,
+                max_payload=Size.mebibytes(6),
+            ),
+        )
+
+
+def build_reference_app(app: App, outdir: str) -> None:
+    """Adds the reference app's stacks to `app`; environment-agnostic on purpose."""
+    AccountSetupStack(app, "SageMakerGitHubAccountSetup")
+    model = ModelStack(app, "SageMakerGitHubReference")
+    serving = ServingStack(app, "SageMakerGitHubServing", model=model)
+
+    # Push to main: build and push the image, train it, then (in the protected
+    # `production` environment) deploy both stacks with the new image tag and the
+    # newest approved model version.
+    GitHubWorkflow(
+        model, "Workflow",
+        image=model.image,
+        build_role=model.build_role,
+        train=WorkflowTrainOptions(pipeline=model.training, role=model.train_role, timeout=Duration.hours(3)),
+        deploy=WorkflowDeployOptions(
+            role=model.deploy_role,
+            stacks=[model.stack_name, serving.stack_name],
+            environment="production",
+            model_package_group=model.training.model_package_group,
+            model_package_parameter=serving.model_package_arn,
+        ),
+        docker_context="container",
+        output_path=os.path.join(outdir, "workflows", "sagemaker.yml"),
+    )
+
+
+if __name__ == "__main__":
+    out = os.path.abspath(sys.argv[1])
+    reference_app = App(outdir=out)
+    build_reference_app(reference_app, out)
+    reference_app.synth()
