@@ -161,7 +161,7 @@ packageAll.spawn(dotnetCode, { condition: '! command -v dotnet >/dev/null' });
 
 // integ-runner verifies the committed snapshots: no credentials, no deploy.
 const INTEG_RUNNER = 'integ-runner --directory integ --parallel-regions us-east-1 --language typescript'
-  + ' --app "ts-node --prefer-ts-exts {filePath}"';
+  + ' --app "ts-node --transpile-only --prefer-ts-exts {filePath}"';
 const integ = project.addTask('integ', {
   description: 'Verify the integ snapshots (never deploys)',
   exec: INTEG_RUNNER,
@@ -184,7 +184,7 @@ project.addTask('generate:dlc', {
 // The main job: synthesize the reference app, summarize it, fail on any finding.
 const example = project.addTask('example', {
   description: 'Synthesize the reference app into examples/out and summarize it',
-  exec: 'ts-node --prefer-ts-exts examples/synth.ts',
+  exec: 'ts-node --transpile-only --prefer-ts-exts examples/synth.ts',
   receiveArgs: true,
 });
 
@@ -214,6 +214,14 @@ const polyglot = project.addTask('polyglot', {
 polyglot.spawn(polyglotPackage);
 polyglot.spawn(polyglotTest);
 
+// One type-check of everything outside src/ (tests, integ, examples, scripts):
+// ts-jest runs with isolatedModules and the integ and example apps run
+// transpile-only, so this is where their type errors surface.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check tests, integ tests, examples and scripts (tsconfig.dev.json)',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+project.testTask.spawn(typecheck);
 project.testTask.spawn(integ);
 project.testTask.spawn(example);
 project.testTask.spawn(cfnLint);

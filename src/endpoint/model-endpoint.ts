@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, CfnResource, Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnResource, Duration, Names, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -17,7 +17,9 @@ import { hashLogicalId } from './private/hash';
 import { LiveEndpoint } from './private/mode';
 import { RealtimeMode } from './private/realtime';
 import { createDataBucket } from '../private/buckets';
+import { grantSageMakerLogsAndMetrics } from '../private/logs';
 import { checkInteger, sortedMap } from '../private/validate';
+import { renderVpcConfig } from '../private/vpc';
 
 /** SageMaker names of endpoints and variants (CreateEndpoint, ProductionVariant). */
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -278,21 +280,18 @@ export class ModelEndpoint extends Construct {
       description: `SageMaker execution role of ${this.node.path}`,
     });
     const source = props.model.bind(this, this.role);
-    this.grantLogsAndMetrics(impl instanceof BatchMode ? 'TransformJobs' : 'Endpoints');
+    grantSageMakerLogsAndMetrics(this, this.role, impl instanceof BatchMode ? 'TransformJobs' : 'Endpoints');
 
     // The model
     let vpcConfig: sagemaker.CfnModel.VpcConfigProperty | undefined;
     if (props.vpc) {
-      const securityGroups = props.securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
+      const { config } = renderVpcConfig(this, this.role, {
         vpc: props.vpc,
-        description: `Network interfaces of the SageMaker model of ${this.node.path}`,
-        allowAllOutbound: true,
-      })];
-      vpcConfig = {
-        subnets: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
-        securityGroupIds: securityGroups.map((sg) => sg.securityGroupId),
-      };
-      this.grantVpcAccess();
+        vpcSubnets: props.vpcSubnets,
+        securityGroups: props.securityGroups,
+        securityGroupDescription: `Network interfaces of the SageMaker model of ${this.node.path}`,
+      });
+      vpcConfig = { subnets: config.Subnets, securityGroupIds: config.SecurityGroupIds };
     }
     const modelProps: sagemaker.CfnModelProps = {
       executionRoleArn: this.role.roleArn,
@@ -540,48 +539,6 @@ export class ModelEndpoint extends Construct {
   private dependOnRolePolicies(model: CfnResource): void {
     const policies = Construct.isConstruct(this.role) ? this.role.node.findAll().filter((c) => c instanceof iam.CfnPolicy) : [];
     policies.forEach((policy) => model.node.addDependency(policy));
-  }
-
-  /** The container's logs and the instance metrics SageMaker publishes with the execution role. */
-  private grantLogsAndMetrics(kind: string): void {
-    const stack = Stack.of(this);
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: [stack.formatArn({
-        service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/${kind}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      })],
-    }));
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['cloudwatch:PutMetricData'],
-      resources: ['*'],
-      conditions: { StringLike: { 'cloudwatch:namespace': [`/aws/sagemaker/${kind}`, 'AWS/SageMaker'] } },
-    }));
-    this._wildcards.push(
-      {
-        pattern: `^Resource::arn:.*:logs:.*:log-group:/aws/sagemaker/${kind}/\\*$`,
-        reason: `SageMaker writes the container logs to /aws/sagemaker/${kind}/<generated name>, one stream per instance`,
-      },
-      {
-        pattern: '^Resource::\\*$',
-        reason: 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the SageMaker namespaces by condition',
-      },
-    );
-  }
-
-  /** What a model in a VPC takes: its network interfaces (EC2 has no resource-level permission for most of these). */
-  private grantVpcAccess(): void {
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: [
-        'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface',
-        'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs',
-        'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
-      ],
-      resources: ['*'],
-    }));
-    this._wildcards.push({
-      pattern: '^Resource::\\*$',
-      reason: 'SageMaker creates the model\'s network interfaces in the VPC; the EC2 Describe* actions have no resource-level permissions',
-    });
   }
 }
 

@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DeepLearningContainer, ISageMakerImage } from '../image';
-import { acceptWildcard, escapeRegex, grantObjectRead } from './private/grants';
+import { acceptWildcard, escapeRegex, OBJECTS_ONLY } from './private/grants';
+import { grantObjectRead, grantPrefixRead } from '../private/s3';
 
 /**
  * An object in S3: the model artifacts (`model.tar.gz`) that SageMaker
@@ -170,7 +171,7 @@ class ModelPackageSource extends ModelSource {
     const bucket = this.options.artifactsBucket;
     if (bucket) {
       const prefix = this.options.artifactsPrefix ?? '';
-      grantObjectRead(role, bucket, bucket.arnForObjects(`${prefix}*`));
+      grantPrefixRead(role, bucket, prefix, OBJECTS_ONLY);
       acceptWildcard(scope, role, {
         pattern: `^Resource::.*/${escapeRegex(prefix)}\\*$`,
         reason: 'a model package names its artifacts at registration time; the role reads objects under the artifacts prefix only',
@@ -190,7 +191,7 @@ class ImageSource extends ModelSource {
     let modelDataUrl: string | undefined;
     if (this.modelData) {
       const { bucket, key } = this.modelData;
-      grantObjectRead(role, bucket, bucket.arnForObjects(key));
+      grantObjectRead(role, bucket, key);
       modelDataUrl = bucket.s3UrlForObject(key);
     }
     return { imageUri, modelDataUrl };

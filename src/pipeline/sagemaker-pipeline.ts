@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Lazy, Names, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Lazy, Names, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
@@ -17,6 +17,7 @@ import { PipelineStep } from './steps';
 import { PipelineParameter } from './values';
 import { nameCaseVariants } from '../private/arns';
 import { grantWildcard } from '../private/grants';
+import { grantSageMakerLogsAndMetrics } from '../private/logs';
 import { addNagSuppression } from '../private/nag';
 import { checkInteger } from '../private/validate';
 
@@ -225,30 +226,13 @@ export class SageMakerPipeline extends Resource implements ISageMakerPipeline, s
       resources: [role.roleArn],
       conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
     }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/sagemaker/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-    }));
-    // cloudwatch:PutMetricData has no resource-level permissions (Service Authorization Reference,
-    // Amazon CloudWatch): it gets a policy of its own, so that the default policy's suppression
-    // never covers a '*' resource. The namespace condition scopes it.
-    const metrics = new iam.Policy(role, 'CloudWatchMetrics', {
-      statements: [new iam.PolicyStatement({
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } },
-      })],
-    });
-    role.attachInlinePolicy(metrics);
-    addNagSuppression(metrics.node.defaultChild as iam.CfnPolicy, 'AwsSolutions-IAM5', 'cloudwatch:PutMetricData has no '
-      + 'resource-level permissions; the cloudwatch:namespace condition limits it to the /aws/sagemaker/ namespaces', ['Resource::*']);
+    grantSageMakerLogsAndMetrics(this, role, '*');
     const policy = role.node.findChild('DefaultPolicy').node.defaultChild as iam.CfnPolicy;
-    addNagSuppression(policy, 'AwsSolutions-IAM5', 'SageMaker Pipelines names its jobs at execution time, so job and log-group '
-      + 'permissions are scoped to this account, region and resource type or log-group prefix, not to one name '
+    addNagSuppression(policy, 'AwsSolutions-IAM5', 'SageMaker Pipelines names its jobs at execution time, so job '
+      + 'permissions are scoped to this account, region and resource type, not to one name '
       + '(model package versions: to their group)',
     [
       { regex: '/^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:[a-z-]+\\/.*\\*$/g' },
-      { regex: '/^Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\\/aws\\/sagemaker\\/\\*$/g' },
     ]);
 
     const resource = new sagemaker.CfnPipeline(this, 'Resource', {

@@ -8,6 +8,8 @@ export interface WildcardGrant {
   readonly policyId: string;
   readonly actions: string[];
   readonly resourceArns: string[];
+  /** Conditions of the statement. */
+  readonly conditions?: Record<string, Record<string, unknown>>;
   /** Why the wildcard cannot be avoided: the reason of the cdk-nag suppression. */
   readonly reason: string;
   /** The cdk-nag findings (IAM5) the reason covers, and nothing else. */
@@ -24,7 +26,7 @@ export interface WildcardGrant {
 export function grantWildcard(grantee: iam.IGrantable, grant: WildcardGrant): iam.Grant {
   const principal = grantee.grantPrincipal;
   if (!isAttachableRole(principal)) {
-    return iam.Grant.addToPrincipal({ grantee, actions: grant.actions, resourceArns: grant.resourceArns });
+    return iam.Grant.addToPrincipal({ grantee, actions: grant.actions, resourceArns: grant.resourceArns, conditions: grant.conditions });
   }
   let policy = principal.node.tryFindChild(grant.policyId) as iam.Policy | undefined;
   if (!policy) {
@@ -34,7 +36,7 @@ export function grantWildcard(grantee: iam.IGrantable, grant: WildcardGrant): ia
   }
   // Granting through the policy makes the returned grant depend on it; IAM
   // renders a repeated statement once.
-  return iam.Grant.addToPrincipal({ grantee: policy, actions: grant.actions, resourceArns: grant.resourceArns });
+  return iam.Grant.addToPrincipal({ grantee: policy, actions: grant.actions, resourceArns: grant.resourceArns, conditions: grant.conditions });
 }
 
 function isAttachableRole(principal: iam.IPrincipal): principal is iam.IRole & IConstruct {

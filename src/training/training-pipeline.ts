@@ -14,10 +14,10 @@ import {
   RegisterModelStep, SageMakerPipeline, SageMakerPipelineOptions, TrainingStep,
 } from '../pipeline';
 import { createDataBucket } from '../private/buckets';
-import { grantWildcard } from '../private/grants';
 import { addNagSuppression } from '../private/nag';
 import { grantPrefixRead, grantPrefixWrite } from '../private/s3';
 import { checkInteger, sortedMap } from '../private/validate';
+import { renderVpcConfig } from '../private/vpc';
 
 /** `ChannelName` in the CreateTrainingJob API reference. */
 const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9.\-_]{1,64}$/;
@@ -396,13 +396,14 @@ export class TrainingPipeline extends SageMakerPipeline {
     // Network
     let vpcConfig: { [key: string]: any } | undefined;
     if (props.vpc) {
-      this.securityGroups = props.securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
+      const rendered = renderVpcConfig(this, this.role, {
         vpc: props.vpc,
-        description: `SageMaker jobs of the pipeline ${this.node.path}`,
-      })];
-      const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
-      vpcConfig = { SecurityGroupIds: this.securityGroups.map((sg) => sg.securityGroupId), Subnets: subnets.subnetIds };
-      this.grantVpcAccess();
+        vpcSubnets: props.vpcSubnets,
+        securityGroups: props.securityGroups,
+        securityGroupDescription: `SageMaker jobs of the pipeline ${this.node.path}`,
+      });
+      this.securityGroups = rendered.securityGroups;
+      vpcConfig = rendered.config;
     } else if (props.vpcSubnets || props.securityGroups) {
       throw new Error('trainingPipeline vpcSubnets and securityGroups need vpc: give the VPC the jobs run in, or drop them');
     }
@@ -574,26 +575,6 @@ export class TrainingPipeline extends SageMakerPipeline {
         { regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>\\/.*\\*$/g' },
       ]);
     }
-  }
-
-  /**
-   * What SageMaker needs to place jobs in a VPC (SageMaker developer guide,
-   * "Give SageMaker Training Jobs Access to Resources in Your Amazon VPC").
-   */
-  private grantVpcAccess(): void {
-    // A policy of its own, so that the default policy's cdk-nag suppression never covers a '*' resource.
-    grantWildcard(this.role, {
-      policyId: 'VpcNetworkInterfaces',
-      actions: [
-        'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface',
-        'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs',
-        'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
-      ],
-      resourceArns: ['*'],
-      reason: 'EC2 Describe* actions have no resource-level permissions, and the network interfaces SageMaker creates '
-        + 'for jobs in a VPC do not exist yet (SageMaker developer guide, "Give SageMaker Training Jobs Access to Resources in Your Amazon VPC")',
-      appliesTo: ['Resource::*'],
-    });
   }
 
   private createArtifactsBucket(props: TrainingPipelineProps): s3.Bucket {

@@ -72,7 +72,6 @@ describe('batch', () => {
       Roles: [{ Ref: Match.stringLikeRegexp('^ScoringRole') }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Resource: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':log-group:/aws/sagemaker/TransformJobs/*'])] }) }),
           { Action: 's3:GetObject', Effect: 'Allow', Resource: arn('/batch-input/*') },
           {
             Action: 's3:ListBucket',

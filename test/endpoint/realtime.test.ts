@@ -329,6 +329,33 @@ describe('realtime', () => {
     });
   });
 
+  test('the VPC grant and the logs and metrics grant are policies of their own, each with a suppression of its wildcards only', () => {
+    const { stack, model } = fixture();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.realtime(), vpc });
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+    const named = (name: string) => Object.values<any>(policies).find((p) => p.Properties.PolicyName.startsWith(`EndpointRole${name}`));
+    const network = named('VpcNetworkInterfaces');
+    expect(network.Properties.PolicyDocument.Statement).toEqual([expect.objectContaining({ Resource: '*' })]);
+    expect(network.Metadata.cdk_nag.rules_to_suppress.map((r: any) => r.applies_to)).toEqual([['Resource::*']]);
+    const logsAndMetrics = named('SageMakerLogsAndMetrics');
+    const [logs, metrics] = logsAndMetrics.Properties.PolicyDocument.Statement;
+    expect(flatten(logs.Resource)).toEqual('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/sagemaker/Endpoints/*');
+    // AWS/ namespaces are reserved for AWS services: only the endpoint's own namespace is granted.
+    expect(metrics).toEqual({
+      Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*', Condition: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/Endpoints' } },
+    });
+    // The default policy has no '*' resource and no suppression that would cover one.
+    const defaults = named('DefaultPolicy');
+    expect(defaults.Properties.PolicyDocument.Statement.filter((st: any) => st.Resource === '*')).toEqual([]);
+    const patterns = (defaults.Metadata?.cdk_nag?.rules_to_suppress ?? []).flatMap((r: any) => r.applies_to);
+    expect(patterns.filter((a: any) => typeof a === 'string' || new RegExp(a.regex.slice(1, -2)).test('Resource::*'))).toEqual([]);
+    const [model_] = Object.values<any>(Template.fromStack(stack).findResources('AWS::SageMaker::Model'));
+    expect(model_.DependsOn).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^EndpointRoleVpcNetworkInterfaces/), expect.stringMatching(/^EndpointRoleSageMakerLogsAndMetrics/),
+    ]));
+  });
+
   test('environment variables render in sorted key order, whatever order the map came in', () => {
     const { stack, model } = fixture();
     new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.realtime(), environment: { ZETA: '1', ALPHA: '2' } });

@@ -91,20 +91,26 @@ describe('SageMakerPipeline resource', () => {
 
   test('the pipeline waits for its role\'s policies, not the role alone', () => {
     const [pipeline] = Object.values<any>(build().template().findResources('AWS::SageMaker::Pipeline'));
-    expect(pipeline.DependsOn).toEqual([expect.stringMatching(/^PipelineRoleCloudWatchMetrics/), expect.stringMatching(/^PipelineRoleDefaultPolicy/)]);
+    expect(pipeline.DependsOn).toEqual([expect.stringMatching(/^PipelineRoleDefaultPolicy/), expect.stringMatching(/^PipelineRoleSageMakerLogsAndMetrics/)]);
   });
 
-  test('no cdk-nag suppression of the default policy covers a \'*\' resource; PutMetricData has a policy of its own', () => {
+  test('no cdk-nag suppression of the default policy covers a \'*\' resource; logs and PutMetricData have a policy of their own', () => {
     const template = build().template();
     const [defaultPolicy] = Object.values<any>(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^PipelineRoleDefaultPolicy') } }));
     const appliesTo = defaultPolicy.Metadata.cdk_nag.rules_to_suppress.flatMap((r: any) => r.applies_to ?? ['(all findings)']);
     expect(appliesTo.filter((a: any) => typeof a === 'string')).toEqual([]);
     expect(appliesTo.map((a: any) => new RegExp(a.regex.slice(1, -2)).test('Resource::*'))).not.toContain(true);
-    const [metrics] = Object.values<any>(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^PipelineRoleCloudWatchMetrics') } }));
-    expect([metrics.Properties.PolicyDocument.Statement, metrics.Metadata.cdk_nag.rules_to_suppress[0].applies_to]).toEqual([
-      [{ Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*', Condition: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } } }],
-      ['Resource::*'],
-    ]);
+    expect(appliesTo.map((a: any) => new RegExp(a.regex.slice(1, -2)).test('Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/*')))
+      .not.toContain(true);
+    const [metrics] = Object.values<any>(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^PipelineRoleSageMakerLogsAndMetrics') } }));
+    const statements = metrics.Properties.PolicyDocument.Statement;
+    expect(statements).toHaveLength(2);
+    expect(statements[1]).toEqual({ Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*', Condition: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } } });
+    const [rule] = metrics.Metadata.cdk_nag.rules_to_suppress;
+    expect(rule.applies_to[0]).toEqual('Resource::*');
+    const logsRegex = new RegExp(rule.applies_to[1].regex.slice(1, -2));
+    expect(logsRegex.test('Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/*')).toBe(true);
+    expect(logsRegex.test('Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/other/*')).toBe(false);
   });
 
   test('a pipeline without steps fails at synthesis', () => {

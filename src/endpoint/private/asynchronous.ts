@@ -6,12 +6,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { escapeRegex, grantKeyEncrypt, grantObjectRead, grantObjectWrite } from './grants';
+import { escapeRegex, OBJECTS_ONLY } from './grants';
 import { EndpointHost, EndpointModeImpl, LiveEndpoint, ModeConfig, ModeEndpointConfig } from './mode';
 import { renderDeployment } from './realtime';
 import { rejectForeign } from './reject';
 import { scalableVariant } from './scaling';
 import { renderInstanceVariant } from './variant';
+import { grantKeyEncrypt, grantPrefixRead, grantPrefixWrite } from '../../private/s3';
 import { checkInteger, keyPrefix } from '../../private/validate';
 import { AsynchronousModeOptions } from '../asynchronous';
 import { InferenceInstanceType } from '../instance-type';
@@ -72,9 +73,9 @@ export class AsynchronousMode implements EndpointModeImpl {
     this.bucket = bucket;
     const { input, output, failure } = this.prefixes;
     // SageMaker reads the request and writes the response with the execution role.
-    grantObjectRead(host.role, bucket, bucket.arnForObjects(`${input}/*`));
-    grantObjectWrite(host.role, bucket, bucket.arnForObjects(`${output}/*`));
-    grantObjectWrite(host.role, bucket, bucket.arnForObjects(`${failure}/*`));
+    grantPrefixRead(host.role, bucket, `${input}/`, OBJECTS_ONLY);
+    grantPrefixWrite(host.role, bucket, `${output}/`, OBJECTS_ONLY);
+    grantPrefixWrite(host.role, bucket, `${failure}/`, OBJECTS_ONLY);
     if (key) {
       grantKeyEncrypt(host.role, key);
     }

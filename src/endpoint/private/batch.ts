@@ -1,9 +1,10 @@
 import { Size, SizeRoundingBehavior } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { escapeRegex, grantKeyEncrypt, grantObjectRead, grantObjectWrite } from './grants';
+import { escapeRegex, OBJECTS_ONLY } from './grants';
 import { EndpointHost, EndpointModeImpl, ModeConfig, ModeEndpointConfig } from './mode';
 import { rejectForeign } from './reject';
 import { PipelineParameter, SageMakerPipeline, TransformStep } from '../../pipeline';
+import { grantKeyEncrypt, grantPrefixList, grantPrefixRead, grantPrefixWrite } from '../../private/s3';
 import { checkInteger, keyPrefix } from '../../private/validate';
 import { BatchModeOptions, TransformBatchStrategy, TransformSplitType } from '../batch';
 import { InferenceInstanceType } from '../instance-type';
@@ -75,13 +76,10 @@ export class BatchMode implements EndpointModeImpl {
     const input = options.inputBucket;
     const output = options.outputBucket ?? input;
     // A transform job reads and writes S3 with the model's execution role.
-    grantObjectRead(host.role, input, input.arnForObjects(`${this.inputPrefix}/*`));
-    host.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [input.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${this.inputPrefix}/*`, this.inputPrefix] } },
-    }));
-    grantObjectWrite(host.role, output, output.arnForObjects(`${this.outputPrefix}/*`));
+    grantPrefixRead(host.role, input, `${this.inputPrefix}/`, OBJECTS_ONLY);
+    // The transform lists the input prefix; its S3 URI may name the prefix without the trailing '/'.
+    grantPrefixList(host.role, input, [`${this.inputPrefix}/*`, this.inputPrefix]);
+    grantPrefixWrite(host.role, output, `${this.outputPrefix}/`, OBJECTS_ONLY);
     if (options.outputEncryptionKey) {
       grantKeyEncrypt(host.role, options.outputEncryptionKey);
     }

@@ -2,8 +2,9 @@ import { Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import { escapeRegex, grantKeyEncrypt, grantObjectWrite } from './grants';
+import { escapeRegex, OBJECTS_ONLY } from './grants';
 import { EndpointHost } from './mode';
+import { grantKeyEncrypt, grantPrefixWrite } from '../../private/s3';
 import { checkInteger, keyPrefix } from '../../private/validate';
 
 // CaptureContentTypeHeader: 1-10 content types per list, each at most 256
@@ -52,7 +53,7 @@ export function renderDataCapture(mode: string, host: EndpointHost, options: Cap
 
   const bucket = options.bucket ?? host._createDataBucket('DataCaptureBucket', options.encryptionKey);
   // SageMaker writes captures with the model's execution role.
-  grantObjectWrite(host.role, bucket, bucket.arnForObjects(`${prefix}/*`));
+  grantPrefixWrite(host.role, bucket, `${prefix}/`, OBJECTS_ONLY);
   if (options.encryptionKey) {
     grantKeyEncrypt(host.role, options.encryptionKey);
   }

@@ -1,30 +1,14 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { addNagSuppression } from '../../private/nag';
-
-/** `s3:GetObject` on exactly the given objects (no `s3:GetObject*` or bucket-level wildcards), and decrypt with the bucket's key. */
-export function grantObjectRead(role: iam.IRole, bucket: s3.IBucket, objectsArn: string): void {
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objectsArn] }));
-  bucket.encryptionKey?.grantDecrypt(role);
-}
-
-/** `s3:PutObject` on the given objects, and encrypt with the bucket's key. */
-export function grantObjectWrite(role: iam.IRole, bucket: s3.IBucket, objectsArn: string): void {
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [objectsArn] }));
-  if (bucket.encryptionKey) {
-    grantKeyEncrypt(role, bucket.encryptionKey);
-  }
-}
+import { PrefixGrantOptions } from '../../private/s3';
 
 /**
- * What writing SSE-KMS objects takes, named one by one: `grantEncrypt` would
- * add `kms:ReEncrypt*` and `kms:GenerateDataKey*`, wildcards that this role never needs.
+ * How SageMaker uses the endpoint's data under a prefix: it reads or writes
+ * objects whose keys it is given or names itself, and never lists them; its
+ * uploads are single PUTs, so no `s3:AbortMultipartUpload` either.
  */
-export function grantKeyEncrypt(role: iam.IGrantable, key: kms.IKey): void {
-  key.grant(role, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey');
-}
+export const OBJECTS_ONLY: PrefixGrantOptions = { list: false, abortMultipartUpload: false };
 
 /** The escaped regular expression of a literal string. */
 export function escapeRegex(text: string): string {

@@ -3,7 +3,6 @@ package io.github.cdksagemakergithub.polyglot;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import io.github.cdksagemakergithub.AsynchronousAutoScalingOptions;
@@ -99,11 +98,11 @@ public final class ReferenceApp {
                     .maxRuntime(Duration.hours(1)) // with spot, waits for capacity up to 2 h in all
                     // Every instance type the serving stack deploys the registered model on.
                     .inferenceInstanceTypes(List.of("ml.m5.large", "ml.m5.xlarge"))
-                    // Sorted: Map.of iterates in an order that changes from one JVM run to the next, and
-                    // the pipeline definition lists hyperparameters in the order it is given them.
-                    .hyperparameters(new TreeMap<>(Map.of(
+                    // Map.of iterates in an order that changes from one JVM run to the next: the
+                    // library sorts the keys, so the pipeline definition does not change with it.
+                    .hyperparameters(Map.of(
                             "epochs", Hyperparameter.fromNumber(200),
-                            "learning_rate", Hyperparameter.fromNumber(0.05))))
+                            "learning_rate", Hyperparameter.fromNumber(0.05)))
                     // The starter container prints these and writes evaluation.json.
                     .metricDefinitions(List.of(
                             MetricDefinition.builder().name("train:loss").regex("train_loss=([0-9.eE+-]+);").build(),
