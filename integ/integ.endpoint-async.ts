@@ -1,48 +1,17 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import * as zlib from 'zlib';
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
-import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { EndpointMode, InferenceInstanceType, ModelEndpoint, ModelSource } from '../src/endpoint';
-import { SageMakerImage } from '../src/image';
-
-/** A model.tar.gz holding the starter container's model.json (y = 2·x1 + 3·x2 + 1), written deterministically. */
-function modelArchive(): string {
-  const content = Buffer.from(JSON.stringify({ weights: [2, 3], bias: 1, epoch: 0 }));
-  const header = Buffer.alloc(512);
-  header.write('model.json', 0);
-  header.write('0000644\0', 100);
-  header.write('0000000\0', 108);
-  header.write('0000000\0', 116);
-  header.write(`${content.length.toString(8).padStart(11, '0')}\0`, 124);
-  header.write('00000000000\0', 136);
-  header.write('        ', 148);
-  header.write('0', 156);
-  header.write('ustar\0', 257);
-  header.write('00', 263);
-  const checksum = header.reduce((sum, byte) => sum + byte, 0);
-  header.write(`${checksum.toString(8).padStart(6, '0')}\0 `, 148);
-  const padding = Buffer.alloc((512 - (content.length % 512)) % 512);
-  const tar = Buffer.concat([header, content, padding, Buffer.alloc(1024)]);
-  const dir = path.join(os.tmpdir(), 'cdk-sagemaker-github-integ-model');
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'model.tar.gz');
-  fs.writeFileSync(file, zlib.gzipSync(tar, { level: 9 }));
-  return file;
-}
+import { starterModel } from './fixtures/starter-model';
+import { EndpointMode, InferenceInstanceType, ModelEndpoint } from '../src/endpoint';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerGitHubEndpointAsyncInteg');
 
-const image = SageMakerImage.fromAsset(path.join(__dirname, '..', 'examples', 'container'));
-const modelData = new s3assets.Asset(stack, 'ModelData', { path: modelArchive() });
+const { model } = starterModel(stack);
 
 // Scales to zero when idle and back up from zero when a request waits.
 const endpoint = new ModelEndpoint(stack, 'Endpoint', {
-  model: ModelSource.fromImage(image, { bucket: modelData.bucket, key: modelData.s3ObjectKey }),
+  model,
   mode: EndpointMode.asynchronous({
     instanceType: InferenceInstanceType.ML_C5_LARGE,
     maxConcurrentInvocationsPerInstance: 2,

@@ -1,8 +1,8 @@
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { InferenceInstanceType } from './instance-type';
+import { InstanceVariantOptions } from './instance-variant-options';
 
 /**
  * Autoscaling of an asynchronous endpoint on its backlog, down to zero instances.
@@ -51,49 +51,7 @@ export interface AsynchronousAutoScalingOptions {
  * S3 (payloads up to 1 GB, processing up to an hour), with SNS notifications;
  * it can scale to zero.
  */
-export interface AsynchronousModeOptions {
-  /**
-   * The instance type.
-   *
-   * @default InferenceInstanceType.ML_M5_LARGE
-   */
-  readonly instanceType?: InferenceInstanceType;
-
-  /**
-   * The instances when the endpoint is created (at least 1; autoscaling may go to 0 later).
-   *
-   * @default 1
-   */
-  readonly initialInstanceCount?: number;
-
-  /**
-   * The storage volume of each instance (1–512 GiB).
-   *
-   * @default - SageMaker's default for the instance type
-   */
-  readonly volumeSize?: Size;
-
-  /**
-   * The key that encrypts the instances' storage volumes.
-   *
-   * @default - an AWS-managed key
-   */
-  readonly volumeEncryptionKey?: kms.IKey;
-
-  /**
-   * How long SageMaker may take to download the model data (60–3600 seconds).
-   *
-   * @default - SageMaker's default
-   */
-  readonly modelDataDownloadTimeout?: Duration;
-
-  /**
-   * How long the container may take to answer its first `GET /ping` (60–3600 seconds).
-   *
-   * @default - SageMaker's default
-   */
-  readonly containerStartupHealthCheckTimeout?: Duration;
-
+export interface AsynchronousModeOptions extends InstanceVariantOptions {
   /**
    * The bucket of requests, responses and failures.
    *

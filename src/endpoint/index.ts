@@ -1,4 +1,5 @@
 export * from './instance-type';
+export * from './instance-variant-options';
 export * from './model-source';
 export * from './deployment';
 export * from './realtime';

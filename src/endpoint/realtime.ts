@@ -1,8 +1,8 @@
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DeploymentOptions } from './deployment';
-import { InferenceInstanceType } from './instance-type';
+import { InstanceVariantOptions } from './instance-variant-options';
 
 /**
  * Autoscaling of a real-time endpoint on invocations per instance.
@@ -101,49 +101,7 @@ export interface DataCaptureOptions {
 /**
  * A real-time endpoint: instances that answer `InvokeEndpoint` in milliseconds.
  */
-export interface RealtimeModeOptions {
-  /**
-   * The instance type.
-   *
-   * @default InferenceInstanceType.ML_M5_LARGE
-   */
-  readonly instanceType?: InferenceInstanceType;
-
-  /**
-   * The instances when the endpoint is created (and after each update, unless autoscaling is on).
-   *
-   * @default 1
-   */
-  readonly initialInstanceCount?: number;
-
-  /**
-   * The storage volume of each instance (1–512 GiB; not on instances with local NVMe storage).
-   *
-   * @default - SageMaker's default for the instance type
-   */
-  readonly volumeSize?: Size;
-
-  /**
-   * The key that encrypts the instances' storage volumes.
-   *
-   * @default - an AWS-managed key
-   */
-  readonly volumeEncryptionKey?: kms.IKey;
-
-  /**
-   * How long SageMaker may take to download the model data (60–3600 seconds).
-   *
-   * @default - SageMaker's default
-   */
-  readonly modelDataDownloadTimeout?: Duration;
-
-  /**
-   * How long the container may take to answer its first `GET /ping` (60–3600 seconds).
-   *
-   * @default - SageMaker's default
-   */
-  readonly containerStartupHealthCheckTimeout?: Duration;
-
+export interface RealtimeModeOptions extends InstanceVariantOptions {
   /**
    * Autoscaling on invocations per instance; refused on burstable `ml.t*` types.
    *
