@@ -231,4 +231,7 @@ project.testTask.spawn(polyglot, {
   condition: 'node -e "process.exit(process.env.SKIP_POLYGLOT === \'1\' ? 1 : 0)"',
 });
 
+// publib publishes to the public npm registry by default; the workflow need not name it.
+project.github?.tryFindWorkflow('release')?.file?.addDeletionOverride('jobs.release_npm.steps.9.env.NPM_REGISTRY');
+
 project.synth();
