@@ -1,7 +1,7 @@
-import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { starterModel } from './fixtures/starter-model';
+import { expectServing, starterModel } from './fixtures/starter-model';
 import { CapacitySize, EndpointMode, InferenceInstanceType, ModelEndpoint, TrafficShifting } from '../src/endpoint';
 
 const app = new App();
@@ -26,20 +26,5 @@ Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }))
 
 const integ = new IntegTest(app, 'EndpointRealtimeTest', { testCases: [stack] });
 
-// The endpoint reaches InService ...
-const described = integ.assertions
-  .awsApiCall('SageMaker', 'describeEndpoint', { EndpointName: endpoint.endpointName })
-  .expect(ExpectedResult.objectLike({ EndpointStatus: 'InService' }))
-  .waitForAssertions({ totalTimeout: Duration.minutes(40), interval: Duration.minutes(1) });
-
-// ... and the model answers a CSV row through the variant.
-const invoked = integ.assertions
-  .awsApiCall('SageMakerRuntime', 'invokeEndpoint', {
-    EndpointName: endpoint.endpointName,
-    ContentType: 'text/csv',
-    Accept: 'text/csv',
-    Body: '1,1',
-  })
-  .expect(ExpectedResult.objectLike({ ContentType: 'text/csv', InvokedProductionVariant: 'AllTraffic' }));
-invoked.provider.addToRolePolicy({ Effect: 'Allow', Action: ['sagemaker:InvokeEndpoint'], Resource: [endpoint.endpointArn] });
-described.next(invoked);
+// The endpoint reaches InService and the model answers a CSV row.
+expectServing(integ, endpoint);

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { forEachGet } from './private/checks';
 import { PipelineStep } from './steps';
 import { PipelineParameter } from './values';
 
@@ -135,15 +136,3 @@ export class PipelineDefinition {
   }
 }
 
-/** Calls `fn` with the string of every `{"Get": ...}` in `json`. */
-function forEachGet(json: any, fn: (ref: string) => void): void {
-  if (Array.isArray(json)) {
-    json.forEach((v) => forEachGet(v, fn));
-  } else if (typeof json === 'object' && json !== null) {
-    if (typeof json.Get === 'string' && Object.keys(json).length === 1) {
-      fn(json.Get);
-      return;
-    }
-    Object.values(json).forEach((v) => forEachGet(v, fn));
-  }
-}

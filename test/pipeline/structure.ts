@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import Ajv from 'ajv';
 import { allSteps, SCHEMA_PATH } from './definition-helper';
+import { forEachGet } from '../../src/pipeline/private/checks';
 
 const NAME = /^[A-Za-z0-9\-_]{1,64}$/;
 const EXECUTION_VARIABLES = new Set([
@@ -184,17 +185,6 @@ function conditionProblems(stepName: string, c: any): string[] {
   return c.LeftValue === undefined || c.RightValue === undefined ? [`${where} has a ${c.Type} condition without LeftValue or RightValue`] : [];
 }
 
-function forEachGet(json: any, fn: (ref: string) => void): void {
-  if (Array.isArray(json)) {
-    json.forEach((v) => forEachGet(v, fn));
-  } else if (typeof json === 'object' && json !== null) {
-    if (typeof json.Get === 'string' && Object.keys(json).length === 1) {
-      fn(json.Get);
-      return;
-    }
-    Object.values(json).forEach((v) => forEachGet(v, fn));
-  }
-}
 
 /** Fails the test with the list of problems when there are any. */
 export function expectSoundDefinition(definition: any): void {

@@ -1,26 +1,15 @@
 import { Token } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { escapeRegex, OBJECTS_ONLY } from './grants';
 import { EndpointHost } from './mode';
 import { grantKeyEncrypt, grantPrefixWrite } from '../../private/s3';
 import { checkInteger, keyPrefix } from '../../private/validate';
+import { DataCaptureOptions } from '../realtime';
 
 // CaptureContentTypeHeader: 1-10 content types per list, each at most 256
 // characters of `type/subtype` (SageMaker API reference, CaptureContentTypeHeader).
 const CONTENT_TYPE = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*\/[a-zA-Z0-9](-*[a-zA-Z0-9.])*$/;
-
-/** Data capture options, as the realtime mode takes them. */
-export interface CaptureOptions {
-  readonly enabled?: boolean;
-  readonly samplingPercentage?: number;
-  readonly bucket?: s3.IBucket;
-  readonly prefix?: string;
-  readonly encryptionKey?: kms.IKey;
-  readonly csvContentTypes?: string[];
-  readonly jsonContentTypes?: string[];
-}
 
 /** The rendered data capture and the bucket it writes to. */
 export interface RenderedCapture {
@@ -29,7 +18,7 @@ export interface RenderedCapture {
 }
 
 /** Validates, creates the bucket if needed, grants the role and renders `DataCaptureConfig`. */
-export function renderDataCapture(mode: string, host: EndpointHost, options: CaptureOptions): RenderedCapture {
+export function renderDataCapture(mode: string, host: EndpointHost, options: DataCaptureOptions): RenderedCapture {
   const what = `endpointMode.${mode} dataCapture`;
   const samplingPercentage = options.samplingPercentage ?? 100;
   checkInteger(`${what} samplingPercentage`, samplingPercentage, 0, 100);

@@ -24,3 +24,15 @@ export function checkJsonPath(path: string): void {
   }
 }
 
+/** Calls `fn` with the string of every `{"Get": ...}` in `json`. */
+export function forEachGet(json: any, fn: (ref: string) => void): void {
+  if (Array.isArray(json)) {
+    json.forEach((v) => forEachGet(v, fn));
+  } else if (typeof json === 'object' && json !== null) {
+    if (typeof json.Get === 'string' && Object.keys(json).length === 1) {
+      fn(json.Get);
+      return;
+    }
+    Object.values(json).forEach((v) => forEachGet(v, fn));
+  }
+}
