@@ -2,7 +2,8 @@ import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { starterModel } from './fixtures/starter-model';
-import { EndpointMode, InferenceInstanceType, ModelEndpoint } from '../src/endpoint';
+import { EndpointMode, ModelEndpoint } from '../src/endpoint';
+import { InferenceInstanceType } from '../src/pipeline';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerGitHubEndpointAsyncInteg');

@@ -3,7 +3,8 @@ import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import { starterModel } from './fixtures/starter-model';
-import { EndpointMode, InferenceInstanceType, ModelEndpoint } from '../src/endpoint';
+import { EndpointMode, ModelEndpoint } from '../src/endpoint';
+import { InferenceInstanceType } from '../src/pipeline';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerGitHubEndpointBatchInteg');

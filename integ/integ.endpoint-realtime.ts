@@ -2,7 +2,8 @@ import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { expectServing, starterModel } from './fixtures/starter-model';
-import { CapacitySize, EndpointMode, InferenceInstanceType, ModelEndpoint, TrafficShifting } from '../src/endpoint';
+import { CapacitySize, EndpointMode, ModelEndpoint, TrafficShifting } from '../src/endpoint';
+import { InferenceInstanceType } from '../src/pipeline';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerGitHubEndpointRealtimeInteg');

@@ -4,7 +4,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import { CustomTrainingImage } from '../src/image';
-import { ModelPackageGroup, QualityGate, TrainingInstanceType, TrainingPipeline } from '../src/training';
+import { ModelPackageGroup, QualityGate, TrainingPipeline } from '../src/training';
+import { TrainingInstanceType } from '../src/pipeline';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerGitHubTrainingInteg');

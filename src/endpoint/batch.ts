@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { InferenceInstanceType } from './instance-type';
+import { InferenceInstanceType } from '../pipeline/instance-type';
 
 /**
  * How a batch transform splits each input file into records (`SplitType`).

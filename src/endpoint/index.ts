@@ -1,4 +1,3 @@
-export * from './instance-type';
 export * from './instance-variant-options';
 export * from './model-source';
 export * from './deployment';

@@ -1,6 +1,6 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { InferenceInstanceType } from './instance-type';
+import { InferenceInstanceType } from '../pipeline/instance-type';
 
 /**
  * The instances behind an endpoint variant: what the realtime and the

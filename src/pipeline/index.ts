@@ -41,6 +41,7 @@
  */
 export * from './pipeline';
 export * from './values';
+export * from './instance-type';
 export * from './steps';
 export * from './definition';
 export * from './sagemaker-pipeline';

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { TrainingInstanceType } from './instance-type';
+import { TrainingInstanceType } from '../pipeline/instance-type';
 
 /**
  * How a training job reads a channel (`TrainingInputMode`).

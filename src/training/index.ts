@@ -1,4 +1,3 @@
-export * from './instance-type';
 export * from './data';
 export * from './quality-gate';
 export * from './model-package-group';

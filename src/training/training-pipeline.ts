@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DataLocation, MetricDefinition, TrainingChannel, TrainingInputMode, TrainingInstanceGroup, S3DataDistribution } from './data';
-import { TrainingInstanceType } from './instance-type';
+import { TrainingInstanceType } from '../pipeline/instance-type';
 import { IModelPackageGroup, ModelPackageGroup } from './model-package-group';
 import { QualityGate } from './quality-gate';
 import { ISageMakerImage } from '../image';
@@ -319,6 +319,13 @@ export interface TrainingPipelineProps extends SageMakerPipelineOptions {
 export class TrainingPipeline extends SageMakerPipeline {
   /** The bucket of models, checkpoints and evaluation reports. */
   public readonly artifactsBucket: s3.IBucket;
+
+  /**
+   * The key prefix in `artifactsBucket` under which training jobs write their
+   * `model.tar.gz` (SageMaker adds `<job name>/output/`). Endpoints that serve a
+   * registered version read from here: see `ModelSource.fromTrainingPipeline`.
+   */
+  public readonly modelArtifactsPrefix: string = 'models/';
 
   /** The group models are registered in. */
   public readonly modelPackageGroup: IModelPackageGroup;

@@ -4,7 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { fixture, only } from './util';
-import { EndpointMode, InferenceInstanceType, ModelEndpoint } from '../../src/endpoint';
+import { EndpointMode, ModelEndpoint } from '../../src/endpoint';
+import { InferenceInstanceType } from '../../src/pipeline';
 import { expectNagClean } from '../nag';
 
 describe('asynchronous', () => {

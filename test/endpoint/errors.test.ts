@@ -5,9 +5,15 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { fixture } from './util';
 import {
-  CapacitySize, EndpointMode, InferenceInstanceType, ModelEndpoint, ModelSource, TrafficShifting,
-  TransformBatchStrategy, TransformSplitType,
+  CapacitySize,
+  EndpointMode,
+  ModelEndpoint,
+  ModelSource,
+  TrafficShifting,
+  TransformBatchStrategy,
+  TransformSplitType,
 } from '../../src/endpoint';
+import { InferenceInstanceType } from '../../src/pipeline';
 import { DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope } from '../../src/image';
 
 /** Builds an endpoint in a fresh stack with the given mode and extra props. */

@@ -8,8 +8,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { fixture, flatten, only } from './util';
 import {
-  CapacitySize, EndpointMode, InferenceInstanceType, ModelEndpoint, ModelSource, TrafficShifting,
+  CapacitySize,
+  EndpointMode,
+  ModelEndpoint,
+  ModelSource,
+  TrafficShifting,
 } from '../../src/endpoint';
+import { InferenceInstanceType } from '../../src/pipeline';
 import { expectNagClean } from '../nag';
 
 describe('realtime', () => {

@@ -7,9 +7,14 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { build, newPipeline } from './helpers';
 import { DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope } from '../../src/image';
 import {
-  Hyperparameter, ModelApprovalStatus, ModelPackageGroup, QualityGate, S3DataDistribution, TrainingInputMode,
-  TrainingInstanceType,
+  Hyperparameter,
+  ModelApprovalStatus,
+  ModelPackageGroup,
+  QualityGate,
+  S3DataDistribution,
+  TrainingInputMode,
 } from '../../src/training';
+import { TrainingInstanceType } from '../../src/pipeline';
 import { expectNagClean } from '../nag';
 import { pipelineDefinition, stepNamed } from '../pipeline/definition-helper';
 import { schemaErrors } from '../pipeline/structure';

@@ -15,7 +15,7 @@ import { renderInstanceVariant } from './variant';
 import { grantKeyEncrypt, grantPrefixRead, grantPrefixWrite } from '../../private/s3';
 import { checkInteger, keyPrefix } from '../../private/validate';
 import { AsynchronousModeOptions } from '../asynchronous';
-import { InferenceInstanceType } from '../instance-type';
+import { InferenceInstanceType } from '../../pipeline/instance-type';
 
 /**
  * The asynchronous mode: S3 in and out, SNS notifications, backlog autoscaling to zero.

@@ -7,7 +7,7 @@ import { PipelineParameter, SageMakerPipeline, TransformStep } from '../../pipel
 import { grantKeyEncrypt, grantPrefixList, grantPrefixRead, grantPrefixWrite } from '../../private/s3';
 import { checkInteger, keyPrefix } from '../../private/validate';
 import { BatchModeOptions, TransformBatchStrategy, TransformSplitType } from '../batch';
-import { InferenceInstanceType } from '../instance-type';
+import { InferenceInstanceType } from '../../pipeline/instance-type';
 
 /** The pipeline parameters of a transform runner. */
 export const INPUT_PARAMETER = 'InputS3Uri';

@@ -10,7 +10,7 @@ import { scalableVariant } from './scaling';
 import { renderInstanceVariant, seconds } from './variant';
 import { checkInteger } from '../../private/validate';
 import { CapacitySize, DeploymentOptions, TrafficShifting } from '../deployment';
-import { InferenceInstanceType } from '../instance-type';
+import { InferenceInstanceType } from '../../pipeline/instance-type';
 import { RealtimeModeOptions } from '../realtime';
 
 /** The real-time mode: instances, autoscaling, data capture, guardrails. */
