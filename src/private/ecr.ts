@@ -1,6 +1,6 @@
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { grantWildcard } from './grants';
+import { grantWithWildcard } from './grants';
 
 /** What pulling an image takes on its repository. */
 export const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
@@ -13,12 +13,10 @@ export const ECR_PUSH_ACTIONS = ['ecr:CompleteLayerUpload', 'ecr:UploadLayerPart
  * and only accepts `"*"` (Amazon ECR, "Actions, resources, and condition keys").
  */
 export function grantEcrAuthorizationToken(grantee: iam.IGrantable): iam.Grant {
-  return grantWildcard(grantee, {
-    policyId: 'EcrAuthorizationToken',
+  return grantWithWildcard(grantee, {
     actions: ['ecr:GetAuthorizationToken'],
     resourceArns: ['*'],
     reason: 'ecr:GetAuthorizationToken has no resource-level permissions; it only accepts "*"',
-    appliesTo: ['Resource::*'],
   });
 }
 

@@ -1,44 +1,79 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IConstruct } from 'constructs';
-import { addNagSuppression, NagAppliesTo } from './nag';
+import { Construct } from 'constructs';
+import { explainWildcards } from './nag';
 
-/** A grant whose resources hold a wildcard that the API forces. */
-export interface WildcardGrant {
-  /** The id of the policy on the role; one policy per role and id, however many grants. */
-  readonly policyId: string;
+/** A grant whose actions or resources hold a wildcard that the API forces. */
+export interface WildcardGrantOptions {
   readonly actions: string[];
   readonly resourceArns: string[];
   /** Conditions of the statement. */
   readonly conditions?: Record<string, Record<string, unknown>>;
-  /** Why the wildcard cannot be avoided: the reason of the cdk-nag suppression. */
+  /** Why the wildcards cannot be avoided: the reason cdk-nag shows for them. */
   readonly reason: string;
-  /** The cdk-nag findings (IAM5) the reason covers, and nothing else. */
-  readonly appliesTo: NagAppliesTo[];
 }
 
 /**
- * Grants a statement whose resource must be a wildcard. For a role, the
- * statement goes into one small policy of its own (created once per role and
- * `policyId`) that carries a cdk-nag suppression scoped to that wildcard, so
- * the role's other statements are still checked. Other principals get the
- * statement in their own policy as usual.
+ * The one way the library grants a statement with a wildcard: the statement
+ * goes into the principal's own policy like any grant (a role keeps one
+ * policy), and that policy gets a cdk-nag AwsSolutions-IAM5 suppression that
+ * covers exactly this statement's wildcards, with `reason`. The role's other
+ * statements are still checked. A principal outside this app (or one that
+ * takes no statements) gets nothing to suppress.
  */
-export function grantWildcard(grantee: iam.IGrantable, grant: WildcardGrant): iam.Grant {
-  const principal = grantee.grantPrincipal;
-  if (!isAttachableRole(principal)) {
-    return iam.Grant.addToPrincipal({ grantee, actions: grant.actions, resourceArns: grant.resourceArns, conditions: grant.conditions });
-  }
-  let policy = principal.node.tryFindChild(grant.policyId) as iam.Policy | undefined;
-  if (!policy) {
-    policy = new iam.Policy(principal, grant.policyId);
-    principal.attachInlinePolicy(policy);
-    addNagSuppression(policy.node.defaultChild as iam.CfnPolicy, 'AwsSolutions-IAM5', grant.reason, grant.appliesTo);
-  }
-  // Granting through the policy makes the returned grant depend on it; IAM
-  // renders a repeated statement once.
-  return iam.Grant.addToPrincipal({ grantee: policy, actions: grant.actions, resourceArns: grant.resourceArns, conditions: grant.conditions });
+export function grantWithWildcard(grantee: iam.IGrantable, options: WildcardGrantOptions): iam.Grant {
+  const grant = iam.Grant.addToPrincipal({
+    grantee,
+    actions: options.actions,
+    resourceArns: options.resourceArns,
+    conditions: options.conditions,
+  });
+  explainGrantWildcards(grantee, grant, options.reason);
+  return grant;
 }
 
-function isAttachableRole(principal: iam.IPrincipal): principal is iam.IRole & IConstruct {
-  return Construct.isConstruct(principal) && typeof (principal as Partial<iam.IRole>).attachInlinePolicy === 'function';
+/**
+ * Explains the wildcards of a grant made elsewhere (an S3 prefix grant, say)
+ * on the policy the grant's statements went into.
+ */
+export function explainGrantWildcards(grantee: iam.IGrantable, grant: iam.Grant, reason: string): void {
+  const policy = principalPolicy(grantee.grantPrincipal);
+  if (!policy) {
+    return;
+  }
+  for (const statement of grant.principalStatements) {
+    explainWildcards(policy, statement, reason);
+  }
+}
+
+/**
+ * The policy a principal of this app adds its grants to: a role's
+ * `DefaultPolicy`, an imported role's `Policy` (aws-iam `Role` and the role
+ * `Role.fromRoleArn` returns). (The grant's own dependency on that policy is
+ * only filled in at synth, too late to attach metadata to.)
+ */
+function principalPolicy(principal: iam.IPrincipal): iam.CfnPolicy | undefined {
+  if (!Construct.isConstruct(principal)) {
+    return undefined;
+  }
+  for (const id of ['DefaultPolicy', 'Policy']) {
+    const child = principal.node.tryFindChild(id);
+    if (child instanceof iam.Policy) {
+      return child.node.defaultChild as iam.CfnPolicy;
+    }
+  }
+  return undefined;
+}
+
+/** The options of the old per-policy wildcard grant, kept while callers move to `grantWithWildcard`. */
+export interface WildcardGrant extends WildcardGrantOptions {
+  readonly policyId?: string;
+  readonly appliesTo?: unknown[];
+}
+
+/**
+ * @deprecated use `grantWithWildcard`: the statement now goes into the role's
+ * one policy, with the suppression computed from the statement itself.
+ */
+export function grantWildcard(grantee: iam.IGrantable, grant: WildcardGrant): iam.Grant {
+  return grantWithWildcard(grantee, grant);
 }

@@ -1,16 +1,159 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 
 /** A finding the suppression covers: an exact finding id, or a regex in cdk-nag's `/.../g` form. */
 export type NagAppliesTo = string | { regex: string };
 
+interface NagRule {
+  readonly id: string;
+  readonly reason: string;
+  readonly applies_to?: NagAppliesTo[];
+}
+
+/** A statement whose wildcards are accepted, and why. */
+interface AcceptedWildcards {
+  readonly statement: iam.PolicyStatement;
+  readonly reason: string;
+}
+
 /**
- * Adds cdk-nag suppressions to `resource` through the metadata key cdk-nag
- * reads (so the library needs no dependency on cdk-nag), merged with any
- * already there. Every suppression must carry a reason a reviewer accepts.
+ * The cdk-nag suppressions of one resource. cdk-nag reads them from the
+ * resource's `cdk_nag` metadata (`rules_to_suppress`), so the library needs no
+ * dependency on it. The metadata's rules are computed when read (by cdk-nag's
+ * aspect, or when the template is written), so a wildcard suppression names
+ * the statement's resources exactly as cdk-nag flattens them, whatever logical
+ * IDs they end up with.
+ */
+class NagSuppressions {
+  public static of(resource: CfnResource): NagSuppressions {
+    let found = SUPPRESSIONS.get(resource);
+    if (!found) {
+      found = new NagSuppressions(resource);
+      SUPPRESSIONS.set(resource, found);
+    }
+    found.install();
+    return found;
+  }
+
+  private readonly fixed: NagRule[] = [];
+  private readonly wildcards: AcceptedWildcards[] = [];
+  private readonly metadata: { readonly rules_to_suppress: NagRule[] };
+
+  private constructor(private readonly resource: CfnResource) {
+    const self = this;
+    this.metadata = {
+      get rules_to_suppress() {
+        return self.rules();
+      },
+    };
+  }
+
+  public add(rule: NagRule): void {
+    this.fixed.push(rule);
+  }
+
+  public acceptWildcards(statement: iam.PolicyStatement, reason: string): void {
+    this.wildcards.push({ statement, reason });
+  }
+
+  /** Puts this set's metadata on the resource, keeping rules someone else wrote there since. */
+  private install(): void {
+    const current = this.resource.getMetadata('cdk_nag') as { rules_to_suppress?: NagRule[] } | undefined;
+    if (current === this.metadata) {
+      return;
+    }
+    // Someone wrote a copy (cdk-nag's NagSuppressions does): keep what it adds to ours.
+    const ours = new Set(this.rules().map((rule) => JSON.stringify(rule)));
+    this.fixed.push(...(current?.rules_to_suppress ?? []).filter((rule) => !ours.has(JSON.stringify(rule))));
+    this.resource.addMetadata('cdk_nag', this.metadata);
+  }
+
+  private rules(): NagRule[] {
+    const stack = Stack.of(this.resource);
+    const byReason = new Map<string, Set<string>>();
+    for (const { statement, reason } of this.wildcards) {
+      const findings = byReason.get(reason) ?? new Set<string>();
+      for (const finding of wildcardFindings(stack, statement)) {
+        findings.add(finding);
+      }
+      byReason.set(reason, findings);
+    }
+    const wildcardRules = [...byReason.entries()]
+      .filter(([, findings]) => findings.size > 0)
+      .map(([reason, findings]): NagRule => ({ id: 'AwsSolutions-IAM5', reason, applies_to: [...findings].sort() }));
+    return [...this.fixed, ...wildcardRules];
+  }
+}
+
+const SUPPRESSIONS = new WeakMap<CfnResource, NagSuppressions>();
+
+/**
+ * Adds a cdk-nag suppression to `resource`. Every suppression must carry a
+ * reason a reviewer accepts; rules with findings (such as IAM5) should name
+ * them in `appliesTo`.
  */
 export function addNagSuppression(resource: CfnResource, id: string, reason: string, appliesTo?: NagAppliesTo[]): void {
-  const existing = resource.getMetadata('cdk_nag') as { rules_to_suppress?: any[] } | undefined;
-  const rules = [...(existing?.rules_to_suppress ?? [])];
-  rules.push({ id, reason, ...(appliesTo ? { applies_to: appliesTo } : {}) });
-  resource.addMetadata('cdk_nag', { rules_to_suppress: rules });
+  NagSuppressions.of(resource).add({ id, reason, ...(appliesTo ? { applies_to: appliesTo } : {}) });
+}
+
+/**
+ * Explains to cdk-nag the wildcards of one statement of `policy`: an
+ * AwsSolutions-IAM5 suppression whose `applies_to` lists exactly the findings
+ * of that statement (`Action::<action>` for each action with a `*`,
+ * `Resource::<resource>` for each resource with a `*`, flattened as cdk-nag
+ * flattens CloudFormation references), with `reason`.
+ */
+export function explainWildcards(policy: CfnResource, statement: iam.PolicyStatement, reason: string): void {
+  NagSuppressions.of(policy).acceptWildcards(statement, reason);
+}
+
+/** The IAM5 findings cdk-nag reports for one statement. */
+function wildcardFindings(stack: Stack, statement: iam.PolicyStatement): string[] {
+  const json = stack.resolve(statement.toStatementJson()) as { Action?: unknown; Resource?: unknown; Effect?: string };
+  if (json.Effect !== 'Allow') {
+    return [];
+  }
+  const actions = asArray(json.Action).map(flatten).filter((a) => a.includes('*')).map((a) => `Action::${a}`);
+  const resources = asArray(json.Resource).map(flatten).filter((r) => r.includes('*')).map((r) => `Resource::${r}`);
+  return [...actions, ...resources];
+}
+
+function asArray(value: unknown): unknown[] {
+  if (value === undefined) {
+    return [];
+  }
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * A resolved CloudFormation value as cdk-nag writes it in a finding id:
+ * `Ref` as `<Id>`, `Fn::GetAtt` as `<Id.Attr>`, `Fn::Join` joined, `Fn::Sub`
+ * with `${x}` as `<x>`, anything else as JSON.
+ */
+function flatten(value: unknown): string {
+  if (value === undefined) {
+    return '';
+  }
+  if (typeof value === 'string') {
+    return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  }
+  const node = value as Record<string, any>;
+  if (node['Fn::Join']) {
+    const [separator, parts] = node['Fn::Join'] as [string, unknown[]];
+    return parts.map(flatten).join(separator);
+  }
+  if (node['Fn::Sub']) {
+    return flatten(node['Fn::Sub']);
+  }
+  if (node['Fn::GetAtt']) {
+    const [id, attribute] = node['Fn::GetAtt'] as [unknown, unknown];
+    return `<${flatten(id)}.${flatten(attribute)}>`;
+  }
+  if (node['Fn::ImportValue']) {
+    return flatten(node['Fn::ImportValue']);
+  }
+  if (node.Ref) {
+    return `<${flatten(node.Ref)}>`;
+  }
+  return JSON.stringify(value);
 }

@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { explainGrantWildcards } from './grants';
 
 /** What a prefix grant includes besides the object actions. */
 export interface PrefixGrantOptions {
@@ -20,6 +21,14 @@ export interface PrefixGrantOptions {
    * @default true
    */
   readonly abortMultipartUpload?: boolean;
+
+  /**
+   * Why the objects are granted by prefix (`<prefix>*`): the reason cdk-nag
+   * shows for the wildcard.
+   *
+   * @default - the object keys under the prefixes are chosen at run time
+   */
+  readonly reason?: string;
 }
 
 /**
@@ -32,7 +41,7 @@ export interface PrefixGrantOptions {
 export function grantPrefixRead(
   grantee: iam.IGrantable, bucket: s3.IBucket, prefixes: string | string[], options: PrefixGrantOptions = {},
 ): iam.Grant {
-  const grant = grantPrefix(grantee, bucket, prefixes, ['s3:GetObject'], options.list ?? true);
+  const grant = grantPrefix(grantee, bucket, prefixes, ['s3:GetObject'], options);
   const key = bucket.encryptionKey?.grantDecrypt(grantee);
   return key ? grant.combine(key) : grant;
 }
@@ -50,7 +59,7 @@ export function grantPrefixWrite(
   grantee: iam.IGrantable, bucket: s3.IBucket, prefixes: string | string[], options: PrefixGrantOptions = {},
 ): iam.Grant {
   const actions = (options.abortMultipartUpload ?? true) ? ['s3:PutObject', 's3:AbortMultipartUpload'] : ['s3:PutObject'];
-  const grant = grantPrefix(grantee, bucket, prefixes, actions, options.list ?? true);
+  const grant = grantPrefix(grantee, bucket, prefixes, actions, options);
   const key = bucket.encryptionKey ? grantKeyEncrypt(grantee, bucket.encryptionKey) : undefined;
   return key ? grant.combine(key) : grant;
 }
@@ -88,14 +97,19 @@ export function grantKeyEncrypt(grantee: iam.IGrantable, key: kms.IKey): iam.Gra
   return key.grant(grantee, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey');
 }
 
-function grantPrefix(grantee: iam.IGrantable, bucket: s3.IBucket, prefixes: string | string[], actions: string[], list: boolean): iam.Grant {
+function grantPrefix(
+  grantee: iam.IGrantable, bucket: s3.IBucket, prefixes: string | string[], actions: string[], options: PrefixGrantOptions,
+): iam.Grant {
   const all = typeof prefixes === 'string' ? [prefixes] : prefixes;
   const objects = iam.Grant.addToPrincipal({
     grantee,
     actions,
     resourceArns: all.map((p) => bucket.arnForObjects(`${p}*`)),
   });
-  if (!list) {
+  const where = all.map((p) => (p === '' ? 'the whole bucket' : p)).join(', ');
+  explainGrantWildcards(grantee, objects, options.reason
+    ?? `object access is limited to ${where}; the object keys under it are chosen at run time (by SageMaker or the writer)`);
+  if (!(options.list ?? true)) {
     return objects;
   }
   // ListBucket (ListObjectsV2) authorizes on the bucket; the s3:prefix condition key limits it to

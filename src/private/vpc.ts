@@ -1,7 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { grantWildcard } from './grants';
+import { grantWithWildcard } from './grants';
 
 /** Where SageMaker places the network interfaces of a job or model. */
 export interface VpcPlacement {
@@ -33,8 +33,7 @@ export function renderVpcConfig(scope: Construct, role: iam.IGrantable, placemen
   })];
   const subnets = placement.vpc.selectSubnets(placement.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
   // A policy of its own, so that no suppression of the role's default policy ever covers a '*' resource.
-  grantWildcard(role, {
-    policyId: 'VpcNetworkInterfaces',
+  grantWithWildcard(role, {
     actions: [
       'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface',
       'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs',
@@ -43,7 +42,6 @@ export function renderVpcConfig(scope: Construct, role: iam.IGrantable, placemen
     resourceArns: ['*'],
     reason: 'EC2 Describe* actions have no resource-level permissions, and the network interfaces SageMaker creates '
       + 'in the VPC do not exist yet (SageMaker developer guide, "Give SageMaker Access to Resources in your Amazon VPC")',
-    appliesTo: ['Resource::*'],
   });
   return {
     config: { SecurityGroupIds: securityGroups.map((sg) => sg.securityGroupId), Subnets: subnets.subnetIds },
