@@ -3,6 +3,28 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { checkInteger } from '../private/validate';
 
 /**
+ * How a `CapacitySize` counts (SageMaker `CapacitySize.Type`).
+ */
+export enum CapacitySizeType {
+  /** A number of instances. */
+  INSTANCE_COUNT = 'INSTANCE_COUNT',
+  /** A percentage of the fleet. */
+  CAPACITY_PERCENT = 'CAPACITY_PERCENT',
+}
+
+/**
+ * How a blue/green update shifts traffic (SageMaker `TrafficRoutingConfig.Type`).
+ */
+export enum TrafficShiftingType {
+  /** All traffic at once. */
+  ALL_AT_ONCE = 'ALL_AT_ONCE',
+  /** A canary first, then the rest. */
+  CANARY = 'CANARY',
+  /** Equal steps. */
+  LINEAR = 'LINEAR',
+}
+
+/**
  * A part of the variant's fleet: a number of instances or a percentage.
  *
  * @example
@@ -18,7 +40,7 @@ export class CapacitySize {
    */
   public static instances(count: number): CapacitySize {
     checkInteger('capacitySize.instances count', count, 1, Number.MAX_SAFE_INTEGER);
-    return new CapacitySize('INSTANCE_COUNT', count);
+    return new CapacitySize(CapacitySizeType.INSTANCE_COUNT, count);
   }
 
   /**
@@ -28,16 +50,16 @@ export class CapacitySize {
    */
   public static percent(percent: number): CapacitySize {
     checkInteger('capacitySize.percent percent', percent, 1, 100);
-    return new CapacitySize('CAPACITY_PERCENT', percent);
+    return new CapacitySize(CapacitySizeType.CAPACITY_PERCENT, percent);
   }
 
-  /** `INSTANCE_COUNT` or `CAPACITY_PERCENT`. */
-  public readonly sizeType: string;
+  /** Whether `value` counts instances or a percentage. */
+  public readonly sizeType: CapacitySizeType;
 
   /** The number of instances or the percentage. */
   public readonly value: number;
 
-  private constructor(type: string, value: number) {
+  private constructor(type: CapacitySizeType, value: number) {
     this.sizeType = type;
     this.value = value;
   }
@@ -124,7 +146,7 @@ export class TrafficShifting {
    * @param options the baking period
    */
   public static allAtOnce(options: AllAtOnceTrafficShiftingOptions = {}): TrafficShifting {
-    return new TrafficShifting('ALL_AT_ONCE', options.waitInterval ?? Duration.minutes(5));
+    return new TrafficShifting(TrafficShiftingType.ALL_AT_ONCE, options.waitInterval ?? Duration.minutes(5));
   }
 
   /**
@@ -134,11 +156,11 @@ export class TrafficShifting {
    */
   public static canary(options: CanaryTrafficShiftingOptions = {}): TrafficShifting {
     const size = options.canarySize ?? CapacitySize.percent(10);
-    if (size.sizeType === 'CAPACITY_PERCENT' && !Token.isUnresolved(size.value) && size.value > 50) {
+    if (size.sizeType === CapacitySizeType.CAPACITY_PERCENT && !Token.isUnresolved(size.value) && size.value > 50) {
       throw new Error(`trafficShifting.canary canarySize is ${size.value}%: SageMaker allows at most 50% of the fleet; `
         + 'give CapacitySize.percent(1..50) or a number of instances');
     }
-    return new TrafficShifting('CANARY', options.waitInterval ?? Duration.minutes(5), size);
+    return new TrafficShifting(TrafficShiftingType.CANARY, options.waitInterval ?? Duration.minutes(5), size);
   }
 
   /**
@@ -148,15 +170,15 @@ export class TrafficShifting {
    */
   public static linear(options: LinearTrafficShiftingOptions = {}): TrafficShifting {
     const size = options.stepSize ?? CapacitySize.percent(20);
-    if (size.sizeType === 'CAPACITY_PERCENT' && !Token.isUnresolved(size.value) && (size.value < 10 || size.value > 50)) {
+    if (size.sizeType === CapacitySizeType.CAPACITY_PERCENT && !Token.isUnresolved(size.value) && (size.value < 10 || size.value > 50)) {
       throw new Error(`trafficShifting.linear stepSize is ${size.value}%: SageMaker allows 10% to 50% of the fleet per step; `
         + 'give CapacitySize.percent(10..50) or a number of instances');
     }
-    return new TrafficShifting('LINEAR', options.waitInterval ?? Duration.minutes(5), undefined, size);
+    return new TrafficShifting(TrafficShiftingType.LINEAR, options.waitInterval ?? Duration.minutes(5), undefined, size);
   }
 
-  /** `ALL_AT_ONCE`, `CANARY` or `LINEAR`. */
-  public readonly shiftingType: string;
+  /** How traffic moves: all at once, canary or linear. */
+  public readonly shiftingType: TrafficShiftingType;
 
   /** The baking period after each traffic shift, watched by the rollback alarms. */
   public readonly waitInterval: Duration;
@@ -175,7 +197,7 @@ export class TrafficShifting {
    */
   public readonly linearStepSize?: CapacitySize;
 
-  private constructor(type: string, waitInterval: Duration, canarySize?: CapacitySize, linearStepSize?: CapacitySize) {
+  private constructor(type: TrafficShiftingType, waitInterval: Duration, canarySize?: CapacitySize, linearStepSize?: CapacitySize) {
     this.shiftingType = type;
     this.waitInterval = waitInterval;
     this.canarySize = canarySize;

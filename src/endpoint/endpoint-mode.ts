@@ -2,16 +2,31 @@ import { AsynchronousModeOptions } from './asynchronous';
 import { BatchModeOptions } from './batch';
 import { AsynchronousMode } from './private/asynchronous';
 import { BatchMode } from './private/batch';
-import { EndpointModeImpl } from './private/mode';
+import { EndpointModeImpl, ModeBinding, ModeContext } from './private/mode';
 import { RealtimeMode } from './private/realtime';
 import { ServerlessMode } from './private/serverless';
 import { RealtimeModeOptions } from './realtime';
 import { ServerlessModeOptions } from './serverless';
 
 /**
+ * The kinds of `EndpointMode`.
+ */
+export enum EndpointModeKind {
+  /** Instances that answer `InvokeEndpoint` synchronously. */
+  REALTIME = 'realtime',
+  /** Serverless inference, billed per request. */
+  SERVERLESS = 'serverless',
+  /** Requests and responses in S3, autoscaling down to zero. */
+  ASYNCHRONOUS = 'asynchronous',
+  /** No endpoint: a pipeline that runs batch transforms. */
+  BATCH = 'batch',
+}
+
+/**
  * How a `ModelEndpoint` serves its model. Each mode takes only its own
  * options, checks them when it is created, and renders its own part of the
- * endpoint config and endpoint.
+ * endpoint config and endpoint. A mode keeps no state: one mode object may
+ * serve several endpoints.
  *
  * | mode | for | idle cost |
  * |---|---|---|
@@ -41,7 +56,7 @@ export class EndpointMode {
    * @param options instance type and count, autoscaling, data capture, guardrails
    */
   public static realtime(options: RealtimeModeOptions = {}): EndpointMode {
-    return new EndpointMode(new RealtimeMode(options));
+    return new EndpointMode(EndpointModeKind.REALTIME, new RealtimeMode(options));
   }
 
   /**
@@ -58,7 +73,7 @@ export class EndpointMode {
    * @param options memory, max and provisioned concurrency
    */
   public static serverless(options: ServerlessModeOptions = {}): EndpointMode {
-    return new EndpointMode(new ServerlessMode(options));
+    return new EndpointMode(EndpointModeKind.SERVERLESS, new ServerlessMode(options));
   }
 
   /**
@@ -68,28 +83,38 @@ export class EndpointMode {
    * @param options instances, S3 locations, topics, autoscaling
    */
   public static asynchronous(options: AsynchronousModeOptions = {}): EndpointMode {
-    return new EndpointMode(new AsynchronousMode(options));
+    return new EndpointMode(EndpointModeKind.ASYNCHRONOUS, new AsynchronousMode(options));
   }
 
   /**
    * No endpoint: the model plus a SageMaker Pipeline with a Transform step
-   * that scores an S3 prefix, started by GitHub (`grantStartExecution`), a
-   * schedule or newly arrived input; failed runs go to an SNS topic.
+   * that scores an S3 prefix, started by GitHub, a
+   * schedule or newly arrived input; failed runs go to an SNS topic. The
+   * `ModelEndpoint` then has a `transformPipeline` and no `endpoint`.
    *
    * @param options input and output, instances, splitting and batching, triggers
    */
   public static batch(options: BatchModeOptions): EndpointMode {
-    return new EndpointMode(new BatchMode(options));
+    return new EndpointMode(EndpointModeKind.BATCH, new BatchMode(options));
   }
 
-  /** `realtime`, `serverless`, `asynchronous` or `batch`. */
-  public readonly kind: string;
+  /** Which mode this is. */
+  public readonly kind: EndpointModeKind;
 
-  /** @internal */
-  public readonly _impl: EndpointModeImpl;
+  private readonly impl: EndpointModeImpl;
 
-  private constructor(impl: EndpointModeImpl) {
-    this.kind = impl.kind;
-    this._impl = impl;
+  private constructor(kind: EndpointModeKind, impl: EndpointModeImpl) {
+    this.kind = kind;
+    this.impl = impl;
+  }
+
+  /**
+   * Renders the mode's parts for one endpoint; may create buckets, topics and
+   * a pipeline in the endpoint's scope, and grant its role.
+   *
+   * @internal
+   */
+  public _bind(ctx: ModeContext): ModeBinding {
+    return this.impl.bind(ctx);
   }
 }

@@ -1,5 +1,6 @@
 export * from './instance-variant-options';
 export * from './model-source';
+export * from './model-endpoint-base';
 export * from './deployment';
 export * from './realtime';
 export * from './serverless';

@@ -3,8 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DeepLearningContainer, ISageMakerImage } from '../image';
-import { acceptWildcard, escapeRegex, OBJECTS_ONLY } from './private/grants';
+import { OBJECTS_ONLY } from './private/grants';
 import { grantObjectRead, grantPrefixRead } from '../private/s3';
+import { TrainingPipeline } from '../training';
 
 /**
  * An object in S3: the model artifacts (`model.tar.gz`) that SageMaker
@@ -50,6 +51,20 @@ export interface ModelPackageSourceOptions {
 }
 
 /**
+ * What `ModelSource.fromTrainingPipeline` needs besides the pipeline and the version.
+ */
+export interface TrainingPipelineSourceOptions {
+  /**
+   * The image the pipeline trains with, which the model package names for
+   * inference, so that the execution role is granted pull access to it.
+   *
+   * @default - no pull access is granted: the image must already be pullable by
+   * the execution role (an AWS-owned image or a repository policy)
+   */
+  readonly image?: ISageMakerImage;
+}
+
+/**
  * What a model source gives the endpoint that binds it.
  */
 export interface ModelSourceConfig {
@@ -91,8 +106,12 @@ export interface ModelSourceConfig {
  * // what the TrainingPipeline registers; the GitHub deploy job passes the ARN
  * const packageArn = new CfnParameter(this, 'ModelPackageArn', { type: 'String' });
  * declare const image: CustomTrainingImage;
+ * declare const training: TrainingPipeline;
+ * const fromRegistry = ModelSource.fromTrainingPipeline(training, packageArn.valueAsString, { image });
+ *
+ * // a model package of another registry, with its artifacts
  * declare const artifacts: s3.IBucket;
- * const fromRegistry = ModelSource.fromModelPackage(packageArn.valueAsString, {
+ * const fromPackage = ModelSource.fromModelPackage(packageArn.valueAsString, {
  *   image,
  *   artifactsBucket: artifacts,
  *   artifactsPrefix: 'models/',
@@ -123,6 +142,30 @@ export abstract class ModelSource {
       throw new Error('modelSource.fromModelPackage artifactsPrefix is set without artifactsBucket: give the bucket that holds the artifacts too');
     }
     return new ModelPackageSource(modelPackageArn, options);
+  }
+
+  /**
+   * A version that a `TrainingPipeline` registered: the execution role may
+   * describe it and read the pipeline's model artifacts (`artifactsBucket`
+   * under `modelArtifactsPrefix`), and pull `image` when given.
+   *
+   * @param training the pipeline that trained and registered the model
+   * @param modelPackageArn the versioned model package ARN, e.g. a `CfnParameter` the deploy job sets
+   * @param options the image the model package names
+   */
+  public static fromTrainingPipeline(training: TrainingPipeline, modelPackageArn: string, options: TrainingPipelineSourceOptions = {}): ModelSource {
+    const group = training.modelPackageGroup.modelPackageGroupName;
+    const arnGroup = /:model-package\/([^/]+)\/\d+$/.exec(modelPackageArn)?.[1];
+    // SageMaker writes the group name in lowercase in model package ARNs.
+    if (arnGroup !== undefined && !Token.isUnresolved(modelPackageArn) && !Token.isUnresolved(group) && arnGroup !== group.toLowerCase()) {
+      throw new Error(`modelSource.fromTrainingPipeline modelPackageArn '${modelPackageArn}' is not a version of the pipeline's group `
+        + `'${group}': give a version the pipeline registered (arn:...:model-package/${group.toLowerCase()}/<version>), or use fromModelPackage`);
+    }
+    return ModelSource.fromModelPackage(modelPackageArn, {
+      image: options.image,
+      artifactsBucket: training.artifactsBucket,
+      artifactsPrefix: training.modelArtifactsPrefix,
+    });
   }
 
   /**
@@ -171,9 +214,8 @@ class ModelPackageSource extends ModelSource {
     const bucket = this.options.artifactsBucket;
     if (bucket) {
       const prefix = this.options.artifactsPrefix ?? '';
-      grantPrefixRead(role, bucket, prefix, OBJECTS_ONLY);
-      acceptWildcard(scope, role, {
-        pattern: `^Resource::.*/${escapeRegex(prefix)}\\*$`,
+      grantPrefixRead(role, bucket, prefix, {
+        ...OBJECTS_ONLY,
         reason: 'a model package names its artifacts at registration time; the role reads objects under the artifacts prefix only',
       });
     }

@@ -152,7 +152,7 @@ describe('asynchronous', () => {
     const { stack, model } = fixture();
     const endpoint = new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.asynchronous() });
     const app = new iam.Role(stack, 'App', { assumedBy: new iam.AccountRootPrincipal() });
-    endpoint.grantInvoke(app);
+    endpoint.endpoint!.grantInvoke(app);
     const bucket = only(stack, 'AWS::S3::Bucket').id;
     const objects = (p: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, `/${p}/*`]] });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
@@ -170,17 +170,40 @@ describe('asynchronous', () => {
   test('backlog metrics have the EndpointName dimension only', () => {
     const { stack, model } = fixture();
     const endpoint = new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.asynchronous() });
-    for (const m of [endpoint.metricApproximateBacklogSize(), endpoint.metricApproximateBacklogSizePerInstance(),
-      endpoint.metricHasBacklogWithoutCapacity(), endpoint.metricApproximateAgeOfOldestRequest()]) {
+    for (const m of [endpoint.endpoint!.metricApproximateBacklogSize(), endpoint.endpoint!.metricApproximateBacklogSizePerInstance(),
+      endpoint.endpoint!.metricHasBacklogWithoutCapacity(), endpoint.endpoint!.metricApproximateAgeOfOldestRequest()]) {
       expect(m.namespace).toBe('AWS/SageMaker');
       expect(Object.keys(m.dimensions!)).toEqual(['EndpointName']);
     }
-    expect(endpoint.metricApproximateBacklogSize({ period: Duration.minutes(5) }).metricName).toBe('ApproximateBacklogSize');
+    expect(endpoint.endpoint!.metricApproximateBacklogSize({ period: Duration.minutes(5) }).metricName).toBe('ApproximateBacklogSize');
   });
 
   test('is nag clean with autoscaling to zero', () => {
     const { stack, model } = fixture();
     new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.asynchronous({ autoScaling: { maxCapacity: 2 } }) });
     expectNagClean(stack);
+  });
+});
+
+describe('asynchronous errors name the property, the value and the fix', () => {
+  const cases: Array<[string, () => void, RegExp]> = [
+    ['realtime to zero', () => EndpointMode.realtime({ autoScaling: { minCapacity: 0, maxCapacity: 2 } }),
+      /^endpointMode.realtime autoScaling minCapacity must be a whole number of at least 1, got 0: a real-time endpoint cannot scale to zero; use EndpointMode.asynchronous for that$/],
+    ['async max below min', () => EndpointMode.asynchronous({ autoScaling: { minCapacity: 3, maxCapacity: 1 } }),
+      /^endpointMode.asynchronous autoScaling maxCapacity \(1\) is below minCapacity \(3\): raise maxCapacity or lower minCapacity$/],
+    ['async min', () => EndpointMode.asynchronous({ autoScaling: { minCapacity: -1, maxCapacity: 1 } }),
+      /^endpointMode.asynchronous autoScaling minCapacity must be a whole number of at least 0, got -1$/],
+    ['async target backlog', () => EndpointMode.asynchronous({ autoScaling: { maxCapacity: 1, targetBacklogPerInstance: -2 } }),
+      /^endpointMode.asynchronous autoScaling targetBacklogPerInstance must be positive, got -2$/],
+    ['async concurrency', () => EndpointMode.asynchronous({ maxConcurrentInvocationsPerInstance: 1001 }),
+      /^endpointMode.asynchronous maxConcurrentInvocationsPerInstance must be a whole number from 1 to 1000, got 1001$/],
+    ['async prefix', () => EndpointMode.asynchronous({ outputPrefix: '/out' }),
+      /^endpointMode.asynchronous outputPrefix '\/out' must be a key prefix that does not start with '\/', e.g. 'async-output'$/],
+    ['topics without notifications', () => EndpointMode.asynchronous({ notifications: false, successTopic: sns.Topic.fromTopicArn(fixture().stack, 'T', 'arn:aws:sns:us-east-1:123456789012:t') }),
+      /^endpointMode.asynchronous notifications is false but successTopic or errorTopic is given: drop the topics, or leave notifications on$/],
+  ];
+
+  test.each(cases)('%s', (_name, build, message) => {
+    expect(build).toThrow(message);
   });
 });

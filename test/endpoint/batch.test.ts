@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { fixture, flatten, only } from './util';
+import { buildEndpoint, fixture, flatten, inputBucket, only } from './util';
 import { EndpointMode, ModelEndpoint, TransformBatchStrategy, TransformSplitType } from '../../src/endpoint';
 import { expectNagClean } from '../nag';
 
@@ -117,15 +117,14 @@ describe('batch', () => {
     template.resourceCountIs('AWS::SNS::Topic', 1);
   });
 
-  test('has no endpoint: name, grantInvoke and metrics explain the transform pipeline instead', () => {
+  test('has a transform pipeline and no endpoint', () => {
     const { stack, model } = fixture();
     const data = s3.Bucket.fromBucketName(stack, 'Data', 'data-bucket');
     const scoring = new ModelEndpoint(stack, 'Scoring', { model, mode: EndpointMode.batch({ inputBucket: data }) });
-    const message = /modelEndpoint Test\/Scoring is in batch mode and has no endpoint, hence no endpointName: use transformPipeline/;
-    expect(() => scoring.endpointName).toThrow(message);
-    expect(() => scoring.metricInvocations()).toThrow(message);
-    expect(() => scoring.grantInvoke(new iam.AccountRootPrincipal())).toThrow(/hence no endpointArn/);
-    expect(scoring.transformPipeline!.pipelineName).toBeDefined();
+    expect(scoring.endpoint).toBeUndefined();
+    expect(scoring.errorAlarm).toBeUndefined();
+    const pipeline = only(stack, 'AWS::SageMaker::Pipeline');
+    expect(stack.resolve(scoring.transformPipeline!.pipelineName)).toEqual(pipeline.body.Properties.PipelineName);
   });
 
   test('single-record batching of whole files', () => {
@@ -149,5 +148,31 @@ describe('batch', () => {
       mode: EndpointMode.batch({ inputBucket: data, schedule: scheduler.ScheduleExpression.rate(Duration.days(1)) }),
     });
     expectNagClean(stack);
+  });
+});
+
+describe('batch errors name the property, the value and the fix', () => {
+  const cases: Array<[string, () => void, RegExp]> = [
+    ['batch input', () => EndpointMode.batch({} as any), /^endpointMode.batch inputBucket is required/],
+    ['batch instances', () => EndpointMode.batch({ inputBucket: inputBucket(), instanceCount: 0 }),
+      /^endpointMode.batch instanceCount must be a whole number of at least 1, got 0$/],
+    ['batch concurrency', () => EndpointMode.batch({ inputBucket: inputBucket(), maxConcurrentTransforms: -1 }),
+      /^endpointMode.batch maxConcurrentTransforms must be a whole number of at least 0, got -1$/],
+    ['batch payload', () => EndpointMode.batch({ inputBucket: inputBucket(), maxPayload: Size.mebibytes(200) }),
+      /^endpointMode.batch maxPayload \(MB\) must be a whole number from 0 to 100, got 200$/],
+    ['batch payload whole MB', () => EndpointMode.batch({ inputBucket: inputBucket(), maxPayload: Size.kibibytes(1500) }),
+      /^endpointMode.batch maxPayload must be a whole number of MB, e.g. Size.mebibytes\(6\)/],
+    ['multi-record without split', () => EndpointMode.batch({ inputBucket: inputBucket(), splitType: TransformSplitType.NONE, batchStrategy: TransformBatchStrategy.MULTI_RECORD }),
+      /^endpointMode.batch batchStrategy is MULTI_RECORD but splitType is NONE: there are no records to batch/],
+    ['streaming with split', () => EndpointMode.batch({ inputBucket: inputBucket(), maxPayload: Size.mebibytes(0) }),
+      /^endpointMode.batch maxPayload is 0 \(streaming\) but splitType is not NONE/],
+    ['batch prefix', () => EndpointMode.batch({ inputBucket: inputBucket(), inputPrefix: '' }),
+      /^endpointMode.batch inputPrefix '' must be a key prefix that does not start with '\/', e.g. 'batch-input'$/],
+    ['batch with endpoint name', () => buildEndpoint(() => EndpointMode.batch({ inputBucket: s3.Bucket.fromBucketName(fixture().stack, 'X', 'input-bucket') }), () => ({ endpointName: 'x', variantName: 'Blue' })),
+      /^modelEndpoint endpointName, variantName is set with EndpointMode.batch, which creates no endpoint: drop them/],
+  ];
+
+  test.each(cases)('%s', (_name, build, message) => {
+    expect(build).toThrow(message);
   });
 });

@@ -1,7 +1,9 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { fixture, only } from './util';
+import { buildEndpoint, fixture, only } from './util';
 import { EndpointMode, ModelEndpoint } from '../../src/endpoint';
+import { InferenceInstanceType } from '../../src/pipeline';
 import { expectNagClean } from '../nag';
 
 describe('serverless', () => {
@@ -55,7 +57,7 @@ describe('serverless', () => {
     const { stack, model } = fixture();
     const endpoint = new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.serverless() });
     const app = new iam.Role(stack, 'App', { assumedBy: new iam.AccountRootPrincipal() });
-    endpoint.grantInvoke(app);
+    endpoint.endpoint!.grantInvoke(app);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [{
@@ -65,12 +67,35 @@ describe('serverless', () => {
         }],
       },
     });
-    expect(endpoint.metricModelSetupTime().metricName).toBe('ModelSetupTime');
+    expect(endpoint.endpoint!.metricModelSetupTime().metricName).toBe('ModelSetupTime');
   });
 
   test('is nag clean', () => {
     const { stack, model } = fixture();
     new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.serverless() });
     expectNagClean(stack);
+  });
+});
+
+describe('serverless errors name the property, the value and the fix', () => {
+  const cases: Array<[string, () => void, RegExp]> = [
+    ['serverless memory', () => EndpointMode.serverless({ memorySizeMiB: 1500 }),
+      /^endpointMode.serverless memorySizeMiB must be 1024–6144 MiB in steps of 1024, got 1500: give 1024, 2048, 3072, 4096, 5120 or 6144$/],
+    ['serverless max concurrency', () => EndpointMode.serverless({ maxConcurrency: 201 }),
+      /^endpointMode.serverless maxConcurrency must be a whole number from 1 to 200, got 201$/],
+    ['serverless provisioned concurrency', () => EndpointMode.serverless({ provisionedConcurrency: 0 }),
+      /^endpointMode.serverless provisionedConcurrency must be a whole number from 1 to 200, got 0$/],
+    ['provisioned above max', () => EndpointMode.serverless({ maxConcurrency: 5, provisionedConcurrency: 10 }),
+      /^endpointMode.serverless provisionedConcurrency \(10\) exceeds maxConcurrency \(5\): lower provisionedConcurrency or raise maxConcurrency$/],
+    ['serverless in a VPC', () => buildEndpoint(() => EndpointMode.serverless(), (f) => ({ vpc: new ec2.Vpc(f.stack, 'Vpc') })),
+      /^modelEndpoint vpc is set with EndpointMode.serverless, which cannot run in a VPC: drop vpc, or use EndpointMode.realtime/],
+    ['serverless isolated', () => buildEndpoint(() => EndpointMode.serverless(), () => ({ networkIsolation: true })),
+      /^modelEndpoint networkIsolation is true with EndpointMode.serverless, which does not support it/],
+    ['options of another mode (plain JavaScript)', () => EndpointMode.serverless({ dataCapture: {}, instanceType: InferenceInstanceType.ML_G5_XLARGE } as any),
+      /^endpointMode.serverless does not take instanceType, dataCapture: these are options of another mode; choose the EndpointMode factory that has them, or drop them$/],
+  ];
+
+  test.each(cases)('%s', (_name, build, message) => {
+    expect(build).toThrow(message);
   });
 });

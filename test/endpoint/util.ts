@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ModelSource } from '../../src/endpoint';
+import { EndpointMode, ModelEndpoint, ModelSource } from '../../src/endpoint';
 import { CustomTrainingImage } from '../../src/image';
 
 /** A stack with an image and an artifacts bucket, and a model source made of them. */
@@ -36,4 +36,15 @@ export function flatten(value: any): string {
     return `\${${value['Fn::GetAtt'].join('.')}}`;
   }
   return JSON.stringify(value);
+}
+
+/** Builds an endpoint in a fresh stack with the given mode and extra props. */
+export function buildEndpoint(mode: () => EndpointMode, extra: (f: ReturnType<typeof fixture>) => object = () => ({})): ModelEndpoint {
+  const f = fixture();
+  return new ModelEndpoint(f.stack, 'Endpoint', { model: f.model, mode: mode(), ...extra(f) });
+}
+
+/** A bucket of batch input in a fresh stack. */
+export function inputBucket(): s3.IBucket {
+  return s3.Bucket.fromBucketName(fixture().stack, 'B', 'input-bucket');
 }

@@ -1,13 +1,12 @@
 import { Size, SizeRoundingBehavior } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { escapeRegex, OBJECTS_ONLY } from './grants';
-import { EndpointHost, EndpointModeImpl, ModeConfig, ModeEndpointConfig } from './mode';
+import { OBJECTS_ONLY } from './grants';
+import { EndpointModeImpl, ModeBinding, ModeContext } from './mode';
 import { rejectForeign } from './reject';
 import { PipelineParameter, SageMakerPipeline, TransformStep } from '../../pipeline';
+import { InferenceInstanceType } from '../../pipeline/instance-type';
 import { grantKeyEncrypt, grantPrefixList, grantPrefixRead, grantPrefixWrite } from '../../private/s3';
 import { checkInteger, keyPrefix } from '../../private/validate';
 import { BatchModeOptions, TransformBatchStrategy, TransformSplitType } from '../batch';
-import { InferenceInstanceType } from '../../pipeline/instance-type';
 
 /** The pipeline parameters of a transform runner. */
 export const INPUT_PARAMETER = 'InputS3Uri';
@@ -20,9 +19,6 @@ export const OUTPUT_PARAMETER = 'OutputS3Uri';
  * Limits: MaxPayloadInMB 0–100 (SageMaker API reference, CreateTransformJob).
  */
 export class BatchMode implements EndpointModeImpl {
-  public readonly kind = 'batch';
-  public readonly invokeActions: string[] = [];
-  public pipeline?: SageMakerPipeline;
   private readonly instanceType: InferenceInstanceType;
   private readonly instanceCount: number;
   private readonly maxPayloadInMb: number;
@@ -54,40 +50,27 @@ export class BatchMode implements EndpointModeImpl {
     this.outputPrefix = prefix('outputPrefix', options.outputPrefix ?? 'batch-output');
   }
 
-  public validate(): void {}
-
-  public renderConfig(): ModeConfig {
-    throw new Error('endpointMode.batch has no endpoint config');
-  }
-
-  public renderEndpoint(): ModeEndpointConfig {
-    throw new Error('endpointMode.batch has no endpoint');
-  }
-
-  public afterEndpoint(): void {}
-
-  public grantInvokeExtras(): iam.Grant | undefined {
-    return undefined;
+  public bind(ctx: ModeContext): ModeBinding {
+    if (ctx.endpointPropsGiven.length > 0) {
+      throw new Error(`modelEndpoint ${ctx.endpointPropsGiven.join(', ')} is set with EndpointMode.batch, which creates no endpoint: `
+        + 'drop them (the transform pipeline publishes failed runs to its failure topic)');
+    }
+    return { logsResource: 'TransformJobs', transformPipeline: this.createRunner(ctx) };
   }
 
   /** Grants the model's role the data, and creates the pipeline that runs the transform. */
-  public createRunner(host: EndpointHost, modelName: string): SageMakerPipeline {
+  private createRunner(ctx: ModeContext): SageMakerPipeline {
     const options = this.options;
     const input = options.inputBucket;
     const output = options.outputBucket ?? input;
+    const why = (p: string) => `a batch transform reads every input object and writes one output object per input under ${p}/, named at run time`;
     // A transform job reads and writes S3 with the model's execution role.
-    grantPrefixRead(host.role, input, `${this.inputPrefix}/`, OBJECTS_ONLY);
+    grantPrefixRead(ctx.role, input, `${this.inputPrefix}/`, { ...OBJECTS_ONLY, reason: why(this.inputPrefix) });
     // The transform lists the input prefix; its S3 URI may name the prefix without the trailing '/'.
-    grantPrefixList(host.role, input, [`${this.inputPrefix}/*`, this.inputPrefix]);
-    grantPrefixWrite(host.role, output, `${this.outputPrefix}/`, OBJECTS_ONLY);
+    grantPrefixList(ctx.role, input, [`${this.inputPrefix}/*`, this.inputPrefix]);
+    grantPrefixWrite(ctx.role, output, `${this.outputPrefix}/`, { ...OBJECTS_ONLY, reason: why(this.outputPrefix) });
     if (options.outputEncryptionKey) {
-      grantKeyEncrypt(host.role, options.outputEncryptionKey);
-    }
-    for (const p of [this.inputPrefix, this.outputPrefix]) {
-      host._wildcards.push({
-        pattern: `^Resource::.*/${escapeRegex(p)}/\\*$`,
-        reason: `a batch transform reads every input object and writes one output object per input under ${p}/, named at run time`,
-      });
+      grantKeyEncrypt(ctx.role, options.outputEncryptionKey);
     }
 
     const inputUri = PipelineParameter.stringParameter(INPUT_PARAMETER, input.s3UrlForObject(this.inputPrefix), {
@@ -99,9 +82,9 @@ export class BatchMode implements EndpointModeImpl {
     const split = options.splitType ?? TransformSplitType.LINE;
     const transform = new TransformStep({
       name: 'Transform',
-      description: `Batch transform with the model of ${host.node.path}`,
+      description: `Batch transform with the model of ${ctx.scope.node.path}`,
       arguments: {
-        ModelName: modelName,
+        ModelName: ctx.modelName,
         BatchStrategy: options.batchStrategy ?? TransformBatchStrategy.MULTI_RECORD,
         MaxPayloadInMB: this.maxPayloadInMb,
         MaxConcurrentTransforms: options.maxConcurrentTransforms,
@@ -124,8 +107,8 @@ export class BatchMode implements EndpointModeImpl {
         DataProcessing: options.joinSource ? { JoinSource: 'Input' } : undefined,
       },
     });
-    this.pipeline = new SageMakerPipeline(host, 'TransformPipeline', {
-      description: `Batch transform of ${host.node.path}: scores ${INPUT_PARAMETER} into ${OUTPUT_PARAMETER}`,
+    const pipeline = new SageMakerPipeline(ctx.scope, 'TransformPipeline', {
+      description: `Batch transform of ${ctx.scope.node.path}: scores ${INPUT_PARAMETER} into ${OUTPUT_PARAMETER}`,
       parameters: [inputUri, outputUri],
       steps: [transform],
       schedule: options.schedule,
@@ -135,9 +118,9 @@ export class BatchMode implements EndpointModeImpl {
     });
     if (options.volumeEncryptionKey) {
       // The pipeline's role creates the job, whose volumes use this key.
-      options.volumeEncryptionKey.grant(this.pipeline.role, 'kms:CreateGrant', 'kms:DescribeKey');
+      options.volumeEncryptionKey.grant(pipeline.role, 'kms:CreateGrant', 'kms:DescribeKey');
     }
-    return this.pipeline;
+    return pipeline;
   }
 }
 

@@ -1,8 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import { escapeRegex, OBJECTS_ONLY } from './grants';
-import { EndpointHost } from './mode';
+import { OBJECTS_ONLY } from './grants';
+import { CaptureTarget, ModeContext } from './mode';
 import { grantKeyEncrypt, grantPrefixWrite } from '../../private/s3';
 import { checkInteger, keyPrefix } from '../../private/validate';
 import { DataCaptureOptions } from '../realtime';
@@ -11,14 +11,14 @@ import { DataCaptureOptions } from '../realtime';
 // characters of `type/subtype` (SageMaker API reference, CaptureContentTypeHeader).
 const CONTENT_TYPE = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*\/[a-zA-Z0-9](-*[a-zA-Z0-9.])*$/;
 
-/** The rendered data capture and the bucket it writes to. */
+/** The rendered data capture and where it writes. */
 export interface RenderedCapture {
   readonly config: sagemaker.CfnEndpointConfig.DataCaptureConfigProperty;
-  readonly bucket: s3.IBucket;
+  readonly target: CaptureTarget;
 }
 
 /** Validates, creates the bucket if needed, grants the role and renders `DataCaptureConfig`. */
-export function renderDataCapture(mode: string, host: EndpointHost, options: DataCaptureOptions): RenderedCapture {
+export function renderDataCapture(mode: string, ctx: ModeContext, options: DataCaptureOptions): RenderedCapture {
   const what = `endpointMode.${mode} dataCapture`;
   const samplingPercentage = options.samplingPercentage ?? 100;
   checkInteger(`${what} samplingPercentage`, samplingPercentage, 0, 100);
@@ -40,20 +40,16 @@ export function renderDataCapture(mode: string, host: EndpointHost, options: Dat
       + "list at least one, e.g. jsonContentTypes: ['application/json']");
   }
 
-  const bucket = options.bucket ?? host._createDataBucket('DataCaptureBucket', options.encryptionKey);
+  const bucket: s3.IBucket = options.bucket ?? ctx.createDataBucket('DataCaptureBucket', options.encryptionKey);
   // SageMaker writes captures with the model's execution role.
-  grantPrefixWrite(host.role, bucket, `${prefix}/`, OBJECTS_ONLY);
+  grantPrefixWrite(ctx.role, bucket, `${prefix}/`, { ...OBJECTS_ONLY, reason: 'SageMaker writes captures under <prefix>/<endpoint>/<variant>/yyyy/mm/dd/hh/, keys it names at run time' });
   if (options.encryptionKey) {
-    grantKeyEncrypt(host.role, options.encryptionKey);
+    grantKeyEncrypt(ctx.role, options.encryptionKey);
   }
-  host._wildcards.push({
-    pattern: `^Resource::.*/${escapeRegex(prefix)}/\\*$`,
-    reason: 'SageMaker writes captures under <prefix>/<endpoint>/<variant>/yyyy/mm/dd/hh/, keys it names at run time',
-  });
 
   const enabled = options.enabled ?? true;
   return {
-    bucket,
+    target: { bucket, prefix },
     config: {
       enableCapture: enabled,
       initialSamplingPercentage: samplingPercentage,

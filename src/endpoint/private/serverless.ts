@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { EndpointHost, EndpointModeImpl, ModeConfig, ModeEndpointConfig } from './mode';
-import { renderDeployment } from './realtime';
+import { renderOwnAlarmsDeployment } from './deployment';
+import { EndpointModeImpl, ModeBinding, ModeContext } from './mode';
+import { INVOKE_ACTIONS } from './realtime';
 import { rejectForeign } from './reject';
 import { checkInteger } from '../../private/validate';
 import { ServerlessModeOptions } from '../serverless';
@@ -18,8 +18,6 @@ import { ServerlessModeOptions } from '../serverless';
  * "Serverless Inference", feature exclusions).
  */
 export class ServerlessMode implements EndpointModeImpl {
-  public readonly kind = 'serverless';
-  public readonly invokeActions = ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream'];
   private readonly memorySizeInMb: number;
   private readonly maxConcurrency: number;
   private readonly provisionedConcurrency?: number;
@@ -46,47 +44,34 @@ export class ServerlessMode implements EndpointModeImpl {
     }
   }
 
-  public validate(host: EndpointHost): void {
-    if (host._inVpc) {
+  public bind(ctx: ModeContext): ModeBinding {
+    if (ctx.inVpc) {
       throw new Error('modelEndpoint vpc is set with EndpointMode.serverless, which cannot run in a VPC: '
         + 'drop vpc, or use EndpointMode.realtime for a model that must reach private resources');
     }
-    if (host._networkIsolation) {
+    if (ctx.networkIsolation) {
       throw new Error('modelEndpoint networkIsolation is true with EndpointMode.serverless, which does not support it: '
         + 'drop networkIsolation, or use EndpointMode.realtime');
     }
-  }
-
-  public renderConfig(host: EndpointHost): ModeConfig {
-    void host;
     return {
-      variant: {
-        serverlessConfig: {
-          memorySizeInMb: this.memorySizeInMb,
-          maxConcurrency: this.maxConcurrency,
-          provisionedConcurrency: this.provisionedConcurrency,
+      logsResource: 'Endpoints',
+      hosting: {
+        variant: {
+          serverlessConfig: {
+            memorySizeInMb: this.memorySizeInMb,
+            maxConcurrency: this.maxConcurrency,
+            provisionedConcurrency: this.provisionedConcurrency,
+          },
         },
+        // Deployment guardrails exclude serverless endpoints from rolling deployments only
+        // ("Exclusions": "If you're doing a rolling deployment, there are additional feature-based
+        // exclusions: Serverless inference endpoints"), and a serverless endpoint is updated like a
+        // real-time one ("Update a serverless endpoint"). Traffic shifting in steps counts instances,
+        // so an update is blue/green all at once with a baking period in which the endpoint's own
+        // alarms roll it back.
+        deploymentConfig: renderOwnAlarmsDeployment('serverless', ctx.ownAlarmNames, 1),
+        invokeActions: INVOKE_ACTIONS,
       },
     };
-  }
-
-  public renderEndpoint(host: EndpointHost, ownAlarmNames: string[]): ModeEndpointConfig {
-    void host;
-    // Deployment guardrails exclude serverless endpoints from rolling deployments only
-    // ("Exclusions": "If you're doing a rolling deployment, there are additional feature-based
-    // exclusions: Serverless inference endpoints"), and a serverless endpoint is updated like a
-    // real-time one ("Update a serverless endpoint"). Traffic shifting in steps counts instances,
-    // so an update is blue/green all at once with a baking period in which the endpoint's own
-    // alarms roll it back. Without alarms, SageMaker's default (all at once, no baking) applies.
-    return ownAlarmNames.length > 0 ? { deploymentConfig: renderDeployment('serverless', undefined, ownAlarmNames, 1) } : {};
-  }
-
-  public afterEndpoint(): void {
-    // Serverless endpoints scale with requests; nothing to register.
-  }
-
-  public grantInvokeExtras(grantee: iam.IGrantable): iam.Grant | undefined {
-    void grantee;
-    return undefined;
   }
 }

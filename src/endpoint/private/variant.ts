@@ -1,7 +1,7 @@
 import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { checkInteger } from '../../private/validate';
 import { InferenceInstanceType } from '../../pipeline/instance-type';
+import { checkInteger } from '../../private/validate';
 
 /** The instance options that real-time and asynchronous modes share. */
 export interface InstanceVariantOptions {
