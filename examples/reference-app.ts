@@ -61,16 +61,18 @@ export class ModelStack extends Stack {
       image: this.image,
       trainingData: { channelName: 'train', bucket: data, prefix: 'fraud/train/' },
       testData: { bucket: data, prefix: 'fraud/test/' },
-      instanceType: TrainingInstanceType.ML_M5_XLARGE,
-      maxRuntime: Duration.hours(1), // with spot, waits for capacity up to 2 h in all
+      training: {
+        instanceType: TrainingInstanceType.ML_M5_XLARGE,
+        maxRuntime: Duration.hours(1), // with spot, waits for capacity up to 2 h in all
+        hyperparameters: { epochs: Hyperparameter.fromNumber(200), learning_rate: Hyperparameter.fromNumber(0.05) },
+        // The starter container (examples/container) prints these and writes evaluation.json.
+        metricDefinitions: [
+          { name: 'train:loss', regex: 'train_loss=([0-9.eE+-]+);' },
+          { name: 'validation:loss', regex: 'validation_loss=([0-9.eE+-]+);' },
+        ],
+      },
       // Every instance type the serving stack deploys the registered model on.
-      inferenceInstanceTypes: ['ml.m5.large', 'ml.m5.xlarge'],
-      hyperparameters: { epochs: Hyperparameter.fromNumber(200), learning_rate: Hyperparameter.fromNumber(0.05) },
-      // The starter container (examples/container) prints these and writes evaluation.json.
-      metricDefinitions: [
-        { name: 'train:loss', regex: 'train_loss=([0-9.eE+-]+);' },
-        { name: 'validation:loss', regex: 'validation_loss=([0-9.eE+-]+);' },
-      ],
+      registration: { inferenceInstanceTypes: ['ml.m5.large', 'ml.m5.xlarge'] },
       qualityGate: QualityGate.lessThanOrEqualTo('regression_metrics.mse.value', 0.25),
       notifyOnFailure: true,
     });

@@ -38,11 +38,13 @@ const pipeline = new TrainingPipeline(stack, 'Training', {
   image,
   trainingData: { channelName: 'train', bucket: data, prefix: 'train/' },
   testData: { bucket: data, prefix: 'test/' },
-  artifactsBucket: artifacts,
-  modelPackageGroup: group,
-  instanceType: TrainingInstanceType.ML_M5_LARGE,
-  maxRuntime: Duration.hours(1),
-  metricDefinitions: [{ name: 'train:loss', regex: 'train_loss=([0-9\\.eE+-]+);' }],
+  artifacts: { bucket: artifacts },
+  registration: { modelPackageGroup: group },
+  training: {
+    instanceType: TrainingInstanceType.ML_M5_LARGE,
+    maxRuntime: Duration.hours(1),
+    metricDefinitions: [{ name: 'train:loss', regex: 'train_loss=([0-9\\.eE+-]+);' }],
+  },
   qualityGate: QualityGate.lessThanOrEqualTo('regression_metrics.mse.value', 1.0),
   schedule: scheduler.ScheduleExpression.rate(Duration.days(7)),
   // The rule deploys; it fires once the bucket sends events to EventBridge (turned on outside

@@ -1,6 +1,7 @@
-import { Stack } from 'aws-cdk-lib';
+import { IResolvable, IResolveContext, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { forEachGet } from './private/checks';
+import { renderFloatLiterals } from './private/float';
 import { PipelineStep } from './steps';
 import { PipelineParameter } from './values';
 
@@ -70,13 +71,7 @@ export class PipelineDefinition {
    * The definition as a JSON object (CDK tokens left in place), after checking it.
    */
   public toJson(): any {
-    const json = {
-      Version: PipelineDefinition.VERSION,
-      Parameters: this.parameters.map((p) => p.toJson()),
-      Steps: this.steps.map((s) => s.toJson()),
-    };
-    this.check(json);
-    return json;
+    return this.renderJson(false);
   }
 
   /**
@@ -86,7 +81,18 @@ export class PipelineDefinition {
    * @param scope a construct in the stack that holds the pipeline
    */
   public render(scope: IConstruct): string {
-    return Stack.of(scope).toJsonString(this.toJson());
+    // Float defaults are written with a decimal point (1.0, not 1): see renderFloatLiterals.
+    return Token.asString(new FloatLiterals(Stack.of(scope).toJsonString(this.renderJson(true))));
+  }
+
+  private renderJson(floatMarkers: boolean): any {
+    const json = {
+      Version: PipelineDefinition.VERSION,
+      Parameters: this.parameters.map((p) => p._toJson(floatMarkers)),
+      Steps: this.steps.map((s) => s._toJson()),
+    };
+    this.check(json);
+    return json;
   }
 
   private check(json: any): void {
@@ -136,3 +142,18 @@ export class PipelineDefinition {
   }
 }
 
+
+/** Resolves a rendered definition, then writes its marked float literals with a decimal point. */
+class FloatLiterals implements IResolvable {
+  public readonly creationStack: string[] = [];
+
+  constructor(private readonly body: string) {}
+
+  public resolve(context: IResolveContext): any {
+    return renderFloatLiterals(context.resolve(this.body));
+  }
+
+  public toString(): string {
+    return Token.asString(this);
+  }
+}

@@ -1,5 +1,4 @@
-import { Aws, Lazy, Names, Resource, Stack, Token } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Arn, ArnFormat, Aws, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,20 +11,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
 import { Construct, Dependable, IDependable } from 'constructs';
 import { PipelineDefinition } from './definition';
-import { ISageMakerPipeline } from './pipeline';
+import { ISageMakerPipeline, PipelineExecutionStatus } from './pipeline';
+import { SageMakerPipelineBase } from './sagemaker-pipeline-base';
 import { PipelineStep } from './steps';
 import { PipelineParameter } from './values';
-import { nameCaseVariants } from '../private/arns';
-import { grantWildcard } from '../private/grants';
 import { grantSageMakerLogsAndMetrics } from '../private/logs';
-import { addNagSuppression } from '../private/nag';
 import { checkInteger } from '../private/validate';
 
 /** `PipelineName` in the CreatePipeline API reference. */
 const PIPELINE_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
-
-/** The CloudWatch namespace of SageMaker Pipelines metrics. */
-const METRIC_NAMESPACE = 'AWS/Sagemaker/ModelBuildingPipeline';
 
 /**
  * Start the pipeline when new objects land in S3.
@@ -155,9 +149,10 @@ export interface SageMakerPipelineProps extends SageMakerPipelineOptions {
  *
  * The execution role starts as SageMaker's trust, `iam:PassRole` on itself
  * (to SageMaker only), and CloudWatch Logs and metrics under `/aws/sagemaker/`.
- * Each step added grants what its job type needs on this account's and
- * region's jobs of that type. Everything else (data, images, keys, model
- * package groups) is granted by whoever adds the step that uses it.
+ * Each step added grants what it needs itself (`PipelineStep.bind`): a job
+ * step the Create, Describe and Stop actions of its job type on this
+ * account's and region's jobs of that type. Data, images and keys are granted
+ * by whoever adds the step that uses them.
  *
  * @example
  * declare const train: TrainingStep;
@@ -167,9 +162,47 @@ export interface SageMakerPipelineProps extends SageMakerPipelineOptions {
  *   notifyOnFailure: true,
  * });
  * declare const ciRole: iam.IRole;
- * pipeline.grantStartExecution(ciRole);
+ * pipeline.grantManageExecutions(ciRole);
  */
-export class SageMakerPipeline extends Resource implements ISageMakerPipeline, sagemaker.IPipeline {
+export class SageMakerPipeline extends SageMakerPipelineBase implements sagemakerRefs.IPipelineRef {
+  /**
+   * Imports a pipeline of this stack's account and region by name.
+   *
+   * @param pipelineName the pipeline's name
+   */
+  public static fromPipelineName(scope: Construct, id: string, pipelineName: string): ISageMakerPipeline {
+    class Import extends SageMakerPipelineBase {
+      public readonly pipelineName = pipelineName;
+      public readonly pipelineArn = Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: pipelineName });
+      public readonly imageUriParameterName = undefined;
+    }
+    return new Import(scope, id);
+  }
+
+  /**
+   * Imports a pipeline by ARN (of any account and region).
+   *
+   * @param pipelineArn `arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>`
+   */
+  public static fromPipelineArn(scope: Construct, id: string, pipelineArn: string): ISageMakerPipeline {
+    const components = Arn.split(pipelineArn, ArnFormat.SLASH_RESOURCE_NAME);
+    if (!Token.isUnresolved(pipelineArn) && (components.service !== 'sagemaker' || components.resource !== 'pipeline' || !components.resourceName)) {
+      throw new Error(`sageMakerPipeline pipelineArn '${pipelineArn}' is not a pipeline ARN: give `
+        + 'arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>');
+    }
+    class Import extends SageMakerPipelineBase {
+      public readonly pipelineName = components.resourceName!;
+      public readonly pipelineArn = pipelineArn;
+      public readonly imageUriParameterName = undefined;
+
+      /** @internal */
+      protected _arnComponents() {
+        return { service: 'sagemaker', resource: 'pipeline', partition: components.partition, region: components.region, account: components.account };
+      }
+    }
+    return new Import(scope, id, { environmentFromArn: pipelineArn });
+  }
+
   public readonly pipelineName: string;
   public readonly pipelineArn: string;
 
@@ -199,7 +232,6 @@ export class SageMakerPipeline extends Resource implements ISageMakerPipeline, s
 
   private readonly parameters: PipelineParameter[] = [];
   private readonly steps: PipelineStep[] = [];
-  private readonly grantedStepTypes = new Set<string>();
 
   constructor(scope: Construct, id: string, props: SageMakerPipelineProps = {}) {
     super(scope, id);
@@ -212,7 +244,7 @@ export class SageMakerPipeline extends Resource implements ISageMakerPipeline, s
     }
     checkInteger('sageMakerPipeline maxParallelExecutionSteps', props.maxParallelExecutionSteps, 1, 256);
     this.pipelineName = pipelineName;
-    this.pipelineArn = this.arnFor(pipelineName);
+    this.pipelineArn = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: pipelineName });
     this.imageUriParameterName = props.imageUriParameterName;
 
     const role = new iam.Role(this, 'Role', {
@@ -227,13 +259,6 @@ export class SageMakerPipeline extends Resource implements ISageMakerPipeline, s
       conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
     }));
     grantSageMakerLogsAndMetrics(this, role, '*');
-    const policy = role.node.findChild('DefaultPolicy').node.defaultChild as iam.CfnPolicy;
-    addNagSuppression(policy, 'AwsSolutions-IAM5', 'SageMaker Pipelines names its jobs at execution time, so job '
-      + 'permissions are scoped to this account, region and resource type, not to one name '
-      + '(model package versions: to their group)',
-    [
-      { regex: '/^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:[a-z-]+\\/.*\\*$/g' },
-    ]);
 
     const resource = new sagemaker.CfnPipeline(this, 'Resource', {
       pipelineName,
@@ -264,7 +289,7 @@ export class SageMakerPipeline extends Resource implements ISageMakerPipeline, s
       this.schedule = new scheduler.Schedule(this, 'Schedule', {
         schedule: props.schedule,
         description: `Starts the SageMaker pipeline ${pipelineName}`,
-        target: new schedulerTargets.SageMakerStartPipelineExecution(this, {
+        target: new schedulerTargets.SageMakerStartPipelineExecution(asCdkPipeline(this), {
           pipelineParameterList: parameterList(props.scheduleParameters),
         }),
       });
@@ -288,7 +313,10 @@ export class SageMakerPipeline extends Resource implements ISageMakerPipeline, s
     }
     if (props.notifyOnFailure || props.failureTopic) {
       this.failureTopic = props.failureTopic ?? this.createFailureTopic();
-      this.onExecutionStatusChange('FailureRule', ['Failed'], new eventsTargets.SnsTopic(this.failureTopic));
+      this.onExecutionStatusChange('FailureRule', {
+        statuses: [PipelineExecutionStatus.FAILED],
+        target: new eventsTargets.SnsTopic(this.failureTopic),
+      });
     }
   }
 
@@ -316,109 +344,18 @@ export class SageMakerPipeline extends Resource implements ISageMakerPipeline, s
 
   /**
    * Adds a top-level step (with the steps of its branches, for a condition)
-   * and grants the execution role what that step's job type needs.
+   * and binds each, so that it grants the execution role what it needs.
    *
    * @param step the step
    */
   public addStep(step: PipelineStep): PipelineStep {
     this.steps.push(step);
     const visit = (s: PipelineStep) => {
-      this.grantStepType(s.stepType);
+      s.bind(this, this.role);
       s.childSteps.forEach(visit);
     };
     visit(step);
     return step;
-  }
-
-  /**
-   * Grants starting executions (`sagemaker:StartPipelineExecution` on the
-   * pipeline) and describing, stopping and listing the steps of its
-   * executions (on `pipeline/<name>/execution/*`).
-   */
-  public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
-    return this.grantStartPipelineExecution(grantee).combine(grantWildcard(grantee, {
-      policyId: 'SageMakerPipelineExecutions',
-      actions: ['sagemaker:DescribePipelineExecution', 'sagemaker:StopPipelineExecution', 'sagemaker:ListPipelineExecutionSteps'],
-      resourceArns: this.arnsFor((name) => `${name}/execution/*`),
-      reason: 'execution ids are made when an execution starts, so the caller may act on executions of the named pipelines only',
-      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:sagemaker:[^/]+:pipeline\\/[^/]+\\/execution\\/\\*$/g' }],
-    }));
-  }
-
-  /**
-   * Grants `sagemaker:StartPipelineExecution` on this pipeline only (what
-   * EventBridge and EventBridge Scheduler need).
-   */
-  public grantStartPipelineExecution(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['sagemaker:StartPipelineExecution'],
-      resourceArns: this.arnsFor((name) => name),
-    });
-  }
-
-  /**
-   * A metric of this pipeline in `AWS/Sagemaker/ModelBuildingPipeline`.
-   *
-   * @param metricName e.g. `ExecutionFailed`
-   * @param props options (the statistic defaults to Sum)
-   */
-  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: METRIC_NAMESPACE,
-      metricName,
-      dimensionsMap: { PipelineName: this.pipelineName },
-      statistic: 'Sum',
-      ...props,
-    }).attachTo(this);
-  }
-
-  /** Executions started (`ExecutionStarted`, Sum). */
-  public metricExecutionStarted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ExecutionStarted', props);
-  }
-
-  /** Executions that failed (`ExecutionFailed`, Sum). */
-  public metricExecutionFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ExecutionFailed', props);
-  }
-
-  /** Executions that succeeded (`ExecutionSucceeded`, Sum). */
-  public metricExecutionSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ExecutionSucceeded', props);
-  }
-
-  /** Executions that were stopped (`ExecutionStopped`, Sum). */
-  public metricExecutionStopped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ExecutionStopped', props);
-  }
-
-  /** How long executions took, in milliseconds (`ExecutionDuration`, Average). */
-  public metricExecutionDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ExecutionDuration', { statistic: 'Average', ...props });
-  }
-
-  /**
-   * Sends executions of this pipeline that reach one of `statuses` to `target`
-   * (EventBridge event `SageMaker Model Building Pipeline Execution Status Change`).
-   *
-   * @param id the rule's construct id
-   * @param statuses e.g. `['Failed']`, `['Succeeded']`
-   * @param target where the event goes
-   */
-  public onExecutionStatusChange(id: string, statuses: string[], target: events.IRuleTarget): events.Rule {
-    return new events.Rule(this, id, {
-      description: `Executions of the SageMaker pipeline ${this.pipelineName} that end ${statuses.join(' or ')}`,
-      eventPattern: {
-        source: ['aws.sagemaker'],
-        detailType: ['SageMaker Model Building Pipeline Execution Status Change'],
-        detail: {
-          pipelineArn: this.arnsFor((name) => name),
-          currentPipelineExecutionStatus: statuses,
-        },
-      },
-      targets: [target],
-    });
   }
 
   private addNewDataTrigger(trigger: NewDataTrigger): void {
@@ -426,7 +363,7 @@ export class SageMakerPipeline extends Resource implements ISageMakerPipeline, s
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
       description: `Lets EventBridge start the SageMaker pipeline ${this.node.path}`,
     });
-    this.grantStartPipelineExecution(role);
+    this.grantStartExecution(role);
     const key = trigger.prefix === undefined || trigger.prefix === '' ? undefined : [{ prefix: trigger.prefix }];
     // aws-events-targets has no SageMaker pipeline target (aws-cdk issue 14887): the rule is written in L1.
     new events.CfnRule(this, 'NewDataRule', {
@@ -469,38 +406,6 @@ export class SageMakerPipeline extends Resource implements ISageMakerPipeline, s
     });
   }
 
-  private grantStepType(stepType: string): void {
-    const jobs: { [type: string]: [string, string[]] } = {
-      Training: ['training-job', ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob']],
-      Processing: ['processing-job', ['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob']],
-      Transform: ['transform-job', ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob']],
-      Model: ['model', ['sagemaker:CreateModel', 'sagemaker:DescribeModel']],
-    };
-    const job = jobs[stepType];
-    if (!job || this.grantedStepTypes.has(stepType)) {
-      return;
-    }
-    this.grantedStepTypes.add(stepType);
-    const [resource, actions] = job;
-    // Pipelines tag the jobs they create with the execution that created them.
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: [...actions, 'sagemaker:AddTags'],
-      resources: [Stack.of(this).formatArn({ service: 'sagemaker', resource, resourceName: '*' })],
-    }));
-  }
-
-  private arnFor(resourceName: string): string {
-    return Stack.of(this).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName });
-  }
-
-  /**
-   * SageMaker may write a pipeline's name in lowercase in its ARNs; a name
-   * given in mixed case is granted in both forms.
-   */
-  private arnsFor(suffix: (name: string) => string): string[] {
-    return nameCaseVariants(this.pipelineName).map((name) => this.arnFor(suffix(name)));
-  }
-
   /**
    * Names in trigger parameters that the pipeline does not declare: StartPipelineExecution
    * rejects an execution whose PipelineParameters name an undeclared parameter.
@@ -512,6 +417,16 @@ export class SageMakerPipeline extends Resource implements ISageMakerPipeline, s
       .map((name) => `sageMakerPipeline ${property} '${name}' is not a parameter of the pipeline `
         + `(declared: ${declared.length > 0 ? declared.join(', ') : 'none'}): fix the name or add the parameter`);
   }
+}
+
+/**
+ * This pipeline as aws-cdk-lib's `sagemaker.IPipeline` (what the EventBridge Scheduler target takes),
+ * whose `grantStartPipelineExecution` is this library's `grantStartExecution`.
+ */
+function asCdkPipeline(pipeline: SageMakerPipeline): sagemaker.IPipeline {
+  const adapter = Object.create(pipeline) as { grantStartPipelineExecution: (grantee: iam.IGrantable) => iam.Grant };
+  adapter.grantStartPipelineExecution = (grantee) => pipeline.grantStartExecution(grantee);
+  return adapter as unknown as sagemaker.IPipeline;
 }
 
 function parameterList(parameters?: { [name: string]: string }): Array<{ name: string; value: string }> | undefined {

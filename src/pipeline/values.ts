@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { checkJsonPath, checkPipelineName } from './private/checks';
+import { floatLiteralMarker } from './private/float';
 
 /**
  * A value in a SageMaker pipeline definition: a literal, a pipeline parameter,
@@ -97,18 +98,28 @@ export class PipelineValue {
   }
 
   /** @internal */
+  public static _literal(value: string | number | boolean): PipelineValue {
+    return new PipelineValue(value);
+  }
+
+  /** @internal */
   public static _isPipelineValue(x: any): x is PipelineValue {
     return x instanceof PipelineValue;
   }
 
+  /** Definition JSON: untyped on purpose, it is the schema's own spelling. */
   private readonly json: any;
 
   private constructor(json: any) {
     this.json = json;
   }
 
-  /** The value as it appears in the definition JSON. */
-  public toJson(): any {
+  /**
+   * The value as it appears in the definition JSON.
+   *
+   * @internal
+   */
+  public _toJson(): any {
     return this.json;
   }
 }
@@ -198,11 +209,11 @@ export class PipelineParameter {
   public readonly parameterType: PipelineParameterType;
 
   /**
-   * The default value.
+   * The default value, as a literal of the parameter's type.
    *
    * @default - none: every execution must give a value
    */
-  public readonly defaultValue?: any;
+  public readonly defaultValue?: PipelineValue;
 
   /**
    * What the parameter is for.
@@ -214,21 +225,34 @@ export class PipelineParameter {
   /** The parameter's value at execution time, to use in step arguments. */
   public readonly value: PipelineValue;
 
-  private constructor(name: string, type: PipelineParameterType, defaultValue: any, options: PipelineParameterOptions) {
+  private constructor(name: string, type: PipelineParameterType, defaultValue: string | number | boolean | undefined,
+    options: PipelineParameterOptions) {
     checkPipelineName('parameter', name);
     this.name = name;
     this.parameterType = type;
-    this.defaultValue = defaultValue;
+    this.defaultLiteral = defaultValue;
+    this.defaultValue = defaultValue === undefined ? undefined : PipelineValue._literal(defaultValue);
     this.description = options.description;
     this.value = PipelineValue.parameter(name);
   }
 
-  /** The parameter as it appears in the definition's `Parameters`. */
-  public toJson(): any {
+  private readonly defaultLiteral?: string | number | boolean;
+
+  /**
+   * The parameter as it appears in the definition's `Parameters`. With
+   * `floatMarkers`, a Float default is written as a marker that the
+   * definition's rendering turns into a number with a decimal point.
+   *
+   * @internal
+   */
+  public _toJson(floatMarkers: boolean = false): any {
+    const value = this.defaultLiteral;
+    const floatMarker = floatMarkers && this.parameterType === PipelineParameterType.FLOAT
+      && typeof value === 'number' && !Token.isUnresolved(value);
     return {
       Name: this.name,
       Type: this.parameterType,
-      ...(this.defaultValue !== undefined ? { DefaultValue: this.defaultValue } : {}),
+      ...(value !== undefined ? { DefaultValue: floatMarker ? floatLiteralMarker(value as number) : value } : {}),
       ...(this.description !== undefined ? { Description: this.description } : {}),
     };
   }

@@ -1,28 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { TrainingInstanceType } from '../pipeline/instance-type';
-
-/**
- * How a training job reads a channel (`TrainingInputMode`).
- */
-export enum TrainingInputMode {
-  /** Copy the data to the instance's volume before training starts. */
-  FILE = 'File',
-  /** Stream the data from S3 on demand, presented as files (no copy up front). */
-  FAST_FILE = 'FastFile',
-  /** Stream the data through a Unix pipe. */
-  PIPE = 'Pipe',
-}
-
-/**
- * How the objects of a channel are spread over the instances (`S3DataDistributionType`).
- */
-export enum S3DataDistribution {
-  /** Every instance gets every object. */
-  FULLY_REPLICATED = 'FullyReplicated',
-  /** Each instance gets a share of the objects (by key). */
-  SHARDED_BY_S3_KEY = 'ShardedByS3Key',
-}
+import { S3DataDistribution, TrainingInputMode } from '../pipeline';
 
 /**
  * Data under an S3 prefix.
@@ -72,42 +50,6 @@ export interface TrainingChannel extends DataLocation {
 }
 
 /**
- * A metric the training job prints, that SageMaker sends to CloudWatch
- * (`/aws/sagemaker/TrainingJobs`) and shows with the job.
- */
-export interface MetricDefinition {
-  /** The metric's name, e.g. `train:loss`. */
-  readonly name: string;
-
-  /**
-   * A regular expression over the job's log whose first group captures the
-   * value, e.g. `train_loss=([0-9\\.]+);`.
-   *
-   * SageMaker evaluates it with Python's `re` module; the synth-time check
-   * compiles it as a JavaScript regex (after rewriting `(?P<name>` to
-   * `(?<name>`), so it catches syntax errors and a missing group, not every
-   * difference between the two dialects.
-   */
-  readonly regex: string;
-}
-
-/**
- * One group of a heterogeneous training cluster.
- */
-export interface TrainingInstanceGroup {
-  /** The group's name, as the container sees it in `resourceconfig.json`. */
-  readonly groupName: string;
-  /** The group's instance type. */
-  readonly instanceType: TrainingInstanceType;
-  /**
-   * The group's instance count.
-   *
-   * @default 1
-   */
-  readonly instanceCount?: number;
-}
-
-/**
  * Helpers that turn typed values into the strings SageMaker passes as hyperparameters.
  *
  * @example
@@ -128,7 +70,10 @@ export class Hyperparameter {
     return value ? 'true' : 'false';
   }
 
-  /** Any JSON value, serialized. */
+  /**
+   * Any JSON value, serialized (a list, an object): raw JSON is the point, so
+   * the value is untyped.
+   */
   public static fromJson(value: any): string {
     return JSON.stringify(value);
   }

@@ -1,4 +1,5 @@
 export * from './data';
 export * from './quality-gate';
 export * from './model-package-group';
+export * from './options';
 export * from './training-pipeline';

@@ -3,7 +3,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { nameCaseVariants } from '../private/arns';
-import { grantWildcard } from '../private/grants';
+import { grantWithWildcard } from '../private/grants';
+
+/** Why the versions of a group are granted with a wildcard. */
+const VERSIONS_REASON = 'model package versions are named <group>/<version> when training registers them: '
+  + 'the statement covers the versions of the named model package group only';
 
 /** `ModelPackageGroupName` in the CreateModelPackageGroup API reference. */
 const GROUP_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -73,11 +77,11 @@ export abstract class ModelPackageGroupBase extends Resource implements IModelPa
       grantee,
       actions: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackageGroup'],
       resourceArns: this.groupArns(),
-    }).combine(iam.Grant.addToPrincipal({
-      grantee,
+    }).combine(grantWithWildcard(grantee, {
       // Pipelines tag what they create with the execution that created it.
       actions: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'],
       resourceArns: this.versionArns(),
+      reason: VERSIONS_REASON,
     }));
   }
 
@@ -85,24 +89,18 @@ export abstract class ModelPackageGroupBase extends Resource implements IModelPa
     // Versions are named <group>/<version> and made by training runs: only a
     // wildcard under the group names them. ListModelPackages authorizes on the
     // model-package resource type (Service Authorization Reference, Amazon SageMaker).
-    const versions = {
-      policyId: 'SageMakerModelPackageVersions',
-      reason: 'model package versions are named <group>/<version> when training registers them: '
-        + 'the statements cover the versions of named model package groups only',
-      appliesTo: [{ regex: '/^Resource::arn:[^/]*:sagemaker:[^/]*:model-package\\/[^/]+\\/\\*$/g' }],
-    };
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['sagemaker:DescribeModelPackageGroup'],
       resourceArns: this.groupArns(),
-    }).combine(grantWildcard(grantee, {
-      ...versions,
+    }).combine(grantWithWildcard(grantee, {
       actions: ['sagemaker:ListModelPackages'],
       resourceArns: [...this.groupArns(), ...this.versionArns()],
-    })).combine(grantWildcard(grantee, {
-      ...versions,
+      reason: VERSIONS_REASON,
+    })).combine(grantWithWildcard(grantee, {
       actions: ['sagemaker:DescribeModelPackage'],
       resourceArns: this.versionArns(),
+      reason: VERSIONS_REASON,
     }));
   }
 

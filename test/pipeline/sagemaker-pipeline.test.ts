@@ -1,5 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -7,7 +8,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { pipelineDefinition } from './definition-helper';
 import { everyStepType } from './fixtures';
 import { expectSoundDefinition } from './structure';
-import { PipelineParameter, SageMakerPipeline, SageMakerPipelineProps } from '../../src/pipeline';
+import {
+  PipelineExecutionStatus, PipelineExecutionStatusChangeOptions, PipelineParameter, SageMakerPipeline, SageMakerPipelineProps,
+} from '../../src/pipeline';
 import { nameCaseVariants } from '../../src/private/arns';
 import { expectNagClean } from '../nag';
 
@@ -63,16 +66,6 @@ describe('SageMakerPipeline resource', () => {
     });
   });
 
-  test('each job type grants create, describe and stop on its own ARNs', () => {
-    const actions = statementsOf(build().template()).map((s) => [].concat(s.Action).join(','));
-    expect(actions).toEqual(expect.arrayContaining([
-      'sagemaker:CreateTrainingJob,sagemaker:DescribeTrainingJob,sagemaker:StopTrainingJob,sagemaker:AddTags',
-      'sagemaker:CreateProcessingJob,sagemaker:DescribeProcessingJob,sagemaker:StopProcessingJob,sagemaker:AddTags',
-      'sagemaker:CreateTransformJob,sagemaker:DescribeTransformJob,sagemaker:StopTransformJob,sagemaker:AddTags',
-      'sagemaker:CreateModel,sagemaker:DescribeModel,sagemaker:AddTags',
-    ]));
-  });
-
   test('job ARNs are scoped to the job type in this account and region', () => {
     const training = statementsOf(build().template()).find((s) => [].concat(s.Action).includes('sagemaker:CreateTrainingJob' as never));
     expect(training.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':training-job/*']] });
@@ -89,28 +82,22 @@ describe('SageMakerPipeline resource', () => {
     });
   });
 
-  test('the pipeline waits for its role\'s policies, not the role alone', () => {
+  test('the pipeline waits for its role\'s one policy, not the role alone', () => {
     const [pipeline] = Object.values<any>(build().template().findResources('AWS::SageMaker::Pipeline'));
-    expect(pipeline.DependsOn).toEqual([expect.stringMatching(/^PipelineRoleDefaultPolicy/), expect.stringMatching(/^PipelineRoleSageMakerLogsAndMetrics/)]);
+    expect(pipeline.DependsOn).toEqual([expect.stringMatching(/^PipelineRoleDefaultPolicy/)]);
   });
 
-  test('no cdk-nag suppression of the default policy covers a \'*\' resource; logs and PutMetricData have a policy of their own', () => {
-    const template = build().template();
-    const [defaultPolicy] = Object.values<any>(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^PipelineRoleDefaultPolicy') } }));
-    const appliesTo = defaultPolicy.Metadata.cdk_nag.rules_to_suppress.flatMap((r: any) => r.applies_to ?? ['(all findings)']);
-    expect(appliesTo.filter((a: any) => typeof a === 'string')).toEqual([]);
-    expect(appliesTo.map((a: any) => new RegExp(a.regex.slice(1, -2)).test('Resource::*'))).not.toContain(true);
-    expect(appliesTo.map((a: any) => new RegExp(a.regex.slice(1, -2)).test('Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/*')))
-      .not.toContain(true);
-    const [metrics] = Object.values<any>(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('^PipelineRoleSageMakerLogsAndMetrics') } }));
-    const statements = metrics.Properties.PolicyDocument.Statement;
-    expect(statements).toHaveLength(2);
-    expect(statements[1]).toEqual({ Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*', Condition: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } } });
-    const [rule] = metrics.Metadata.cdk_nag.rules_to_suppress;
-    expect(rule.applies_to[0]).toEqual('Resource::*');
-    const logsRegex = new RegExp(rule.applies_to[1].regex.slice(1, -2));
-    expect(logsRegex.test('Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/*')).toBe(true);
-    expect(logsRegex.test('Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/other/*')).toBe(false);
+  test('the role has one IAM policy', () => {
+    const policies = build().template().findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^PipelineRole') }] } });
+    expect(Object.keys(policies)).toEqual([expect.stringMatching(/^PipelineRoleDefaultPolicy/)]);
+  });
+
+  test('each cdk-nag suppression of the role\'s policy names its resources, none by pattern', () => {
+    const [policy] = Object.values<any>(build().template().findResources('AWS::IAM::Policy', {
+      Properties: { PolicyName: Match.stringLikeRegexp('^PipelineRoleDefaultPolicy') },
+    }));
+    const appliesTo = policy.Metadata.cdk_nag.rules_to_suppress.flatMap((r: any) => r.applies_to ?? ['(all findings)']);
+    expect(appliesTo.filter((a: any) => typeof a !== 'string' || a === '(all findings)')).toEqual([]);
   });
 
   test('a pipeline without steps fails at synthesis', () => {
@@ -129,42 +116,118 @@ describe('SageMakerPipeline resource', () => {
 });
 
 describe('SageMakerPipeline grants', () => {
-  test('grantStartExecution: start on the pipeline, describe/stop/list on its executions', () => {
-    const { stack, pipeline } = build({ pipelineName: 'churn' }, { account: '111122223333', region: 'us-east-1' });
-    const user = new iam.User(stack, 'Ci');
-    pipeline.grantStartExecution(user);
-    const statements = statementsOf(Template.fromStack(stack)).filter((s) => JSON.stringify(s.Action).includes('Pipeline'));
-    expect(statements).toEqual([
-      { Action: 'sagemaker:StartPipelineExecution', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111122223333:pipeline/churn']] } },
+  const ENV = { account: '111122223333', region: 'us-east-1' };
+  const churnArn = (suffix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sagemaker:us-east-1:111122223333:pipeline/churn${suffix}`]] });
+  const userStatements = (stack: Stack) => Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+    Properties: { Users: [{ Ref: Match.stringLikeRegexp('^Ci') }] },
+  })).flatMap((p) => p.Properties.PolicyDocument.Statement);
+
+  test('grantStartExecution: start on the pipeline, nothing else', () => {
+    const { stack, pipeline } = build({ pipelineName: 'churn' }, ENV);
+    pipeline.grantStartExecution(new iam.User(stack, 'Ci'));
+    expect(userStatements(stack)).toEqual([{ Action: 'sagemaker:StartPipelineExecution', Effect: 'Allow', Resource: churnArn('') }]);
+  });
+
+  test('grantManageExecutions: start on the pipeline, describe/stop/list steps on its executions', () => {
+    const { stack, pipeline } = build({ pipelineName: 'churn' }, ENV);
+    pipeline.grantManageExecutions(new iam.User(stack, 'Ci'));
+    expect(userStatements(stack)).toEqual([
+      { Action: 'sagemaker:StartPipelineExecution', Effect: 'Allow', Resource: churnArn('') },
       {
         Action: ['sagemaker:DescribePipelineExecution', 'sagemaker:StopPipelineExecution', 'sagemaker:ListPipelineExecutionSteps'],
         Effect: 'Allow',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111122223333:pipeline/churn/execution/*']] },
+        Resource: churnArn('/execution/*'),
       },
     ]);
   });
 
-  test('for a role, the execution wildcard sits in one policy of its own with a scoped cdk-nag suppression', () => {
-    const { stack, pipeline } = build({ pipelineName: 'churn' });
+  test('for a role, the execution wildcard stays in its one policy, explained on exactly that resource', () => {
+    const { stack, pipeline } = build({ pipelineName: 'churn' }, ENV);
     const role = new iam.Role(stack, 'Ci', { assumedBy: new iam.AccountRootPrincipal() });
-    pipeline.grantStartExecution(role);
-    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', {
-      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^Ci') }], PolicyName: Match.stringLikeRegexp('SageMakerPipelineExecutions') },
-    });
-    const [policy] = Object.values(policies) as any[];
-    expect(policy.Properties.PolicyDocument.Statement).toEqual([expect.objectContaining({
-      Action: ['sagemaker:DescribePipelineExecution', 'sagemaker:StopPipelineExecution', 'sagemaker:ListPipelineExecutionSteps'],
-    })]);
-    expect(policy.Metadata.cdk_nag.rules_to_suppress).toEqual([expect.objectContaining({ id: 'AwsSolutions-IAM5' })]);
+    pipeline.grantManageExecutions(role);
+    const policies = Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^Ci') }] },
+    }));
+    expect([policies.length, policies[0].Metadata.cdk_nag.rules_to_suppress]).toEqual([1, [{
+      id: 'AwsSolutions-IAM5',
+      reason: expect.stringContaining('execution ids are made when an execution starts'),
+      applies_to: ['Resource::arn:<AWS::Partition>:sagemaker:us-east-1:111122223333:pipeline/churn/execution/*'],
+    }]]);
     expectNagClean(stack);
   });
 
   test('a mixed-case name is granted in both cases', () => {
-    const { stack, pipeline } = build({ pipelineName: 'Churn' }, { account: '111122223333', region: 'us-east-1' });
+    const { stack, pipeline } = build({ pipelineName: 'Churn' }, ENV);
     const user = new iam.User(stack, 'Ci');
-    pipeline.grantStartPipelineExecution(user);
+    pipeline.grantStartExecution(user);
     const start = statementsOf(Template.fromStack(stack)).find((s) => s.Action === 'sagemaker:StartPipelineExecution');
     expect(start.Resource.map((r: any) => r['Fn::Join'][1][2])).toEqual([':sagemaker:us-east-1:111122223333:pipeline/Churn', ':sagemaker:us-east-1:111122223333:pipeline/churn']);
+  });
+});
+
+describe('SageMakerPipeline imports', () => {
+  test('fromPipelineName: the ARN of the stack\'s account and region, no image parameter', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'us-east-1' } });
+    const imported = SageMakerPipeline.fromPipelineName(stack, 'Imported', 'churn');
+    expect([imported.pipelineName, stack.resolve(imported.pipelineArn), imported.imageUriParameterName]).toEqual([
+      'churn', { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111122223333:pipeline/churn']] }, undefined,
+    ]);
+  });
+
+  test('fromPipelineArn: grants name the pipeline of the ARN\'s own account and region', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'us-east-1' } });
+    const imported = SageMakerPipeline.fromPipelineArn(stack, 'Imported', 'arn:aws:sagemaker:eu-west-1:444455556666:pipeline/scoring');
+    imported.grantStartExecution(new iam.User(stack, 'Ci'));
+    expect([imported.pipelineName, statementsOf(Template.fromStack(stack))[0].Resource])
+      .toEqual(['scoring', 'arn:aws:sagemaker:eu-west-1:444455556666:pipeline/scoring']);
+  });
+
+  test('fromPipelineArn with an ARN of something else', () => {
+    const stack = new Stack(new App(), 'Stack');
+    expect(() => SageMakerPipeline.fromPipelineArn(stack, 'Imported', 'arn:aws:sagemaker:eu-west-1:444455556666:model/scoring')).toThrow(
+      "sageMakerPipeline pipelineArn 'arn:aws:sagemaker:eu-west-1:444455556666:model/scoring' is not a pipeline ARN: "
+      + 'give arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>');
+  });
+
+  test('an imported pipeline\'s metrics carry its name', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const metric = SageMakerPipeline.fromPipelineName(stack, 'Imported', 'churn').metricExecutionFailed();
+    expect([metric.metricName, metric.dimensions]).toEqual(['ExecutionFailed', { PipelineName: 'churn' }]);
+  });
+});
+
+describe('SageMakerPipeline.onExecutionStatusChange', () => {
+  const rule = (options?: PipelineExecutionStatusChangeOptions) => {
+    const { stack, pipeline } = build({ pipelineName: 'churn' });
+    pipeline.onExecutionStatusChange('OnChange', options);
+    return Object.values<any>(Template.fromStack(stack).findResources('AWS::Events::Rule'))[0].Properties;
+  };
+
+  test('statuses filter the event', () => {
+    expect(rule({ statuses: [PipelineExecutionStatus.SUCCEEDED, PipelineExecutionStatus.STOPPED] }).EventPattern.detail.currentPipelineExecutionStatus)
+      .toEqual(['Succeeded', 'Stopped']);
+  });
+
+  test('without statuses, every status change of this pipeline matches', () => {
+    expect(rule().EventPattern).toEqual({
+      'source': ['aws.sagemaker'],
+      'detail-type': ['SageMaker Model Building Pipeline Execution Status Change'],
+      'detail': { pipelineArn: [expect.objectContaining({ 'Fn::Join': expect.anything() })] },
+    });
+  });
+
+  test('the target and the rule options reach the rule', () => {
+    const { stack, pipeline } = build({ pipelineName: 'churn' });
+    const topic = new sns.Topic(stack, 'Topic');
+    pipeline.onExecutionStatusChange('OnChange', { target: new eventsTargets.SnsTopic(topic), ruleName: 'churn-runs', description: 'runs' });
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
+      Name: 'churn-runs', Description: 'runs', Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Topic') } })],
+    });
+  });
+
+  test('an extra event pattern narrows the rule', () => {
+    expect(rule({ eventPattern: { detail: { pipelineExecutionDisplayName: ['nightly'] } } }).EventPattern.detail.pipelineExecutionDisplayName)
+      .toEqual(['nightly']);
   });
 });
 

@@ -11,7 +11,7 @@ function isPlainObject(x: any): x is { [key: string]: any } {
  */
 export function renderPipelineJson(value: any): any {
   if (PipelineValue._isPipelineValue(value)) {
-    return value.toJson();
+    return value._toJson();
   }
   if (Array.isArray(value)) {
     return value.map(renderPipelineJson);

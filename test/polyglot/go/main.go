@@ -61,18 +61,22 @@ func NewModelStack(scope constructs.Construct, id string, props *awscdk.StackPro
 		Image:        image,
 		TrainingData: &sagemaker.TrainingChannel{ChannelName: jsii.String("train"), Bucket: data, Prefix: jsii.String("fraud/train/")},
 		TestData:     &sagemaker.DataLocation{Bucket: data, Prefix: jsii.String("fraud/test/")},
-		InstanceType: sagemaker.TrainingInstanceType_ML_M5_XLARGE(),
-		MaxRuntime:   awscdk.Duration_Hours(jsii.Number(1)), // with spot, waits for capacity up to 2 h in all
-		// Every instance type the serving stack deploys the registered model on.
-		InferenceInstanceTypes: &[]*string{jsii.String("ml.m5.large"), jsii.String("ml.m5.xlarge")},
-		Hyperparameters: &map[string]*string{
-			"epochs":        sagemaker.Hyperparameter_FromNumber(jsii.Number(200)),
-			"learning_rate": sagemaker.Hyperparameter_FromNumber(jsii.Number(0.05)),
+		Training: &sagemaker.TrainingOptions{
+			InstanceType: sagemaker.TrainingInstanceType_ML_M5_XLARGE(),
+			MaxRuntime:   awscdk.Duration_Hours(jsii.Number(1)), // with spot, waits for capacity up to 2 h in all
+			Hyperparameters: &map[string]*string{
+				"epochs":        sagemaker.Hyperparameter_FromNumber(jsii.Number(200)),
+				"learning_rate": sagemaker.Hyperparameter_FromNumber(jsii.Number(0.05)),
+			},
+			// The starter container prints these and writes evaluation.json.
+			MetricDefinitions: &[]*sagemaker.MetricDefinition{
+				{Name: jsii.String("train:loss"), Regex: jsii.String("train_loss=([0-9.eE+-]+);")},
+				{Name: jsii.String("validation:loss"), Regex: jsii.String("validation_loss=([0-9.eE+-]+);")},
+			},
 		},
-		// The starter container prints these and writes evaluation.json.
-		MetricDefinitions: &[]*sagemaker.MetricDefinition{
-			{Name: jsii.String("train:loss"), Regex: jsii.String("train_loss=([0-9.eE+-]+);")},
-			{Name: jsii.String("validation:loss"), Regex: jsii.String("validation_loss=([0-9.eE+-]+);")},
+		// Every instance type the serving stack deploys the registered model on.
+		Registration: &sagemaker.RegistrationOptions{
+			InferenceInstanceTypes: &[]*string{jsii.String("ml.m5.large"), jsii.String("ml.m5.xlarge")},
 		},
 		QualityGate:     sagemaker.QualityGate_LessThanOrEqualTo(jsii.String("regression_metrics.mse.value"), jsii.Number(0.25)),
 		NotifyOnFailure: jsii.Bool(true),

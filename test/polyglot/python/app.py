@@ -42,8 +42,10 @@ from cdk_sagemaker_github import (
     Hyperparameter,
     MetricDefinition,
     QualityGate,
+    RegistrationOptions,
     TrainingChannel,
     TrainingInstanceType,
+    TrainingOptions,
     TrainingPipeline,
     WorkflowDeployOptions,
     WorkflowTrainOptions,
@@ -84,19 +86,21 @@ class ModelStack(Stack):
             image=self.image,
             training_data=TrainingChannel(channel_name="train", bucket=data, prefix="fraud/train/"),
             test_data=DataLocation(bucket=data, prefix="fraud/test/"),
-            instance_type=TrainingInstanceType.ML_M5_XLARGE,
-            max_runtime=Duration.hours(1),  # with spot, waits for capacity up to 2 h in all
+            training=TrainingOptions(
+                instance_type=TrainingInstanceType.ML_M5_XLARGE,
+                max_runtime=Duration.hours(1),  # with spot, waits for capacity up to 2 h in all
+                hyperparameters={
+                    "epochs": Hyperparameter.from_number(200),
+                    "learning_rate": Hyperparameter.from_number(0.05),
+                },
+                # The starter container prints these and writes evaluation.json.
+                metric_definitions=[
+                    MetricDefinition(name="train:loss", regex="train_loss=([0-9.eE+-]+);"),
+                    MetricDefinition(name="validation:loss", regex="validation_loss=([0-9.eE+-]+);"),
+                ],
+            ),
             # Every instance type the serving stack deploys the registered model on.
-            inference_instance_types=["ml.m5.large", "ml.m5.xlarge"],
-            hyperparameters={
-                "epochs": Hyperparameter.from_number(200),
-                "learning_rate": Hyperparameter.from_number(0.05),
-            },
-            # The starter container prints these and writes evaluation.json.
-            metric_definitions=[
-                MetricDefinition(name="train:loss", regex="train_loss=([0-9.eE+-]+);"),
-                MetricDefinition(name="validation:loss", regex="validation_loss=([0-9.eE+-]+);"),
-            ],
+            registration=RegistrationOptions(inference_instance_types=["ml.m5.large", "ml.m5.xlarge"]),
             quality_gate=QualityGate.less_than_or_equal_to("regression_metrics.mse.value", 0.25),
             notify_on_failure=True,
         )

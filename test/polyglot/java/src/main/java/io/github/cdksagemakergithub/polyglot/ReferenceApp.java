@@ -33,9 +33,11 @@ import io.github.cdksagemakergithub.ModelSource;
 import io.github.cdksagemakergithub.QualityGate;
 import io.github.cdksagemakergithub.RealtimeAutoScalingOptions;
 import io.github.cdksagemakergithub.RealtimeModeOptions;
+import io.github.cdksagemakergithub.RegistrationOptions;
 import io.github.cdksagemakergithub.ServerlessModeOptions;
 import io.github.cdksagemakergithub.TrainingChannel;
 import io.github.cdksagemakergithub.TrainingInstanceType;
+import io.github.cdksagemakergithub.TrainingOptions;
 import io.github.cdksagemakergithub.TrainingPipeline;
 import io.github.cdksagemakergithub.TrafficShifting;
 import io.github.cdksagemakergithub.WorkflowDeployOptions;
@@ -94,19 +96,21 @@ public final class ReferenceApp {
                     .image(this.image)
                     .trainingData(TrainingChannel.builder().channelName("train").bucket(data).prefix("fraud/train/").build())
                     .testData(DataLocation.builder().bucket(data).prefix("fraud/test/").build())
-                    .instanceType(TrainingInstanceType.ML_M5_XLARGE)
-                    .maxRuntime(Duration.hours(1)) // with spot, waits for capacity up to 2 h in all
+                    .training(TrainingOptions.builder()
+                            .instanceType(TrainingInstanceType.ML_M5_XLARGE)
+                            .maxRuntime(Duration.hours(1)) // with spot, waits for capacity up to 2 h in all
+                            // Map.of iterates in an order that changes from one JVM run to the next: the
+                            // library sorts the keys, so the pipeline definition does not change with it.
+                            .hyperparameters(Map.of(
+                                    "epochs", Hyperparameter.fromNumber(200),
+                                    "learning_rate", Hyperparameter.fromNumber(0.05)))
+                            // The starter container prints these and writes evaluation.json.
+                            .metricDefinitions(List.of(
+                                    MetricDefinition.builder().name("train:loss").regex("train_loss=([0-9.eE+-]+);").build(),
+                                    MetricDefinition.builder().name("validation:loss").regex("validation_loss=([0-9.eE+-]+);").build()))
+                            .build())
                     // Every instance type the serving stack deploys the registered model on.
-                    .inferenceInstanceTypes(List.of("ml.m5.large", "ml.m5.xlarge"))
-                    // Map.of iterates in an order that changes from one JVM run to the next: the
-                    // library sorts the keys, so the pipeline definition does not change with it.
-                    .hyperparameters(Map.of(
-                            "epochs", Hyperparameter.fromNumber(200),
-                            "learning_rate", Hyperparameter.fromNumber(0.05)))
-                    // The starter container prints these and writes evaluation.json.
-                    .metricDefinitions(List.of(
-                            MetricDefinition.builder().name("train:loss").regex("train_loss=([0-9.eE+-]+);").build(),
-                            MetricDefinition.builder().name("validation:loss").regex("validation_loss=([0-9.eE+-]+);").build()))
+                    .registration(RegistrationOptions.builder().inferenceInstanceTypes(List.of("ml.m5.large", "ml.m5.xlarge")).build())
                     .qualityGate(QualityGate.lessThanOrEqualTo("regression_metrics.mse.value", 0.25))
                     .notifyOnFailure(true)
                     .build();

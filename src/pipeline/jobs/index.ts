@@ -1,0 +1,4 @@
+export * from './common';
+export * from './training-job';
+export * from './processing-job';
+export * from './transform-job';

@@ -1,0 +1,282 @@
+import { Duration, Size } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { TrainingChannel } from './data';
+import { IModelPackageGroup } from './model-package-group';
+import { ISageMakerImage } from '../image';
+import { MetricDefinition, ProcessingInstanceType, TrainingInstanceGroup, TrainingInstanceType } from '../pipeline';
+
+/**
+ * The approval status a new model version gets (`ModelApprovalStatus`).
+ */
+export enum ModelApprovalStatus {
+  /** A person approves it before it is deployed. */
+  PENDING_MANUAL_APPROVAL = 'PendingManualApproval',
+  /** Deployable at once. */
+  APPROVED = 'Approved',
+  /** Registered for the record only. */
+  REJECTED = 'Rejected',
+}
+
+/**
+ * The training job of a `TrainingPipeline`: its cluster, limits, spot
+ * capacity and what the container gets.
+ */
+export interface TrainingOptions {
+  /**
+   * More input channels besides `trainingData` (validation data, a vocabulary, ...).
+   *
+   * @default - none
+   */
+  readonly extraChannels?: TrainingChannel[];
+
+  /**
+   * The instance type (pipeline parameter `TrainingInstanceType`).
+   *
+   * @default TrainingInstanceType.ML_M5_XLARGE
+   */
+  readonly instanceType?: TrainingInstanceType;
+
+  /**
+   * The number of instances (pipeline parameter `TrainingInstanceCount`);
+   * more than one is a distributed job, which the container must support.
+   *
+   * @default 1
+   */
+  readonly instanceCount?: number;
+
+  /**
+   * A heterogeneous cluster, instead of `instanceType` and `instanceCount`.
+   *
+   * @default - one group of `instanceCount` × `instanceType`
+   */
+  readonly instanceGroups?: TrainingInstanceGroup[];
+
+  /**
+   * The storage volume of each instance.
+   *
+   * @default Size.gibibytes(30)
+   */
+  readonly volumeSize?: Size;
+
+  /**
+   * How long the training job may run (at most 28 days).
+   *
+   * @default Duration.hours(24)
+   */
+  readonly maxRuntime?: Duration;
+
+  /**
+   * Train on managed spot capacity (up to 90% cheaper; jobs may be
+   * interrupted and resumed from the last checkpoint).
+   *
+   * @default true
+   */
+  readonly spot?: boolean;
+
+  /**
+   * With spot: how long the job may take in all, waiting for capacity included.
+   * Must be at least `maxRuntime`.
+   *
+   * @default - twice `maxRuntime`
+   */
+  readonly maxWaitTime?: Duration;
+
+  /**
+   * Sync `/opt/ml/checkpoints` to S3 (under the artifacts bucket, per
+   * execution), so that an interrupted spot job resumes where it stopped.
+   * The container must write and read its checkpoints there.
+   *
+   * @default - true with spot, false without
+   */
+  readonly checkpoints?: boolean;
+
+  /**
+   * Keep the instances in a warm pool for this long after the job, so that the
+   * next matching job starts without provisioning (billed while kept).
+   * At most one hour; not with spot or heterogeneous clusters.
+   *
+   * @default - no warm pool
+   */
+  readonly keepAlivePeriod?: Duration;
+
+  /**
+   * Hyperparameters (`/opt/ml/input/config/hyperparameters.json`); see
+   * `Hyperparameter` for typed values. At most 100; keys up to 256
+   * characters, values up to 2500.
+   *
+   * @default - none
+   */
+  readonly hyperparameters?: { [name: string]: string };
+
+  /**
+   * Environment variables of the training container.
+   *
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Metrics parsed from the training log and sent to CloudWatch.
+   *
+   * @default - none
+   */
+  readonly metricDefinitions?: MetricDefinition[];
+}
+
+/**
+ * The evaluation job of a `TrainingPipeline`: a processing job that scores
+ * the model on the test data and writes `evaluation.json`.
+ */
+export interface EvaluationOptions {
+  /**
+   * The image that evaluates the model.
+   *
+   * @default - the pipeline's `image`
+   */
+  readonly image?: ISageMakerImage;
+
+  /**
+   * The evaluation command (the processing job's entrypoint). It gets
+   * `--model-dir`, `--test-dir` and `--output-dir` and must write
+   * `evaluation.json` to the output directory.
+   *
+   * @default ['evaluate']
+   */
+  readonly command?: string[];
+
+  /**
+   * The instance type of the evaluation job.
+   *
+   * @default ProcessingInstanceType.ML_M5_LARGE
+   */
+  readonly instanceType?: ProcessingInstanceType;
+
+  /**
+   * The storage volume of the instance (1 to 16384 GiB).
+   *
+   * @default Size.gibibytes(30)
+   */
+  readonly volumeSize?: Size;
+
+  /**
+   * How long the evaluation may run (at most 5 days).
+   *
+   * @default Duration.hours(1)
+   */
+  readonly maxRuntime?: Duration;
+
+  /**
+   * Environment variables of the evaluation container.
+   *
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+}
+
+/**
+ * Where and how a `TrainingPipeline` registers the models that pass.
+ */
+export interface RegistrationOptions {
+  /**
+   * Where models are registered.
+   *
+   * @default - a new group
+   */
+  readonly modelPackageGroup?: IModelPackageGroup;
+
+  /**
+   * The approval status of new versions (pipeline parameter `ModelApprovalStatus`).
+   *
+   * @default ModelApprovalStatus.PENDING_MANUAL_APPROVAL
+   */
+  readonly approvalStatus?: ModelApprovalStatus;
+
+  /**
+   * The image that serves the model.
+   *
+   * @default - the pipeline's `image`
+   */
+  readonly inferenceImage?: ISageMakerImage;
+
+  /**
+   * Instance types the model may be deployed on (real-time and batch).
+   *
+   * @default ['ml.m5.large']
+   */
+  readonly inferenceInstanceTypes?: string[];
+
+  /**
+   * MIME types the model accepts.
+   *
+   * @default ['text/csv']
+   */
+  readonly contentTypes?: string[];
+
+  /**
+   * MIME types the model answers with.
+   *
+   * @default ['text/csv']
+   */
+  readonly responseTypes?: string[];
+}
+
+/**
+ * The network of the jobs of a `TrainingPipeline`.
+ */
+export interface TrainingNetworkOptions {
+  /**
+   * Run the jobs in this VPC.
+   *
+   * @default - SageMaker's network
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The subnets of `vpc`.
+   *
+   * @default - the private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The security groups of the jobs in `vpc`.
+   *
+   * @default - one security group is created
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Block all network access of the containers (data still arrives from S3).
+   *
+   * @default false
+   */
+  readonly networkIsolation?: boolean;
+
+  /**
+   * Encrypt the traffic between the instances of a distributed job (slower).
+   *
+   * @default false
+   */
+  readonly interContainerTrafficEncryption?: boolean;
+}
+
+/**
+ * Where a `TrainingPipeline` keeps models, checkpoints and evaluation reports.
+ */
+export interface ArtifactsOptions {
+  /**
+   * The bucket.
+   *
+   * @default - a bucket is created: encrypted, TLS only, versioned, public
+   * access blocked, retained
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
+   * Server access logs of the created bucket go to this bucket.
+   *
+   * @default - no server access logs
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+}

@@ -1,0 +1,77 @@
+import {
+  ConditionStep, FailStep, PipelineCondition, PipelineParameter, PipelineStep, PipelineValue, ProcessingStep, RegisterModelStep, TrainingStep,
+} from '../../pipeline';
+import { IModelPackageGroup } from '../model-package-group';
+import { RegistrationOptions } from '../options';
+import { QualityGate } from '../quality-gate';
+
+/** What the registration step is built from. */
+export interface RegisterStepInputs {
+  readonly options: RegistrationOptions;
+  readonly group: IModelPackageGroup;
+  readonly approval: PipelineValue;
+  /** The inference image: the options' own, or the pipeline's image parameter. */
+  readonly image: PipelineValue;
+  readonly trainingStep: TrainingStep;
+  readonly evaluationStep: ProcessingStep;
+}
+
+/** The RegisterModel step: the model version, with the evaluation report as its quality metrics. */
+export function buildRegisterStep(inputs: RegisterStepInputs): RegisterModelStep {
+  const o = inputs.options;
+  const inferenceInstanceTypes = o.inferenceInstanceTypes ?? ['ml.m5.large'];
+  // CreateModelPackage has fields this library does not type yet (drift baselines, ...): the raw request.
+  return new RegisterModelStep({
+    name: 'RegisterModel',
+    description: 'Registers the model version in the model package group',
+    arguments: {
+      ModelPackageGroupName: inputs.group.modelPackageGroupName,
+      ModelApprovalStatus: inputs.approval,
+      InferenceSpecification: {
+        Containers: [{ Image: inputs.image, ModelDataUrl: inputs.trainingStep.modelArtifactsS3Uri }],
+        SupportedContentTypes: o.contentTypes ?? ['text/csv'],
+        SupportedResponseMIMETypes: o.responseTypes ?? ['text/csv'],
+        SupportedRealtimeInferenceInstanceTypes: inferenceInstanceTypes,
+        SupportedTransformInstanceTypes: inferenceInstanceTypes,
+      },
+      ModelMetrics: {
+        ModelQuality: {
+          Statistics: {
+            ContentType: 'application/json',
+            S3Uri: PipelineValue.join([inputs.evaluationStep.outputS3Uri('evaluation'), PipelineValue.fromString('/evaluation.json')]),
+          },
+        },
+      },
+    },
+  });
+}
+
+/**
+ * The QualityGate condition step around `register` (with parameter
+ * `QualityThreshold`), or `register` itself without a gate.
+ */
+export function buildQualityGate(gate: QualityGate | undefined, evaluation: ProcessingStep, register: RegisterModelStep,
+  addParameter: (parameter: PipelineParameter) => PipelineParameter): PipelineStep {
+  if (!gate) {
+    return register;
+  }
+  const threshold = addParameter(PipelineParameter.floatParameter('QualityThreshold', gate.threshold, {
+    description: `the quality gate's threshold: ${gate.metricPath} ${gate.symbol} threshold to register`,
+  }));
+  const metric = evaluation.jsonGet('Evaluation', gate.metricPath);
+  return new ConditionStep({
+    name: 'QualityGate',
+    description: `Registers the model only if ${gate.metricPath} ${gate.symbol} QualityThreshold`,
+    conditions: [PipelineCondition.compare(metric, gate.comparison, threshold.value)],
+    ifSteps: [register],
+    elseSteps: [new FailStep({
+      name: 'QualityGateFailed',
+      errorMessage: PipelineValue.join([
+        PipelineValue.fromString(`quality gate failed: ${gate.metricPath} = `),
+        metric,
+        PipelineValue.fromString(`, required ${gate.symbol} `),
+        threshold.value,
+      ]),
+    })],
+  });
+}
