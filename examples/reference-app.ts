@@ -131,10 +131,8 @@ export class ServingStack extends Stack {
       description: 'An approved model package version of the training pipeline (the GitHub deploy job passes the newest)',
     });
     // The package names the image and model.tar.gz; the role must be able to pull and read them.
-    const model = () => ModelSource.fromModelPackage(this.modelPackageArn.valueAsString, {
+    const model = () => ModelSource.fromTrainingPipeline(props.model.training, this.modelPackageArn.valueAsString, {
       image: props.model.image,
-      artifactsBucket: props.model.training.artifactsBucket,
-      artifactsPrefix: 'models/',
     });
 
     // One prediction at a time, low latency: canary updates that roll back on the endpoint's own alarms.

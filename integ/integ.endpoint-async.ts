@@ -27,7 +27,7 @@ const bucketName = endpoint.asyncBucket!.bucketName;
 
 // The endpoint reaches InService ...
 const described = integ.assertions
-  .awsApiCall('SageMaker', 'describeEndpoint', { EndpointName: endpoint.endpointName })
+  .awsApiCall('SageMaker', 'describeEndpoint', { EndpointName: endpoint.endpoint!.endpointName })
   .expect(ExpectedResult.objectLike({ EndpointStatus: 'InService' }))
   .waitForAssertions({ totalTimeout: Duration.minutes(40), interval: Duration.minutes(1) });
 
@@ -42,13 +42,13 @@ const uploaded = integ.assertions.awsApiCall('S3', 'putObject', {
 // ... is accepted ...
 const invoked = integ.assertions
   .awsApiCall('SageMakerRuntime', 'invokeEndpointAsync', {
-    EndpointName: endpoint.endpointName,
+    EndpointName: endpoint.endpoint!.endpointName,
     ContentType: 'text/csv',
     Accept: 'text/csv',
     InputLocation: `s3://${bucketName}/async-input/integ.csv`,
   })
   .assertAtPath('InferenceId', ExpectedResult.stringLikeRegexp('.+'));
-invoked.provider.addToRolePolicy({ Effect: 'Allow', Action: ['sagemaker:InvokeEndpointAsync'], Resource: [endpoint.endpointArn] });
+invoked.provider.addToRolePolicy({ Effect: 'Allow', Action: ['sagemaker:InvokeEndpointAsync'], Resource: [endpoint.endpoint!.endpointArn] });
 
 // ... and answered under the output prefix.
 const answered = integ.assertions

@@ -28,4 +28,4 @@ Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }))
 const integ = new IntegTest(app, 'EndpointRealtimeTest', { testCases: [stack] });
 
 // The endpoint reaches InService and the model answers a CSV row.
-expectServing(integ, endpoint);
+expectServing(integ, endpoint.endpoint!);

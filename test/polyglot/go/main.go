@@ -134,10 +134,8 @@ func NewServingStack(scope constructs.Construct, id string, props *ServingStackP
 	})
 	// The package names the image and model.tar.gz; the role must be able to pull and read them.
 	source := func() sagemaker.ModelSource {
-		return sagemaker.ModelSource_FromModelPackage(modelPackageArn.ValueAsString(), &sagemaker.ModelPackageSourceOptions{
-			Image:           props.Model.Image,
-			ArtifactsBucket: props.Model.Training.ArtifactsBucket(),
-			ArtifactsPrefix: jsii.String("models/"),
+		return sagemaker.ModelSource_FromTrainingPipeline(props.Model.Training, modelPackageArn.ValueAsString(), &sagemaker.TrainingPipelineSourceOptions{
+			Image: props.Model.Image,
 		})
 	}
 

@@ -151,11 +151,10 @@ class ServingStack(Stack):
 
         # The package names the image and model.tar.gz; the role must be able to pull and read them.
         def source() -> ModelSource:
-            return ModelSource.from_model_package(
+            return ModelSource.from_training_pipeline(
+                model.training,
                 self.model_package_arn.value_as_string,
                 image=model.image,
-                artifacts_bucket=model.training.artifacts_bucket,
-                artifacts_prefix="models/",
             )
 
         # One prediction at a time, low latency: canary updates that roll back on the endpoint's own alarms.

@@ -28,7 +28,6 @@ import io.github.cdksagemakergithub.IGitHubOidcProvider;
 import io.github.cdksagemakergithub.InferenceInstanceType;
 import io.github.cdksagemakergithub.MetricDefinition;
 import io.github.cdksagemakergithub.ModelEndpoint;
-import io.github.cdksagemakergithub.ModelPackageSourceOptions;
 import io.github.cdksagemakergithub.ModelSource;
 import io.github.cdksagemakergithub.QualityGate;
 import io.github.cdksagemakergithub.RealtimeAutoScalingOptions;
@@ -39,6 +38,7 @@ import io.github.cdksagemakergithub.TrainingChannel;
 import io.github.cdksagemakergithub.TrainingInstanceType;
 import io.github.cdksagemakergithub.TrainingOptions;
 import io.github.cdksagemakergithub.TrainingPipeline;
+import io.github.cdksagemakergithub.TrainingPipelineSourceOptions;
 import io.github.cdksagemakergithub.TrafficShifting;
 import io.github.cdksagemakergithub.WorkflowDeployOptions;
 import io.github.cdksagemakergithub.WorkflowTrainOptions;
@@ -161,11 +161,10 @@ public final class ReferenceApp {
                     .description("An approved model package version of the training pipeline (the GitHub deploy job passes the newest)")
                     .build();
             // The package names the image and model.tar.gz; the role must be able to pull and read them.
-            Supplier<ModelSource> source = () -> ModelSource.fromModelPackage(this.modelPackageArn.getValueAsString(),
-                    ModelPackageSourceOptions.builder()
+            Supplier<ModelSource> source = () -> ModelSource.fromTrainingPipeline(model.training,
+                    this.modelPackageArn.getValueAsString(),
+                    TrainingPipelineSourceOptions.builder()
                             .image(model.image)
-                            .artifactsBucket(model.training.getArtifactsBucket())
-                            .artifactsPrefix("models/")
                             .build());
 
             // One prediction at a time, low latency: canary updates that roll back on the endpoint's own alarms.
