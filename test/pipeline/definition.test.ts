@@ -1,4 +1,5 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { pipelineDefinition, stepNamed } from './definition-helper';
 import { everyStepType } from './fixtures';
@@ -209,5 +210,69 @@ describe('PipelineDefinition errors', () => {
     const role = new iam.Role(stack(), 'R', { assumedBy: new iam.AccountRootPrincipal() });
     const { evaluate } = everyStepType(role);
     expect(() => evaluate.jsonGet('Evaluation', 'a..b')).toThrow("pipeline JSON path 'a..b' is invalid");
+  });
+});
+
+describe('Float literals (issue 11: the SageMaker SDK refuses a Float default written as 1)', () => {
+  const rendered = (...parameters: PipelineParameter[]) => {
+    const s = new Stack(new App(), 'Stack');
+    const step = new FailStep({ name: 'Stop', errorMessage: PipelineValue.join(parameters.map((p) => p.value)) });
+    return s.resolve(new PipelineDefinition({ parameters, steps: [step] }).render(s));
+  };
+
+  test('a whole-number Float default renders with a decimal point', () => {
+    expect(rendered(PipelineParameter.floatParameter('T', 1))).toContain('{"Name":"T","Type":"Float","DefaultValue":1.0}');
+  });
+
+  test('a negative whole-number Float default renders with a decimal point', () => {
+    expect(rendered(PipelineParameter.floatParameter('T', -2))).toContain('"DefaultValue":-2.0');
+  });
+
+  test('a fractional Float default renders as it is', () => {
+    expect(rendered(PipelineParameter.floatParameter('T', 0.25))).toContain('"DefaultValue":0.25}');
+  });
+
+  test('an Integer default keeps no decimal point', () => {
+    expect(rendered(PipelineParameter.integerParameter('N', 1))).toContain('"DefaultValue":1}');
+  });
+
+  test('the rendered definition is still JSON that reads the default as 1', () => {
+    expect(JSON.parse(rendered(PipelineParameter.floatParameter('T', 1))).Parameters[0].DefaultValue).toBe(1);
+  });
+
+  test('a token among the values is left to CloudFormation, the float fixed beside it', () => {
+    const s = new Stack(new App(), 'Stack');
+    const role = new iam.Role(s, 'R', { assumedBy: new iam.AccountRootPrincipal() });
+    const t = PipelineParameter.floatParameter('T', 3);
+    const step = new FailStep({ name: 'Stop', errorMessage: PipelineValue.join([PipelineValue.fromString(role.roleArn), t.value]) });
+    const body = s.resolve(new PipelineDefinition({ parameters: [t], steps: [step] }).render(s));
+    const parts = body['Fn::Join'][1];
+    expect([parts.some((x: any) => typeof x === 'string' && x.includes('"DefaultValue":3.0')), parts.some((x: any) => x['Fn::GetAtt'])]).toEqual([true, true]);
+  });
+
+  test('toJson gives the default as a number, no marker', () => {
+    const step = new FailStep({ name: 'Stop', errorMessage: PipelineValue.fromString('x') });
+    expect(new PipelineDefinition({ parameters: [PipelineParameter.floatParameter('T', 1)], steps: [step] }).toJson().Parameters[0].DefaultValue).toBe(1);
+  });
+
+  test('the template\'s PipelineDefinitionBody carries the decimal point', () => {
+    const s = new Stack(new App(), 'Stack');
+    new SageMakerPipeline(s, 'P', {
+      parameters: [PipelineParameter.floatParameter('T', 1)],
+      steps: [new FailStep({ name: 'Stop', errorMessage: PipelineValue.fromString('x') })],
+    });
+    const body = Object.values<any>(Template.fromStack(s).findResources('AWS::SageMaker::Pipeline'))[0].Properties.PipelineDefinition.PipelineDefinitionBody;
+    expect(JSON.stringify(body)).toContain('\\"DefaultValue\\":1.0');
+  });
+});
+
+describe('PipelineParameter.defaultValue', () => {
+  test('is a typed literal that renders as the default', () => {
+    const p = PipelineParameter.integerParameter('N', 3);
+    expect(p.defaultValue?._toJson()).toBe(3);
+  });
+
+  test('is absent without a default', () => {
+    expect(PipelineParameter.stringParameter('S').defaultValue).toBeUndefined();
   });
 });
