@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   CustomTrainingImage, DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope,
-  GitHubActionsRole, GitHubOidcProvider, GitHubSubject, GitHubWorkflow,
+  GitHubActionsRole, GitHubOidcProvider, GitHubRepository, GitHubSubject, GitHubWorkflow,
   Hyperparameter, QualityGate, TrainingInstanceType, TrainingPipeline,
   CapacitySize, EndpointMode, InferenceInstanceType, ModelEndpoint, ModelSource, TrafficShifting,
 } from '../src';
@@ -21,8 +21,8 @@ const OWNER = 'example-org';
 const REPOSITORY = 'fraud-model';
 
 /**
- * Once per account: the GitHub OIDC provider. Every other stack imports it
- * with `GitHubOidcProvider.fromAccount`.
+ * Once per account: the GitHub OIDC provider. The roles of every other stack
+ * trust it by default (`GitHubOidcProvider.fromAccount`).
  */
 export class AccountSetupStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
@@ -77,28 +77,23 @@ export class ModelStack extends Stack {
       notifyOnFailure: true,
     });
 
-    const provider = GitHubOidcProvider.fromAccount(this, 'GitHub');
+    // The roles trust the account's github.com provider (GitHubOidcProvider.fromAccount) by default.
+    const repository = GitHubRepository.of(OWNER, REPOSITORY);
     // Pushes to main build and push the image; nothing else can assume this role.
     this.buildRole = new GitHubActionsRole(this, 'BuildRole', {
-      provider,
-      owner: OWNER,
-      repository: REPOSITORY,
+      repository,
       subjects: [GitHubSubject.branch('main')],
     });
     // The same pushes to main start training with the image they have just pushed.
     this.trainRole = new GitHubActionsRole(this, 'TrainRole', {
-      provider,
-      owner: OWNER,
-      repository: REPOSITORY,
+      repository,
       subjects: [GitHubSubject.branch('main')],
       // The job waits for the execution: training (spot: up to 2 h with the wait) plus evaluation.
       maxSessionDuration: Duration.hours(3),
     });
     // Only jobs that run in the protected `production` environment may deploy.
     this.deployRole = new GitHubActionsRole(this, 'DeployRole', {
-      provider,
-      owner: OWNER,
-      repository: REPOSITORY,
+      repository,
       subjects: [GitHubSubject.environment('production')],
       maxSessionDuration: Duration.hours(2),
     });

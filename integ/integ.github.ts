@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CustomTrainingImage, GitHubActionsRole, GitHubOidcProvider, GitHubSubject, GitHubWorkflow } from '../src';
+import { CustomTrainingImage, GitHubActionsRole, GitHubOidcProvider, GitHubRepository, GitHubSubject, GitHubWorkflow } from '../src';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerGitHubOidcInteg');
@@ -16,18 +16,16 @@ const image = new CustomTrainingImage(stack, 'TrainingImage', {
   emptyOnDelete: true,
 });
 
+// The roles of one repository share it (with its ids, they accept both subject forms).
+const repository = GitHubRepository.of('example-org', 'fraud-model', { ownerId: 1234567, repositoryId: 89012345 });
 const buildRole = new GitHubActionsRole(stack, 'BuildRole', {
   provider,
-  owner: 'example-org',
-  repository: 'fraud-model',
-  ownerId: 1234567,
-  repositoryId: 89012345,
+  repository,
   subjects: [GitHubSubject.branch('main'), GitHubSubject.tag('v*')],
 });
 const deployRole = new GitHubActionsRole(stack, 'DeployRole', {
   provider,
-  owner: 'example-org',
-  repository: 'fraud-model',
+  repository,
   subjects: [GitHubSubject.environment('production')],
   maxSessionDuration: Duration.hours(2),
 });

@@ -30,7 +30,7 @@ const sageMakerRole = new iam.Role(stack, 'SageMakerRole', {
 image.bind(stack, sageMakerRole);
 base.bind(stack, sageMakerRole);
 const buildRole = new iam.Role(stack, 'BuildRole', { assumedBy: new iam.AccountRootPrincipal() });
-image.grantPush(buildRole);
+image.grantPullPush(buildRole);
 
 Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }));
 

@@ -1,8 +1,10 @@
-import { DefaultStackSynthesizer, Duration, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { GitHubOidcProvider, IGitHubOidcProvider } from './github-oidc-provider';
+import { GitHubRepository } from './github-repository';
 import { GitHubSubject } from './github-subject';
+import { GITHUB_ISSUER_URL, issuerHostAndPath } from './private/issuer';
 import { hasWildcard } from './private/wildcard';
 import { writeActionsOf } from './private/write-actions';
 
@@ -27,13 +29,13 @@ export enum GitHubSubjectForms {
 
   /**
    * Only `repo:OWNER@OWNER_ID/REPO@REPO_ID:...`: a repository that receives
-   * immutable subjects. Needs `ownerId` and `repositoryId`.
+   * immutable subjects. Needs a `GitHubRepository` with ids.
    */
   IMMUTABLE = 'IMMUTABLE',
 
   /**
    * Both forms, so that a workflow keeps working while its repository
-   * switches to immutable subjects. Needs `ownerId` and `repositoryId`.
+   * switches to immutable subjects. Needs a `GitHubRepository` with ids.
    * Switch to `IMMUTABLE` once the repository's tokens carry the ids.
    */
   BOTH = 'BOTH',
@@ -45,20 +47,21 @@ export enum GitHubSubjectForms {
 export interface GitHubActionsRoleProps {
   /**
    * The GitHub OIDC provider of the account: a `GitHubOidcProvider`, or
-   * `GitHubOidcProvider.fromAccount()`.
+   * `GitHubOidcProvider.fromAccount()` with the options of a GitHub
+   * Enterprise issuer.
+   *
+   * Give the provider when it is created in the same stack, so that
+   * CloudFormation creates it before the role.
+   *
+   * @default - the account's github.com provider, as `GitHubOidcProvider.fromAccount()` imports it
    */
-  readonly provider: IGitHubOidcProvider;
+  readonly provider?: IGitHubOidcProvider;
 
   /**
-   * The user or organization that owns the repository, exactly as GitHub
-   * spells it (IAM compares it case-sensitively), e.g. `my-org`.
+   * The repository whose workflows may assume the role, e.g.
+   * `GitHubRepository.of('my-org', 'my-model')`; the roles of one repository share it.
    */
-  readonly owner: string;
-
-  /**
-   * The repository name without the owner, e.g. `my-model`.
-   */
-  readonly repository: string;
+  readonly repository: GitHubRepository;
 
   /**
    * The workflow runs of the repository that may assume the role, at least
@@ -68,27 +71,9 @@ export interface GitHubActionsRoleProps {
   readonly subjects: GitHubSubject[];
 
   /**
-   * The numeric id of the owner, for immutable subjects: the `id` field of
-   * `https://api.github.com/users/OWNER`. Give it together with
-   * `repositoryId`.
-   *
-   * @default - no id: only legacy subjects are accepted
-   */
-  readonly ownerId?: number;
-
-  /**
-   * The numeric id of the repository, for immutable subjects: the `id` field
-   * of `https://api.github.com/repos/OWNER/REPO`. Give it together with
-   * `ownerId`.
-   *
-   * @default - no id: only legacy subjects are accepted
-   */
-  readonly repositoryId?: number;
-
-  /**
    * Which forms of the `sub` claim to accept.
    *
-   * @default - `GitHubSubjectForms.BOTH` when `ownerId` and `repositoryId` are given, else `GitHubSubjectForms.LEGACY`
+   * @default - `GitHubSubjectForms.BOTH` when the repository has ids, else `GitHubSubjectForms.LEGACY`
    */
   readonly subjectForms?: GitHubSubjectForms;
 
@@ -190,15 +175,12 @@ export interface CdkDeployGrantOptions {
  * `bucket.grantReadWrite(role)` or `role.grantCdkDeploy()`.
  *
  * @example
- * const provider = new GitHubOidcProvider(this, 'GitHub');
  * const bucket = new s3.Bucket(this, 'Models');
+ * const repository = GitHubRepository.of('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 });
  *
+ * // trusts the account's github.com provider (GitHubOidcProvider.fromAccount)
  * const role = new GitHubActionsRole(this, 'DeployRole', {
- *   provider,
- *   owner: 'my-org',
- *   repository: 'my-model',
- *   ownerId: 1234567,
- *   repositoryId: 765432109,
+ *   repository,
  *   subjects: [GitHubSubject.branch('main'), GitHubSubject.environment('production')],
  *   maxSessionDuration: Duration.hours(4),
  * });
@@ -207,14 +189,9 @@ export interface CdkDeployGrantOptions {
  */
 export class GitHubActionsRole extends iam.Role {
   /**
-   * The owner of the repository that assumes the role.
+   * The repository whose workflows assume the role.
    */
-  public readonly owner: string;
-
-  /**
-   * The repository that assumes the role.
-   */
-  public readonly repository: string;
+  public readonly repository: GitHubRepository;
 
   /**
    * The subjects the role was built with.
@@ -233,7 +210,7 @@ export class GitHubActionsRole extends iam.Role {
 
   constructor(scope: Construct, id: string, props: GitHubActionsRoleProps) {
     const subjectClaims = subjectClaimsOf(props);
-    const issuer = props.provider.issuer;
+    const issuer = props.provider?.issuer ?? issuerHostAndPath(GITHUB_ISSUER_URL);
     if (Token.isUnresolved(issuer)) {
       throw new Error('gitHubActionsRole provider has an issuer only known at deploy time: IAM condition keys must be literal; use GitHubOidcProvider or GitHubOidcProvider.fromAccount()');
     }
@@ -243,14 +220,15 @@ export class GitHubActionsRole extends iam.Role {
     const sub = `${issuer}:sub`;
     const exact = subjectClaims.filter(claim => !hasWildcard(claim));
     const patterns = subjectClaims.filter(claim => hasWildcard(claim));
+    const provider = props.provider ?? accountProvider(scope);
     const principals: iam.IPrincipal[] = [];
     if (exact.length > 0) {
-      principals.push(new iam.OpenIdConnectPrincipal(props.provider, {
+      principals.push(new iam.OpenIdConnectPrincipal(provider, {
         StringEquals: { ...aud, [sub]: oneOrMany(exact) },
       }));
     }
     if (patterns.length > 0) {
-      principals.push(new iam.OpenIdConnectPrincipal(props.provider, {
+      principals.push(new iam.OpenIdConnectPrincipal(provider, {
         StringEquals: aud,
         StringLike: { [sub]: oneOrMany(patterns) },
       }));
@@ -259,7 +237,7 @@ export class GitHubActionsRole extends iam.Role {
     super(scope, id, {
       assumedBy: principals[0],
       roleName: props.roleName,
-      description: props.description ?? `GitHub Actions role for ${props.owner}/${props.repository} (OIDC)`,
+      description: props.description ?? `GitHub Actions role for ${props.repository.fullName} (OIDC)`,
       maxSessionDuration: props.maxSessionDuration,
     });
     // One statement per condition operator: two operators in one statement
@@ -271,7 +249,6 @@ export class GitHubActionsRole extends iam.Role {
       }));
     }
 
-    this.owner = props.owner;
     this.repository = props.repository;
     this.subjects = [...props.subjects];
     this.subjectClaims = subjectClaims;
@@ -402,22 +379,16 @@ function isManagedPolicy(x: unknown): x is iam.ManagedPolicy {
 }
 
 /**
- * Validates owner, repository, ids and subjects, and returns every `sub`
- * value the role accepts.
+ * Validates the subject forms and subjects, and returns every `sub` value the role accepts.
  */
 function subjectClaimsOf(props: GitHubActionsRoleProps): string[] {
-  checkOwner(props.owner);
-  checkRepository(props.repository);
-  checkId('ownerId', props.ownerId, 'https://api.github.com/users/OWNER');
-  checkId('repositoryId', props.repositoryId, 'https://api.github.com/repos/OWNER/REPO');
-  if ((props.ownerId === undefined) !== (props.repositoryId === undefined)) {
-    const [given, missing] = props.ownerId === undefined ? ['repositoryId', 'ownerId'] : ['ownerId', 'repositoryId'];
-    throw new Error(`gitHubActionsRole ${given} is set but ${missing} is not: immutable subjects carry both ids; give ${missing} too, or neither`);
-  }
-  const hasIds = props.ownerId !== undefined && props.repositoryId !== undefined;
-  const forms = props.subjectForms ?? (hasIds ? GitHubSubjectForms.BOTH : GitHubSubjectForms.LEGACY);
-  if (forms !== GitHubSubjectForms.LEGACY && !hasIds) {
-    throw new Error(`gitHubActionsRole subjectForms ${forms} needs ownerId and repositoryId: give both ids (the id fields of https://api.github.com/repos/OWNER/REPO and its owner), or use GitHubSubjectForms.LEGACY`);
+  const repository = props.repository;
+  const forms = props.subjectForms ?? (repository.hasIds ? GitHubSubjectForms.BOTH : GitHubSubjectForms.LEGACY);
+  const immutable = repository.immutableSubjectPrefix;
+  if (forms !== GitHubSubjectForms.LEGACY && immutable === undefined) {
+    throw new Error(`gitHubActionsRole subjectForms ${forms} needs the ids of repository ${repository.fullName}: give them `
+      + `(GitHubRepository.of('${repository.owner}', '${repository.name}', { ownerId, repositoryId }), the id fields of `
+      + 'https://api.github.com/repos/OWNER/REPO and its owner), or use GitHubSubjectForms.LEGACY');
   }
   if (!props.subjects || props.subjects.length === 0) {
     throw new Error('gitHubActionsRole subjects is empty: a role without subjects would trust no run, or, if widened by hand, every run of the repository; give at least one, e.g. GitHubSubject.branch(\'main\')');
@@ -425,74 +396,23 @@ function subjectClaimsOf(props: GitHubActionsRoleProps): string[] {
 
   const repos: string[] = [];
   if (forms !== GitHubSubjectForms.IMMUTABLE) {
-    repos.push(`repo:${props.owner}/${props.repository}`);
+    repos.push(repository.legacySubjectPrefix);
   }
-  if (forms !== GitHubSubjectForms.LEGACY) {
-    repos.push(`repo:${props.owner}@${idString(props.ownerId!)}/${props.repository}@${idString(props.repositoryId!)}`);
+  if (forms !== GitHubSubjectForms.LEGACY && immutable !== undefined) {
+    repos.push(immutable);
   }
   const claims = repos.flatMap(repo => props.subjects.map(subject => `${repo}:${subject.suffix}`));
   return [...new Set(claims)];
 }
 
-function checkOwner(owner: string): void {
-  if (Token.isUnresolved(owner)) {
-    return;
-  }
-  const fail = (reason: string) => {
-    throw new Error(`gitHubActionsRole owner '${owner}' ${reason}`);
-  };
-  if (hasWildcard(owner)) {
-    fail('holds a wildcard, which would let repositories of other owners assume the role: name exactly one owner');
-  }
-  if (owner.includes(':')) {
-    fail("holds ':', the separator of the sub claim, so the subject could match another repository's claims: give the owner name only");
-  }
-  if (owner.includes('@')) {
-    fail("holds '@', which separates a name from its id in immutable subjects: give the name here and the id in ownerId");
-  }
-  if (owner.includes('/')) {
-    fail("holds '/': give the owner here and the repository in repository");
-  }
-  if (!/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(owner)) {
-    fail('is not a GitHub owner name: use letters, digits and single hyphens, not at the start or end (max 39)');
-  }
-}
-
-function checkRepository(repository: string): void {
-  if (Token.isUnresolved(repository)) {
-    return;
-  }
-  const fail = (reason: string) => {
-    throw new Error(`gitHubActionsRole repository '${repository}' ${reason}`);
-  };
-  if (hasWildcard(repository)) {
-    fail('holds a wildcard, which would let other repositories of the owner assume the role: name exactly one repository');
-  }
-  if (repository.includes(':')) {
-    fail("holds ':', the separator of the sub claim, so the subject could match another repository's claims: give the repository name only");
-  }
-  if (repository.includes('@')) {
-    fail("holds '@', which separates a name from its id in immutable subjects: give the name here and the id in repositoryId");
-  }
-  if (repository.includes('/')) {
-    fail("holds '/': give the repository name without its owner, and the owner in owner");
-  }
-  if (!/^[A-Za-z0-9._-]{1,100}$/.test(repository) || repository === '.' || repository === '..') {
-    fail("is not a GitHub repository name: use letters, digits, '-', '_' and '.' (max 100, not '.' or '..')");
-  }
-}
-
-function checkId(property: string, id: number | undefined, source: string): void {
-  if (id === undefined || Token.isUnresolved(id)) {
-    return;
-  }
-  if (!Number.isSafeInteger(id) || id <= 0) {
-    throw new Error(`gitHubActionsRole ${property} ${id} is not a GitHub id: use the positive integer in the id field of ${source}`);
-  }
-}
-
-function idString(id: number): string {
-  return Token.isUnresolved(id) ? Tokenization.stringifyNumber(id) : String(id);
+/**
+ * The account's github.com provider, imported once per stack (an import
+ * renders nothing).
+ */
+function accountProvider(scope: Construct): IGitHubOidcProvider {
+  const stack = Stack.of(scope);
+  const id = 'GitHubOidcProviderOfAccount';
+  return (stack.node.tryFindChild(id) as IGitHubOidcProvider | undefined) ?? GitHubOidcProvider.fromAccount(stack, id);
 }
 
 function checkMaxSessionDuration(duration: Duration | undefined): void {

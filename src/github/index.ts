@@ -1,4 +1,6 @@
 export * from './github-oidc-provider';
 export * from './github-subject';
+export * from './github-repository';
 export * from './github-actions-role';
 export * from './github-workflow';
+export * from './workflow-options';

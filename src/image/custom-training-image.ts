@@ -3,10 +3,11 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { IBuildableImage } from './buildable-image';
 import { DeepLearningContainer } from './deep-learning-container';
 import { ISageMakerImage, SageMakerImageConfig } from './image';
 import { checkImageReference, checkRepositoryName, IMAGE_TAG_PATTERN } from './private/reference';
-import { ECR_PUSH_ACTIONS, grantEcrPull } from '../private/ecr';
+import { ECR_PUSH_ACTIONS, grantEcrAuthorizationToken, grantEcrPull } from '../private/ecr';
 import { checkInteger } from '../private/validate';
 
 /**
@@ -87,8 +88,8 @@ export interface CustomTrainingImageProps {
   /**
    * The AWS Deep Learning Container that the Dockerfile builds `FROM`.
    *
-   * The GitHub workflow logs in to its registry and passes it as the
-   * `BASE_IMAGE` build argument; `grantPush` lets the builder pull it.
+   * The GitHub workflow logs in to its registry, grants its build role
+   * pulling it, and passes it as the `BASE_IMAGE` build argument.
    *
    * @default - the Dockerfile's base needs no AWS registry
    */
@@ -102,18 +103,19 @@ export interface CustomTrainingImageProps {
  * last `maxReleaseImages` release tags, expires untagged images, never
  * expires the build-cache tag, and makes release tags immutable while the
  * cache tag stays writable. It is an `ISageMakerImage`: `TrainingPipeline` and
- * `ModelEndpoint` take it as their image.
+ * `ModelEndpoint` take it as their image; and an `IBuildableImage`:
+ * `GitHubWorkflow` builds and pushes it.
  *
  * @example
  * const image = new CustomTrainingImage(this, 'TrainingImage', {
  *   maxReleaseImages: 20,
  * });
  *
- * // the role a GitHub Actions job assumes may push, SageMaker may pull
+ * // the role a GitHub Actions job assumes may pull and push (the registry cache is read too)
  * declare const buildRole: iam.IRole;
- * image.grantPush(buildRole);
+ * image.grantPullPush(buildRole);
  */
-export class CustomTrainingImage extends Construct implements ISageMakerImage {
+export class CustomTrainingImage extends Construct implements ISageMakerImage, IBuildableImage {
   /** The repository the image lives in. */
   public readonly repository: ecr.IRepository;
 
@@ -195,21 +197,36 @@ export class CustomTrainingImage extends Construct implements ISageMakerImage {
 
   /**
    * Grants pulling images from the repository (and `ecr:GetAuthorizationToken`).
+   *
+   * @param grantee the principal that pulls the image
    */
   public grantPull(grantee: iam.IGrantable): iam.Grant {
     return grantEcrPull(grantee, this.repository);
   }
 
   /**
-   * Grants what a GitHub Actions build job needs: push release tags, read and
-   * write the buildx registry cache (both in this repository), look up whether
-   * a tag was already pushed (`ecr:DescribeImages`, so that a re-run of a commit
-   * does not push an immutable tag twice), and pull the Deep Learning Container
-   * base image when there is one. Nothing else.
+   * Grants pushing images to the repository (and `ecr:GetAuthorizationToken`),
+   * the actions of `ecr.IRepository.grantPush`.
+   *
+   * @param grantee the principal that pushes the image
    */
   public grantPush(grantee: iam.IGrantable): iam.Grant {
-    const grant = grantEcrPull(grantee, this.repository, ...ECR_PUSH_ACTIONS, 'ecr:DescribeImages');
-    return this.baseImage ? grant.combine(this.baseImage.grantPull(this, grantee)) : grant;
+    return grantEcrAuthorizationToken(grantee)
+      .combine(this.repository.grant(grantee, 'ecr:BatchCheckLayerAvailability', ...ECR_PUSH_ACTIONS));
+  }
+
+  /**
+   * Grants pulling and pushing images of the repository (and
+   * `ecr:GetAuthorizationToken`), the actions of `ecr.IRepository.grantPullPush`:
+   * what a build that reads and writes the buildx registry cache needs.
+   *
+   * The base image and `ecr:DescribeImages` are not part of it: the build job
+   * of a `GitHubWorkflow` grants those itself.
+   *
+   * @param grantee the principal that builds and pushes the image
+   */
+  public grantPullPush(grantee: iam.IGrantable): iam.Grant {
+    return grantEcrPull(grantee, this.repository, ...ECR_PUSH_ACTIONS);
   }
 
   private createRepository(props: CustomTrainingImageProps): ecr.Repository {

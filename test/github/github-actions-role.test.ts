@@ -6,12 +6,14 @@ import {
   GitHubActionsRole,
   GitHubActionsRoleProps,
   GitHubOidcProvider,
+  GitHubRepository,
   GitHubSubject,
   GitHubSubjectForms,
   IGitHubOidcProvider,
 } from '../../src/github';
 
 const AUD = 'token.actions.githubusercontent.com:aud';
+const MY_MODEL = GitHubRepository.of('my-org', 'my-model');
 const SUB = 'token.actions.githubusercontent.com:sub';
 
 interface Fixture {
@@ -28,8 +30,7 @@ function fixture(): Fixture {
 function role(f: Fixture, props: Partial<GitHubActionsRoleProps> = {}): GitHubActionsRole {
   return new GitHubActionsRole(f.stack, 'Role', {
     provider: f.provider,
-    owner: 'my-org',
-    repository: 'my-model',
+    repository: MY_MODEL,
     subjects: [GitHubSubject.branch('main')],
     ...props,
   });
@@ -138,14 +139,14 @@ describe('gitHubActionsRole trust policy', () => {
 
   test('never uses ForAnyValue or ForAllValues', () => {
     const f = fixture();
-    role(f, { subjects: [GitHubSubject.branch('main'), GitHubSubject.tag('v*')], ownerId: 1, repositoryId: 2 });
+    role(f, { subjects: [GitHubSubject.branch('main'), GitHubSubject.tag('v*')], repository: GitHubRepository.of('my-org', 'my-model', { ownerId: 1, repositoryId: 2 }) });
     expect(JSON.stringify(trustPolicy(f.stack))).not.toMatch(/ForAnyValue|ForAllValues/);
   });
 
   describe('subject forms', () => {
     test('ids given: both forms by default', () => {
       const f = fixture();
-      const r = role(f, { ownerId: 1234567, repositoryId: 765432109 });
+      const r = role(f, { repository: GitHubRepository.of('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 }) });
 
       expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
         StringEquals: {
@@ -158,7 +159,7 @@ describe('gitHubActionsRole trust policy', () => {
 
     test('IMMUTABLE: only the immutable form', () => {
       const f = fixture();
-      role(f, { ownerId: 1234567, repositoryId: 765432109, subjectForms: GitHubSubjectForms.IMMUTABLE });
+      role(f, { repository: GitHubRepository.of('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 }), subjectForms: GitHubSubjectForms.IMMUTABLE });
 
       expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
         StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:my-org@1234567/my-model@765432109:ref:refs/heads/main' },
@@ -167,7 +168,7 @@ describe('gitHubActionsRole trust policy', () => {
 
     test('LEGACY with ids: only the legacy form', () => {
       const f = fixture();
-      role(f, { ownerId: 1234567, repositoryId: 765432109, subjectForms: GitHubSubjectForms.LEGACY });
+      role(f, { repository: GitHubRepository.of('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 }), subjectForms: GitHubSubjectForms.LEGACY });
 
       expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
         StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:my-org/my-model:ref:refs/heads/main' },
@@ -176,7 +177,7 @@ describe('gitHubActionsRole trust policy', () => {
 
     test('BOTH with a wildcard subject: both forms in the StringLike statement', () => {
       const f = fixture();
-      role(f, { ownerId: 1234567, repositoryId: 765432109, subjects: [GitHubSubject.environment('production'), GitHubSubject.tag('v*')] });
+      role(f, { repository: GitHubRepository.of('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 }), subjects: [GitHubSubject.environment('production'), GitHubSubject.tag('v*')] });
 
       expect(trustPolicy(f.stack)).toEqual(trust(
         statement(f, {
@@ -195,7 +196,7 @@ describe('gitHubActionsRole trust policy', () => {
     test('ids may be tokens', () => {
       const f = fixture();
       const ownerId = new CfnParameter(f.stack, 'OwnerId', { type: 'Number' }).valueAsNumber;
-      role(f, { ownerId, repositoryId: 2, subjectForms: GitHubSubjectForms.IMMUTABLE });
+      role(f, { repository: GitHubRepository.of('my-org', 'my-model', { ownerId, repositoryId: 2 }), subjectForms: GitHubSubjectForms.IMMUTABLE });
 
       expect(trustPolicy(f.stack).Statement[0].Condition.StringEquals[SUB]).toEqual({
         'Fn::Join': ['', ['repo:my-org@', { Ref: 'OwnerId' }, '/my-model@2:ref:refs/heads/main']],
@@ -206,7 +207,7 @@ describe('gitHubActionsRole trust policy', () => {
   test('an enterprise issuer prefixes the condition keys with its host and path', () => {
     const stack = new Stack();
     const provider = GitHubOidcProvider.fromAccount(stack, 'GitHub', { enterprise: 'octo-corp' });
-    new GitHubActionsRole(stack, 'Role', { provider, owner: 'o', repository: 'r', subjects: [GitHubSubject.branch('main')] });
+    new GitHubActionsRole(stack, 'Role', { provider, repository: GitHubRepository.of('o', 'r'), subjects: [GitHubSubject.branch('main')] });
 
     expect(trustPolicy(stack)).toEqual(trust({
       Action: 'sts:AssumeRoleWithWebIdentity',
@@ -231,7 +232,7 @@ describe('gitHubActionsRole trust policy', () => {
   test('an imported provider: partition-aware federated principal, no custom resource', () => {
     const stack = new Stack();
     const provider = GitHubOidcProvider.fromAccount(stack, 'GitHub');
-    new GitHubActionsRole(stack, 'Role', { provider, owner: 'o', repository: 'r', subjects: [GitHubSubject.branch('main')] });
+    new GitHubActionsRole(stack, 'Role', { provider, repository: GitHubRepository.of('o', 'r'), subjects: [GitHubSubject.branch('main')] });
 
     const template = Template.fromStack(stack);
     expect(trustPolicy(stack).Statement[0].Principal.Federated).toEqual({
@@ -241,11 +242,39 @@ describe('gitHubActionsRole trust policy', () => {
     expect(types).toEqual(['AWS::IAM::Role']);
   });
 
+  test('without a provider: the account\'s github.com provider, as fromAccount imports it, once per stack', () => {
+    const stack = new Stack();
+    const subjects = [GitHubSubject.branch('main')];
+    new GitHubActionsRole(stack, 'Role', { repository: MY_MODEL, subjects });
+    new GitHubActionsRole(stack, 'Other', { repository: MY_MODEL, subjects });
+    const imported = GitHubOidcProvider.fromAccount(new Stack(), 'GitHub');
+
+    const roles = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'));
+    expect(roles.map((r: any) => r.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Federated))
+      .toEqual([imported.stack.resolve(imported.openIdConnectProviderArn), imported.stack.resolve(imported.openIdConnectProviderArn)]);
+    expect(roles[0].Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals).toEqual({
+      [AUD]: 'sts.amazonaws.com',
+      [SUB]: 'repo:my-org/my-model:ref:refs/heads/main',
+    });
+  });
+
+  test('roles of one repository share its ids', () => {
+    const f = fixture();
+    const repository = GitHubRepository.of('my-org', 'my-model', { ownerId: 1, repositoryId: 2 });
+    const build = new GitHubActionsRole(f.stack, 'Build', { provider: f.provider, repository, subjects: [GitHubSubject.branch('main')] });
+    const deploy = new GitHubActionsRole(f.stack, 'Deploy', { provider: f.provider, repository, subjects: [GitHubSubject.environment('prod')] });
+
+    expect([...build.subjectClaims, ...deploy.subjectClaims]).toEqual([
+      'repo:my-org/my-model:ref:refs/heads/main', 'repo:my-org@1/my-model@2:ref:refs/heads/main',
+      'repo:my-org/my-model:environment:prod', 'repo:my-org@1/my-model@2:environment:prod',
+    ]);
+  });
+
   test('owner and repository may be tokens: the claim is joined at deploy time', () => {
     const f = fixture();
     const owner = new CfnParameter(f.stack, 'Owner').valueAsString;
     const repository = new CfnParameter(f.stack, 'Repository').valueAsString;
-    role(f, { owner, repository });
+    role(f, { repository: GitHubRepository.of(owner, repository) });
 
     expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
       StringEquals: {
@@ -257,11 +286,10 @@ describe('gitHubActionsRole trust policy', () => {
 });
 
 describe('gitHubActionsRole properties', () => {
-  test('exposes owner, repository, subjects and subject claims', () => {
+  test('exposes repository, subjects and subject claims', () => {
     const f = fixture();
     const r = role(f, { subjects: [GitHubSubject.branch('main'), GitHubSubject.tag('v*')] });
-    expect(r.owner).toBe('my-org');
-    expect(r.repository).toBe('my-model');
+    expect(r.repository).toBe(MY_MODEL);
     expect(r.subjects.map(s => s.suffix)).toEqual(['ref:refs/heads/main', 'ref:refs/tags/v*']);
     expect(r.subjectClaims).toEqual(['repo:my-org/my-model:ref:refs/heads/main', 'repo:my-org/my-model:ref:refs/tags/v*']);
   });
@@ -301,34 +329,9 @@ describe('gitHubActionsRole properties', () => {
 
 describe('gitHubActionsRole refuses', () => {
   test.each([
-    [{ owner: 'my org' }, /gitHubActionsRole owner 'my org' is not a GitHub owner name: use letters, digits and single hyphens, not at the start or end \(max 39\)/],
-    [{ owner: 'my--org' }, /owner 'my--org' is not a GitHub owner name/],
-    [{ owner: '-org' }, /owner '-org' is not a GitHub owner name/],
-    [{ owner: 'org-' }, /owner 'org-' is not a GitHub owner name/],
-    [{ owner: 'o'.repeat(40) }, /owner 'o+' is not a GitHub owner name: .*\(max 39\)/],
-    [{ owner: '' }, /owner '' is not a GitHub owner name/],
-    [{ owner: 'my_org' }, /owner 'my_org' is not a GitHub owner name/],
-    [{ owner: '*' }, /gitHubActionsRole owner '\*' holds a wildcard, which would let repositories of other owners assume the role: name exactly one owner/],
-    [{ owner: 'my-?rg' }, /owner 'my-\?rg' holds a wildcard/],
-    [{ owner: 'my-org:x' }, /owner 'my-org:x' holds ':', the separator of the sub claim, so the subject could match another repository's claims/],
-    [{ owner: 'my-org@123' }, /owner 'my-org@123' holds '@', which separates a name from its id in immutable subjects: give the name here and the id in ownerId/],
-    [{ owner: 'my-org/my-model' }, /owner 'my-org\/my-model' holds '\/': give the owner here and the repository in repository/],
-    [{ repository: 'my model' }, /gitHubActionsRole repository 'my model' is not a GitHub repository name: use letters, digits, '-', '_' and '.' \(max 100, not '.' or '..'\)/],
-    [{ repository: '.' }, /repository '.' is not a GitHub repository name/],
-    [{ repository: '..' }, /repository '..' is not a GitHub repository name/],
-    [{ repository: 'r'.repeat(101) }, /repository 'r+' is not a GitHub repository name/],
-    [{ repository: '*' }, /gitHubActionsRole repository '\*' holds a wildcard, which would let other repositories of the owner assume the role: name exactly one repository/],
-    [{ repository: 'my-*' }, /repository 'my-\*' holds a wildcard/],
-    [{ repository: 'my-model:ref' }, /repository 'my-model:ref' holds ':', the separator of the sub claim/],
-    [{ repository: 'my-model@1' }, /repository 'my-model@1' holds '@', .* give the name here and the id in repositoryId/],
-    [{ repository: 'my-org/my-model' }, /repository 'my-org\/my-model' holds '\/': give the repository name without its owner/],
     [{ subjects: [] }, /gitHubActionsRole subjects is empty: .*give at least one, e.g. GitHubSubject.branch\('main'\)/],
-    [{ ownerId: 1 }, /gitHubActionsRole ownerId is set but repositoryId is not: immutable subjects carry both ids; give repositoryId too, or neither/],
-    [{ repositoryId: 1 }, /gitHubActionsRole repositoryId is set but ownerId is not: .*give ownerId too/],
-    [{ ownerId: 0, repositoryId: 1 }, /gitHubActionsRole ownerId 0 is not a GitHub id: use the positive integer in the id field of https:\/\/api.github.com\/users\/OWNER/],
-    [{ ownerId: 1, repositoryId: 1.5 }, /gitHubActionsRole repositoryId 1.5 is not a GitHub id: use the positive integer in the id field of https:\/\/api.github.com\/repos\/OWNER\/REPO/],
-    [{ subjectForms: GitHubSubjectForms.IMMUTABLE }, /gitHubActionsRole subjectForms IMMUTABLE needs ownerId and repositoryId: give both ids .*, or use GitHubSubjectForms.LEGACY/],
-    [{ subjectForms: GitHubSubjectForms.BOTH }, /subjectForms BOTH needs ownerId and repositoryId/],
+    [{ subjectForms: GitHubSubjectForms.IMMUTABLE }, /gitHubActionsRole subjectForms IMMUTABLE needs the ids of repository my-org\/my-model: give them \(GitHubRepository.of\('my-org', 'my-model', \{ ownerId, repositoryId \}\), .*\), or use GitHubSubjectForms.LEGACY/],
+    [{ subjectForms: GitHubSubjectForms.BOTH }, /subjectForms BOTH needs the ids of repository my-org\/my-model/],
     [{ maxSessionDuration: Duration.minutes(30) }, /gitHubActionsRole maxSessionDuration 30 minutes is outside IAM's limits: use between Duration.hours\(1\) and Duration.hours\(12\)/],
     [{ maxSessionDuration: Duration.hours(13) }, /maxSessionDuration 13 hours is outside IAM's limits/],
   ])('%j', (props, message) => {
@@ -467,7 +470,7 @@ describe('grantCdkDeploy', () => {
   test('a custom qualifier, regions and session tags', () => {
     const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
     const provider = new GitHubOidcProvider(stack, 'GitHub');
-    new GitHubActionsRole(stack, 'Role', { provider, owner: 'o', repository: 'r', subjects: [GitHubSubject.branch('main')] })
+    new GitHubActionsRole(stack, 'Role', { provider, repository: GitHubRepository.of('o', 'r'), subjects: [GitHubSubject.branch('main')] })
       .grantCdkDeploy({ qualifier: 'ml', regions: ['eu-west-1', 'us-east-1'], sessionTags: true });
 
     expect(policyStatements(stack)).toEqual([{
@@ -483,7 +486,7 @@ describe('grantCdkDeploy', () => {
     const app = new App({ context: { '@aws-cdk/core:bootstrapQualifier': 'team1' } });
     const stack = new Stack(app, 'S');
     const provider = new GitHubOidcProvider(stack, 'GitHub');
-    new GitHubActionsRole(stack, 'Role', { provider, owner: 'o', repository: 'r', subjects: [GitHubSubject.branch('main')] }).grantCdkDeploy();
+    new GitHubActionsRole(stack, 'Role', { provider, repository: GitHubRepository.of('o', 'r'), subjects: [GitHubSubject.branch('main')] }).grantCdkDeploy();
 
     expect(JSON.stringify(policyStatements(stack))).toContain(':role/cdk-team1-deploy-role-');
   });
@@ -493,8 +496,8 @@ describe('grantCdkDeploy', () => {
     const stack = new Stack(app, 'S', { synthesizer: new DefaultStackSynthesizer({ qualifier: 'synth1' }) });
     const provider = new GitHubOidcProvider(stack, 'GitHub');
     const subjects = [GitHubSubject.branch('main')];
-    new GitHubActionsRole(stack, 'Role', { provider, owner: 'o', repository: 'r', subjects }).grantCdkDeploy();
-    new GitHubActionsRole(stack, 'Explicit', { provider, owner: 'o', repository: 'r', subjects }).grantCdkDeploy({ qualifier: 'mine' });
+    new GitHubActionsRole(stack, 'Role', { provider, repository: GitHubRepository.of('o', 'r'), subjects }).grantCdkDeploy();
+    new GitHubActionsRole(stack, 'Explicit', { provider, repository: GitHubRepository.of('o', 'r'), subjects }).grantCdkDeploy({ qualifier: 'mine' });
 
     const text = JSON.stringify(policyStatements(stack));
     for (const kind of ROLES) {
@@ -508,7 +511,7 @@ describe('grantCdkDeploy', () => {
     const app = new App({ context: { '@aws-cdk/core:bootstrapQualifier': 'team1' } });
     const stack = new Stack(app, 'S', { synthesizer: new DefaultStackSynthesizer() });
     const provider = new GitHubOidcProvider(stack, 'GitHub');
-    new GitHubActionsRole(stack, 'Role', { provider, owner: 'o', repository: 'r', subjects: [GitHubSubject.branch('main')] }).grantCdkDeploy();
+    new GitHubActionsRole(stack, 'Role', { provider, repository: GitHubRepository.of('o', 'r'), subjects: [GitHubSubject.branch('main')] }).grantCdkDeploy();
     expect(JSON.stringify(policyStatements(stack))).toContain(':role/cdk-team1-deploy-role-');
   });
 

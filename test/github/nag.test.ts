@@ -1,5 +1,5 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { GitHubActionsRole, GitHubOidcProvider, GitHubSubject } from '../../src/github';
+import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository, GitHubSubject } from '../../src/github';
 import { expectNagClean } from '../nag';
 
 describe('cdk-nag AwsSolutionsChecks', () => {
@@ -8,10 +8,7 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     const provider = new GitHubOidcProvider(stack, 'Provider');
     const role = new GitHubActionsRole(stack, 'Role', {
       provider,
-      owner: 'my-org',
-      repository: 'my-model',
-      ownerId: 1234567,
-      repositoryId: 765432109,
+      repository: GitHubRepository.of('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 }),
       subjects: [GitHubSubject.branch('main'), GitHubSubject.environment('production'), GitHubSubject.tag('v*')],
       maxSessionDuration: Duration.hours(6),
     });
@@ -20,12 +17,10 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     expectNagClean(stack);
   });
 
-  test('an imported provider and a read-only pull-request role have no findings', () => {
+  test('the default (imported) provider and a read-only pull-request role have no findings', () => {
     const stack = new Stack(new App(), 'GitHub');
     new GitHubActionsRole(stack, 'Role', {
-      provider: GitHubOidcProvider.fromAccount(stack, 'Provider'),
-      owner: 'my-org',
-      repository: 'my-model',
+      repository: GitHubRepository.of('my-org', 'my-model'),
       subjects: [GitHubSubject.pullRequest()],
     });
 

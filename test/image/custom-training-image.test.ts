@@ -135,6 +135,20 @@ describe('image tag', () => {
 });
 
 describe('grants', () => {
+  const TOKEN = { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' };
+  const PULL = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
+  const PUSH = ['ecr:CompleteLayerUpload', 'ecr:UploadLayerPart', 'ecr:InitiateLayerUpload', 'ecr:PutImage'];
+  const REPOSITORY = { 'Fn::GetAtt': [expect.stringMatching(/^ImageRepository/), 'Arn'] };
+
+  function granted(grant: (image: CustomTrainingImage, role: iam.Role) => void): { policies: any[]; statements: any[] } {
+    const stack = newStack();
+    const image = new CustomTrainingImage(stack, 'Image', { imageTag: 'v1' });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
+    grant(image, role);
+    const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    return { policies, statements: policies.flatMap((p: any) => p.Properties.PolicyDocument.Statement) };
+  }
+
   test('bind grants SageMaker pull on the repository', () => {
     const stack = newStack();
     const image = new CustomTrainingImage(stack, 'Image', { imageTag: 'v1' });
@@ -144,8 +158,8 @@ describe('grants', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyName: Match.stringLikeRegexp('^RoleDefaultPolicy'),
       PolicyDocument: {
-        Statement: [{
-          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+        Statement: [TOKEN, {
+          Action: PULL,
           Effect: 'Allow',
           Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('ImageRepository'), 'Arn'] },
         }],
@@ -153,18 +167,27 @@ describe('grants', () => {
     });
   });
 
-  test('the authorization token (resource "*") sits in one policy of its own per role, with a scoped cdk-nag suppression', () => {
-    const stack = newStack();
-    const image = new CustomTrainingImage(stack, 'Image', { imageTag: 'v1' });
-    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
-    image.bind(stack, role);
-    image.grantPush(role);
-    const template = Template.fromStack(stack);
-    const tokenPolicies = template.findResources('AWS::IAM::Policy', {
-      Properties: { PolicyDocument: { Statement: [{ Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' }] } },
+  test('grantPull: the pull actions on this repository only, and the token', () => {
+    expect(granted((image, role) => image.grantPull(role)).statements)
+      .toEqual([TOKEN, { Action: PULL, Effect: 'Allow', Resource: REPOSITORY }]);
+  });
+
+  test('grantPush: the push actions of ecr grantPush (no pull) on this repository only, and the token', () => {
+    expect(granted((image, role) => image.grantPush(role)).statements)
+      .toEqual([TOKEN, { Action: ['ecr:BatchCheckLayerAvailability', ...PUSH], Effect: 'Allow', Resource: REPOSITORY }]);
+  });
+
+  test('grantPullPush: pull and push on this repository only, and the token; nothing deletes', () => {
+    expect(granted((image, role) => image.grantPullPush(role)).statements)
+      .toEqual([TOKEN, { Action: [...PULL, ...PUSH], Effect: 'Allow', Resource: REPOSITORY }]);
+  });
+
+  test('the authorization token (resource "*") goes into the role\'s one policy, with a cdk-nag suppression for that resource only', () => {
+    const { policies } = granted((image, role) => {
+      image.bind(image, role);
+      image.grantPullPush(role);
     });
-    expect(Object.values(tokenPolicies)).toEqual([expect.objectContaining({
-      Properties: expect.objectContaining({ Roles: [{ Ref: expect.stringMatching(/^Role/) }] }),
+    expect(policies).toEqual([expect.objectContaining({
       Metadata: {
         cdk_nag: {
           rules_to_suppress: [{
@@ -188,38 +211,14 @@ describe('grants', () => {
     });
   });
 
-  test('grantPush allows push and pull (for the registry cache) on this repository only', () => {
-    const stack = newStack();
-    const image = new CustomTrainingImage(stack, 'Image');
-    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
-    image.grantPush(role);
-    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
-    const statements = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
-    expect(statements).toEqual([
-      { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
-      {
-        Action: [
-          'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage',
-          'ecr:CompleteLayerUpload', 'ecr:UploadLayerPart', 'ecr:InitiateLayerUpload', 'ecr:PutImage',
-          'ecr:DescribeImages',
-        ],
-        Effect: 'Allow',
-        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ImageRepository/), 'Arn'] },
-      },
-    ]);
-    expect(statements.filter((st: any) => JSON.stringify(st.Action).includes('Delete'))).toEqual([]);
-  });
-
-  test('the returned grant covers the token policy too, so dependents wait for both policies', () => {
+  test('the returned grant makes dependents wait for the role\'s policy', () => {
     const stack = newStack();
     const image = new CustomTrainingImage(stack, 'Image', { imageTag: 'v1' });
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
     const consumer = new CfnResource(stack, 'Consumer', { type: 'AWS::SNS::Topic' });
     image.grantPull(role).applyBefore(consumer);
     const dependsOn = Template.fromStack(stack).findResources('AWS::SNS::Topic').Consumer.DependsOn;
-    expect(dependsOn).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^RoleDefaultPolicy/), expect.stringMatching(/^RoleEcrAuthorizationToken/),
-    ]));
+    expect(dependsOn).toEqual([expect.stringMatching(/^RoleDefaultPolicy/)]);
   });
 
   test('an adopted repository is used as it is', () => {

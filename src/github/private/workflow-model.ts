@@ -1,0 +1,42 @@
+/**
+ * The typed shape of the workflow file: only the keys the generated workflow
+ * writes. Objects are rendered in the order their keys are set.
+ */
+
+/** A value of a step's `env:` or `with:` map. */
+export type WorkflowScalar = string | number | boolean;
+
+/** One step of a job. */
+export interface WorkflowStep {
+  readonly name: string;
+  readonly id?: string;
+  readonly if?: string;
+  readonly uses?: string;
+  readonly with?: Record<string, WorkflowScalar>;
+  readonly env?: Record<string, WorkflowScalar>;
+  readonly run?: string;
+}
+
+/** One job of the workflow. */
+export interface WorkflowJob {
+  readonly 'name': string;
+  readonly 'needs'?: string | string[];
+  readonly 'runs-on': string;
+  readonly 'timeout-minutes'?: number;
+  readonly 'environment'?: string;
+  readonly 'outputs'?: Record<string, string>;
+  readonly 'env'?: Record<string, WorkflowScalar>;
+  readonly 'steps': WorkflowStep[];
+}
+
+/** The workflow file. */
+export interface Workflow {
+  readonly name: string;
+  readonly on: {
+    readonly push: { readonly branches: string[] };
+    readonly workflow_dispatch: Record<string, never>;
+  };
+  readonly permissions: Record<string, 'read' | 'write'>;
+  readonly concurrency: { readonly 'group': string; readonly 'cancel-in-progress': boolean };
+  readonly jobs: Record<string, WorkflowJob>;
+}
