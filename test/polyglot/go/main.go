@@ -82,28 +82,23 @@ func NewModelStack(scope constructs.Construct, id string, props *awscdk.StackPro
 		NotifyOnFailure: jsii.Bool(true),
 	})
 
-	provider := sagemaker.GitHubOidcProvider_FromAccount(stack, jsii.String("GitHub"), nil)
+	// The roles trust the account's github.com provider (GitHubOidcProvider_FromAccount) by default.
+	repo := sagemaker.GitHubRepository_Of(jsii.String(owner), jsii.String(repository), nil)
 	// Pushes to main build and push the image; nothing else can assume this role.
 	buildRole := sagemaker.NewGitHubActionsRole(stack, jsii.String("BuildRole"), &sagemaker.GitHubActionsRoleProps{
-		Provider:   provider,
-		Owner:      jsii.String(owner),
-		Repository: jsii.String(repository),
+		Repository: repo,
 		Subjects:   &[]sagemaker.GitHubSubject{sagemaker.GitHubSubject_Branch(jsii.String("main"))},
 	})
 	// The same pushes to main start training with the image they have just pushed.
 	trainRole := sagemaker.NewGitHubActionsRole(stack, jsii.String("TrainRole"), &sagemaker.GitHubActionsRoleProps{
-		Provider:   provider,
-		Owner:      jsii.String(owner),
-		Repository: jsii.String(repository),
+		Repository: repo,
 		Subjects:   &[]sagemaker.GitHubSubject{sagemaker.GitHubSubject_Branch(jsii.String("main"))},
 		// The job waits for the execution: training (spot: up to 2 h with the wait) plus evaluation.
 		MaxSessionDuration: awscdk.Duration_Hours(jsii.Number(3)),
 	})
 	// Only jobs that run in the protected `production` environment may deploy.
 	deployRole := sagemaker.NewGitHubActionsRole(stack, jsii.String("DeployRole"), &sagemaker.GitHubActionsRoleProps{
-		Provider:           provider,
-		Owner:              jsii.String(owner),
-		Repository:         jsii.String(repository),
+		Repository:         repo,
 		Subjects:           &[]sagemaker.GitHubSubject{sagemaker.GitHubSubject_Environment(jsii.String("production"))},
 		MaxSessionDuration: awscdk.Duration_Hours(jsii.Number(2)),
 	})

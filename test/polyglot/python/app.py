@@ -37,6 +37,7 @@ from cdk_sagemaker_github import (
     DlcScope,
     GitHubActionsRole,
     GitHubOidcProvider,
+    GitHubRepository,
     GitHubSubject,
     GitHubWorkflow,
     Hyperparameter,
@@ -105,21 +106,18 @@ class ModelStack(Stack):
             notify_on_failure=True,
         )
 
-        provider = GitHubOidcProvider.from_account(self, "GitHub")
+        # The roles trust the account's github.com provider (GitHubOidcProvider.from_account) by default.
+        repository = GitHubRepository.of(OWNER, REPOSITORY)
         # Pushes to main build and push the image; nothing else can assume this role.
         self.build_role = GitHubActionsRole(
             self, "BuildRole",
-            provider=provider,
-            owner=OWNER,
-            repository=REPOSITORY,
+            repository=repository,
             subjects=[GitHubSubject.branch("main")],
         )
         # The same pushes to main start training with the image they have just pushed.
         self.train_role = GitHubActionsRole(
             self, "TrainRole",
-            provider=provider,
-            owner=OWNER,
-            repository=REPOSITORY,
+            repository=repository,
             subjects=[GitHubSubject.branch("main")],
             # The job waits for the execution: training (spot: up to 2 h with the wait) plus evaluation.
             max_session_duration=Duration.hours(3),
@@ -127,9 +125,7 @@ class ModelStack(Stack):
         # Only jobs that run in the protected `production` environment may deploy.
         self.deploy_role = GitHubActionsRole(
             self, "DeployRole",
-            provider=provider,
-            owner=OWNER,
-            repository=REPOSITORY,
+            repository=repository,
             subjects=[GitHubSubject.environment("production")],
             max_session_duration=Duration.hours(2),
         )

@@ -21,10 +21,10 @@ import io.github.cdksagemakergithub.DlcScope;
 import io.github.cdksagemakergithub.EndpointMode;
 import io.github.cdksagemakergithub.GitHubActionsRole;
 import io.github.cdksagemakergithub.GitHubOidcProvider;
+import io.github.cdksagemakergithub.GitHubRepository;
 import io.github.cdksagemakergithub.GitHubSubject;
 import io.github.cdksagemakergithub.GitHubWorkflow;
 import io.github.cdksagemakergithub.Hyperparameter;
-import io.github.cdksagemakergithub.IGitHubOidcProvider;
 import io.github.cdksagemakergithub.InferenceInstanceType;
 import io.github.cdksagemakergithub.MetricDefinition;
 import io.github.cdksagemakergithub.ModelEndpoint;
@@ -115,28 +115,23 @@ public final class ReferenceApp {
                     .notifyOnFailure(true)
                     .build();
 
-            IGitHubOidcProvider provider = GitHubOidcProvider.fromAccount(this, "GitHub");
+            // The roles trust the account's github.com provider (GitHubOidcProvider.fromAccount) by default.
+            GitHubRepository repository = GitHubRepository.of(OWNER, REPOSITORY);
             // Pushes to main build and push the image; nothing else can assume this role.
             this.buildRole = GitHubActionsRole.Builder.create(this, "BuildRole")
-                    .provider(provider)
-                    .owner(OWNER)
-                    .repository(REPOSITORY)
+                    .repository(repository)
                     .subjects(List.of(GitHubSubject.branch("main")))
                     .build();
             // The same pushes to main start training with the image they have just pushed.
             this.trainRole = GitHubActionsRole.Builder.create(this, "TrainRole")
-                    .provider(provider)
-                    .owner(OWNER)
-                    .repository(REPOSITORY)
+                    .repository(repository)
                     .subjects(List.of(GitHubSubject.branch("main")))
                     // The job waits for the execution: training (spot: up to 2 h with the wait) plus evaluation.
                     .maxSessionDuration(Duration.hours(3))
                     .build();
             // Only jobs that run in the protected `production` environment may deploy.
             this.deployRole = GitHubActionsRole.Builder.create(this, "DeployRole")
-                    .provider(provider)
-                    .owner(OWNER)
-                    .repository(REPOSITORY)
+                    .repository(repository)
                     .subjects(List.of(GitHubSubject.environment("production")))
                     .maxSessionDuration(Duration.hours(2))
                     .build();
