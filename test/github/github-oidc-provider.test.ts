@@ -114,6 +114,15 @@ describe('GitHubOidcProvider', () => {
       expect(() => GitHubOidcProvider.fromAccount(new Stack(), 'GitHub', options)).toThrow(message);
     });
 
+    test('a token enterprise, because condition keys are built from it', () => {
+      const stack = new Stack();
+      const enterprise = new CfnParameter(stack, 'Enterprise').valueAsString;
+      expect(() => new GitHubOidcProvider(stack, 'GitHub', { enterprise }))
+        .toThrow(/gitHubOidcProvider enterprise must be a literal slug, not a token: IAM condition keys are built from it at synth time/);
+      expect(() => GitHubOidcProvider.fromAccount(stack, 'Imported', { enterprise }))
+        .toThrow(/gitHubOidcProvider.fromAccount enterprise must be a literal slug, not a token/);
+    });
+
     test('a token issuerUrl, because condition keys are built from it', () => {
       const stack = new Stack();
       const url = new CfnParameter(stack, 'Url').valueAsString;

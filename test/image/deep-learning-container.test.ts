@@ -274,6 +274,14 @@ describe('errors', () => {
     })).toThrow("deepLearningContainer processor 'gpu' is not published for sklearn training 1.2-1; available: cpu");
   });
 
+  test.each([
+    ['framework', { scope: DlcScope.TRAINING, version: '2.6' }, 'deepLearningContainer framework is required, got undefined: give it, e.g. DlcFramework.PYTORCH'],
+    ['scope', { framework: DlcFramework.PYTORCH, version: '2.6' }, 'deepLearningContainer scope is required, got undefined: give it, e.g. DlcScope.TRAINING'],
+    ['version', { framework: DlcFramework.PYTORCH, scope: DlcScope.TRAINING }, "deepLearningContainer version is required, got undefined: give it, e.g. '2.6'"],
+  ])('a missing %s (from a language without types)', (_, props, message) => {
+    expect(() => DeepLearningContainer.fromFramework(props as any)).toThrow(message);
+  });
+
   test('a processor is required when both are published', () => {
     expect(() => DeepLearningContainer.fromFramework({ framework: DlcFramework.PYTORCH, scope: DlcScope.TRAINING, version: '2.6.0' }))
       .toThrow('deepLearningContainer processor is required for pytorch training 2.6.0: give one of cpu, gpu');

@@ -1,9 +1,17 @@
 /** Helpers of `DeepLearningContainer`: input checks and the version arithmetic of its error messages. */
 import { Token } from 'aws-cdk-lib';
 
+/** What each required property looks like, for the error that says it is missing. */
+const REQUIRED_EXAMPLES: Record<string, string> = {
+  framework: 'DlcFramework.PYTORCH',
+  scope: 'DlcScope.TRAINING',
+  version: "'2.6'",
+};
+
 export function literal(property: string, value: string | undefined): string {
   if (value === undefined || value === null) {
-    throw new Error(`deepLearningContainer ${property} is required`);
+    const example = REQUIRED_EXAMPLES[property] ?? `the image's ${property}`;
+    throw new Error(`deepLearningContainer ${property} is required, got ${value}: give it, e.g. ${example}`);
   }
   if (Token.isUnresolved(value)) {
     throw new Error(`deepLearningContainer ${property} must be a literal string, got a token (${value}): `
