@@ -225,6 +225,8 @@ export class PipelineParameter {
   /** The parameter's value at execution time, to use in step arguments. */
   public readonly value: PipelineValue;
 
+  private readonly defaultLiteral?: string | number | boolean;
+
   private constructor(name: string, type: PipelineParameterType, defaultValue: string | number | boolean | undefined,
     options: PipelineParameterOptions) {
     checkPipelineName('parameter', name);
@@ -235,8 +237,6 @@ export class PipelineParameter {
     this.description = options.description;
     this.value = PipelineValue.parameter(name);
   }
-
-  private readonly defaultLiteral?: string | number | boolean;
 
   /**
    * The parameter as it appears in the definition's `Parameters`. With

@@ -184,7 +184,8 @@ export class TrainingPipeline extends SageMakerPipeline {
       registration.approvalStatus ?? ModelApprovalStatus.PENDING_MANUAL_APPROVAL,
       { description: 'approval status of the registered model: PendingManualApproval, Approved or Rejected' }));
 
-    const network = this.renderNetwork(props.network);
+    const { network, securityGroups } = this.renderNetwork(props.network);
+    this.securityGroups = securityGroups;
     this.trainingStep = buildTrainingStep({
       options: props.training ?? {},
       trainingData: props.trainingData,
@@ -237,29 +238,23 @@ export class TrainingPipeline extends SageMakerPipeline {
   }
 
   /** The jobs' network: a VPC's security groups and subnets (and the EC2 grants SageMaker needs there). */
-  private renderNetwork(network: TrainingNetworkOptions | undefined): JobNetworkOptions | undefined {
+  private renderNetwork(network: TrainingNetworkOptions | undefined): { network?: JobNetworkOptions; securityGroups?: ec2.ISecurityGroup[] } {
     if (!network) {
-      return undefined;
+      return {};
     }
-    let placement: Pick<JobNetworkOptions, 'securityGroups' | 'subnets'> = {};
-    if (network.vpc) {
-      const rendered = renderVpcConfig(this, this.role, {
-        vpc: network.vpc,
-        vpcSubnets: network.vpcSubnets,
-        securityGroups: network.securityGroups,
-        securityGroupDescription: `SageMaker jobs of the pipeline ${this.node.path}`,
-      });
-      (this as { securityGroups?: ec2.ISecurityGroup[] }).securityGroups = rendered.securityGroups;
-      placement = {
-        securityGroups: rendered.securityGroups,
-        subnets: network.vpc.selectSubnets(network.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets,
-      };
+    const isolation = { networkIsolation: network.networkIsolation, interContainerTrafficEncryption: network.interContainerTrafficEncryption };
+    if (!network.vpc) {
+      return { network: isolation };
     }
-    return {
-      ...placement,
-      networkIsolation: network.networkIsolation,
-      interContainerTrafficEncryption: network.interContainerTrafficEncryption,
-    };
+    const rendered = renderVpcConfig(this, this.role, {
+      vpc: network.vpc,
+      vpcSubnets: network.vpcSubnets,
+      securityGroups: network.securityGroups,
+      securityGroupDescription: `SageMaker jobs of the pipeline ${this.node.path}`,
+    });
+    // renderVpcConfig selects the same subnets (private with egress unless vpcSubnets says otherwise).
+    const subnets = network.vpc.selectSubnets(network.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets;
+    return { network: { ...isolation, securityGroups: rendered.securityGroups, subnets }, securityGroups: rendered.securityGroups };
   }
 
   /** Reads of the data locations and writes of the artifacts bucket, on their prefixes only. */

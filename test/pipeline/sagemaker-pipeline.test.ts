@@ -204,8 +204,8 @@ describe('SageMakerPipeline.onExecutionStatusChange', () => {
   };
 
   test('statuses filter the event', () => {
-    expect(rule({ statuses: [PipelineExecutionStatus.SUCCEEDED, PipelineExecutionStatus.STOPPED] }).EventPattern.detail.currentPipelineExecutionStatus)
-      .toEqual(['Succeeded', 'Stopped']);
+    const pattern = rule({ statuses: [PipelineExecutionStatus.SUCCEEDED, PipelineExecutionStatus.STOPPED] }).EventPattern;
+    expect(pattern.detail.currentPipelineExecutionStatus).toEqual(['Succeeded', 'Stopped']);
   });
 
   test('without statuses, every status change of this pipeline matches', () => {

@@ -43,7 +43,8 @@ describe('each step type grants its own permissions to a bare pipeline', () => {
     expect(stepStatements((_, role) => [new TrainingStep({ name: 'Train', job: trainingJob(role) })])).toEqual([
       {
         Action: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'],
-        Effect: 'Allow', Resource: ACCOUNT_JOBS('training-job'),
+        Effect: 'Allow',
+        Resource: ACCOUNT_JOBS('training-job'),
       },
       { Action: 'iam:PassRole', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111122223333:role/pipeline-role-placeholder']] } },
     ]);
@@ -59,7 +60,8 @@ describe('each step type grants its own permissions to a bare pipeline', () => {
   test('a transform step: transform jobs', () => {
     expect(stepStatements(() => [new TransformStep({ name: 'Score', job: transformJob() })])).toEqual([{
       Action: ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob', 'sagemaker:AddTags'],
-      Effect: 'Allow', Resource: ACCOUNT_JOBS('transform-job'),
+      Effect: 'Allow',
+      Resource: ACCOUNT_JOBS('transform-job'),
     }]);
   });
 
@@ -72,11 +74,13 @@ describe('each step type grants its own permissions to a bare pipeline', () => {
   test('a register step: versions of the group it names', () => {
     expect(stepStatements(() => [new RegisterModelStep({ name: 'Register', arguments: { ModelPackageGroupName: 'churn' } })])).toEqual([
       {
-        Action: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackageGroup'], Effect: 'Allow',
+        Action: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackageGroup'],
+        Effect: 'Allow',
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111122223333:model-package-group/churn']] },
       },
       {
-        Action: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], Effect: 'Allow',
+        Action: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'],
+        Effect: 'Allow',
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111122223333:model-package/churn/*']] },
       },
     ]);
@@ -121,8 +125,12 @@ describe('typed jobs', () => {
     const args = render(new ProcessingStep({
       name: 'Process',
       job: {
-        ...processingJob(role()), entrypoint: ['evaluate'], instanceType: ProcessingInstanceType.ML_M5_XLARGE,
-        volumeSize: Size.gibibytes(50), maxRuntime: Duration.hours(2), environment: { B: '2', A: '1' },
+        ...processingJob(role()),
+        entrypoint: ['evaluate'],
+        instanceType: ProcessingInstanceType.ML_M5_XLARGE,
+        volumeSize: Size.gibibytes(50),
+        maxRuntime: Duration.hours(2),
+        environment: { B: '2', A: '1' },
         inputs: [{ inputName: 'in', s3Uri: PipelineValue.fromString('s3://b/in'), localPath: '/opt/ml/processing/in' }],
         outputs: [{ outputName: 'out', s3Uri: PipelineValue.fromString('s3://b/out'), localPath: '/opt/ml/processing/out' }],
       },

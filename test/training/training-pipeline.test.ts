@@ -6,13 +6,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { build, newPipeline } from './helpers';
 import { DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope } from '../../src/image';
+import { S3DataDistribution, TrainingInputMode, TrainingInstanceType } from '../../src/pipeline';
 import {
   Hyperparameter,
   ModelApprovalStatus,
   ModelPackageGroup,
   QualityGate,
 } from '../../src/training';
-import { S3DataDistribution, TrainingInputMode, TrainingInstanceType } from '../../src/pipeline';
 import { expectNagClean } from '../nag';
 import { pipelineDefinition, stepNamed } from '../pipeline/definition-helper';
 import { schemaErrors } from '../pipeline/structure';
@@ -109,15 +109,18 @@ describe('TrainingPipeline training step', () => {
   });
 
   test('a warm pool keeps on-demand instances alive', () => {
-    expect(train(build({ training: { spot: false, keepAlivePeriod: Duration.minutes(30) } }).definition).ResourceConfig.KeepAlivePeriodInSeconds).toBe(1800);
+    const args = train(build({ training: { spot: false, keepAlivePeriod: Duration.minutes(30) } }).definition);
+    expect(args.ResourceConfig.KeepAlivePeriodInSeconds).toBe(1800);
   });
 
   test('instance groups make a heterogeneous cluster', () => {
     const { definition } = build({
-      training: { instanceGroups: [
-        { groupName: 'gpu', instanceType: TrainingInstanceType.ML_P4D_24XLARGE, instanceCount: 2 },
-        { groupName: 'data', instanceType: TrainingInstanceType.ML_C5_2XLARGE },
-      ] },
+      training: {
+        instanceGroups: [
+          { groupName: 'gpu', instanceType: TrainingInstanceType.ML_P4D_24XLARGE, instanceCount: 2 },
+          { groupName: 'data', instanceType: TrainingInstanceType.ML_C5_2XLARGE },
+        ],
+      },
     });
     expect(train(definition).ResourceConfig).toEqual({
       InstanceGroups: [
@@ -146,14 +149,16 @@ describe('TrainingPipeline training step', () => {
     const stack = new Stack(new App(), 'Stack');
     const bucket = s3.Bucket.fromBucketName(stack, 'Other', 'other');
     newPipeline(stack, {
-      training: { extraChannels: [{
-        channelName: 'validation',
-        bucket,
-        prefix: 'val/',
-        contentType: 'text/csv',
-        inputMode: TrainingInputMode.FAST_FILE,
-        distribution: S3DataDistribution.SHARDED_BY_S3_KEY,
-      }] },
+      training: {
+        extraChannels: [{
+          channelName: 'validation',
+          bucket,
+          prefix: 'val/',
+          contentType: 'text/csv',
+          inputMode: TrainingInputMode.FAST_FILE,
+          distribution: S3DataDistribution.SHARDED_BY_S3_KEY,
+        }],
+      },
     });
     expect(train(pipelineDefinition(stack)).InputDataConfig[1]).toEqual({
       ChannelName: 'validation',

@@ -20,7 +20,10 @@ export function renderProcessingJob(property: string, job: ProcessingJobOptions)
     ProcessingInputs: job.inputs?.map((i) => ({
       InputName: i.inputName,
       S3Input: {
-        S3Uri: i.s3Uri, LocalPath: i.localPath, S3DataType: 'S3Prefix', S3InputMode: 'File',
+        S3Uri: i.s3Uri,
+        LocalPath: i.localPath,
+        S3DataType: 'S3Prefix',
+        S3InputMode: 'File',
         S3DataDistributionType: i.distribution ?? S3DataDistribution.FULLY_REPLICATED,
       },
     })),

@@ -1,7 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { checkProcessingJob } from '../../pipeline/private/processing-job';
 import { JobNetworkOptions, PipelineValue, ProcessingJobOptions, ProcessingStep, TrainingStep } from '../../pipeline';
+import { checkProcessingJob } from '../../pipeline/private/processing-job';
 import { EvaluationOptions } from '../options';
 
 const PROCESSING = '/opt/ml/processing';

@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { checkTrainingJob } from '../../pipeline/private/training-job';
 import {
   JobNetworkOptions, PipelineParameter, PipelineValue, TrainingInputMode, TrainingInstanceType, TrainingJobOptions, TrainingStep,
 } from '../../pipeline';
+import { checkTrainingJob } from '../../pipeline/private/training-job';
 import { checkInteger } from '../../private/validate';
 import { TrainingChannel } from '../data';
 import { TrainingOptions } from '../options';
