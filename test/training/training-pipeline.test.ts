@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { build, newPipeline } from './helpers';
 import { DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope } from '../../src/image';
-import { S3DataDistribution, TrainingInputMode, TrainingInstanceType } from '../../src/pipeline';
+import { ProcessingInstanceType, S3DataDistribution, TrainingInputMode, TrainingInstanceType } from '../../src/pipeline';
 import {
   Hyperparameter,
   ModelApprovalStatus,
@@ -219,6 +219,32 @@ describe('TrainingPipeline training step', () => {
 });
 
 describe('TrainingPipeline evaluation and gate', () => {
+  test('the evaluation job defaults to one ml.m5.large, 30 GiB, one hour', () => {
+    const args = evaluate(build().definition);
+    expect([args.ProcessingResources.ClusterConfig, args.StoppingCondition, args.Environment])
+      .toEqual([{ InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 30 }, { MaxRuntimeInSeconds: 3600 }, undefined]);
+  });
+
+  test('the evaluation job\'s instance type, volume, runtime and environment are options', () => {
+    const args = evaluate(build({
+      evaluation: {
+        instanceType: ProcessingInstanceType.ML_M5_4XLARGE, volumeSize: Size.gibibytes(100), maxRuntime: Duration.hours(3), environment: { MODE: 'full' },
+      },
+    }).definition);
+    expect([args.ProcessingResources.ClusterConfig, args.StoppingCondition, args.Environment])
+      .toEqual([{ InstanceType: 'ml.m5.4xlarge', InstanceCount: 1, VolumeSizeInGB: 100 }, { MaxRuntimeInSeconds: 10800 }, { MODE: 'full' }]);
+  });
+
+  test('an evaluation runtime over 5 days', () => {
+    expect(() => build({ evaluation: { maxRuntime: Duration.days(6) } })).toThrow(
+      'trainingPipeline evaluation maxRuntime (seconds) must be a whole number from 1 to 432000, got 518400: give a Duration of at most 5 days');
+  });
+
+  test('an evaluation volume of 0 GiB', () => {
+    expect(() => build({ evaluation: { volumeSize: Size.gibibytes(0) } })).toThrow(
+      'trainingPipeline evaluation volumeSize (GiB) must be a whole number from 1 to 16384, got 0');
+  });
+
   test('evaluation runs `evaluate` in the training image with the container contract arguments', () => {
     expect(evaluate(build().definition).AppSpecification).toEqual({
       ImageUri: { Get: 'Parameters.ImageUri' },
