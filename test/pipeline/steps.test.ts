@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { pipelineDefinition, stepNamed } from './definition-helper';
 import {
   ConditionStep, CreateModelStep, FailStep, PipelineCondition, PipelineParameter, PipelineStep, PipelineValue, ProcessingInstanceType,
-  ProcessingStep, RegisterModelStep, SageMakerPipeline, TrainingStep, TransformStep,
+  ProcessingStep, RegisterModelStep, SageMakerPipeline, TrainingInstanceType, TrainingStep, TransformStep,
 } from '../../src/pipeline';
 
 const ACCOUNT_JOBS = (resource: string) => ({
@@ -213,7 +213,7 @@ describe('step errors', () => {
   });
 
   test('instance groups: none, or more than five', () => {
-    const group = { groupName: 'g', instanceType: { name: 'ml.m5.large' } as any };
+    const group = { groupName: 'g', instanceType: TrainingInstanceType.ML_M5_LARGE };
     expect([
       () => new TrainingStep({ name: 'Train', job: { ...trainingJob(r()), instanceGroups: [] } }),
       () => new TrainingStep({ name: 'Train', job: { ...trainingJob(r()), instanceGroups: Array(6).fill(group) } }),
@@ -238,5 +238,49 @@ describe('step errors', () => {
   test('a processing job of 101 instances', () => {
     expect(() => new ProcessingStep({ name: 'P', job: { ...processingJob(r()), instanceCount: 101 } })).toThrow(
       "processingStep 'P' job instanceCount must be a whole number from 1 to 100, got 101");
+  });
+});
+
+describe('more step and value errors', () => {
+  const r = () => iam.Role.fromRoleArn(new Stack(), 'R', 'arn:aws:iam::111122223333:role/jobs');
+
+  test('a step name that is a token', () => {
+    const stack = new Stack();
+    const name = new iam.Role(stack, 'Token', { assumedBy: new iam.AccountRootPrincipal() }).roleName;
+    expect(() => new FailStep({ name, errorMessage: PipelineValue.fromString('x') })).toThrow(
+      'pipeline step name must be known at synth time, got a token: the definition refers to it by name');
+  });
+
+  test('a step property path that starts with a dot', () => {
+    expect(() => PipelineValue.stepProperty('Train', '.ModelArtifacts')).toThrow(
+      "pipeline step property path '.ModelArtifacts' of step 'Train' is invalid: give a path such as 'ModelArtifacts.S3ModelArtifacts'");
+  });
+
+  test('a property file declared twice', () => {
+    const file = { name: 'Eval', outputName: 'out', filePath: 'e.json' };
+    expect(() => new ProcessingStep({ name: 'P', arguments: {}, propertyFiles: [file, file] })).toThrow(
+      "processing step 'P' declares property file 'Eval' twice: give each file its own name");
+  });
+
+  test('a warm pool with instance groups', () => {
+    const job = {
+      ...trainingJob(r()),
+      keepAlivePeriod: Duration.minutes(5),
+      instanceGroups: [{ groupName: 'g', instanceType: TrainingInstanceType.ML_M5_LARGE }],
+    };
+    expect(() => new TrainingStep({ name: 'Train', job })).toThrow(
+      "trainingStep 'Train' job keepAlivePeriod (a warm pool) cannot be used with instanceGroups: use instanceType and instanceCount");
+  });
+
+  test('subnets without security groups', () => {
+    const stack = new Stack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1 });
+    expect(() => new ProcessingStep({ name: 'P', job: { ...processingJob(r()), network: { subnets: vpc.privateSubnets } } })).toThrow(
+      "processingStep 'P' job network has subnets but no securityGroups: a job in a VPC needs both, give both or neither");
+  });
+
+  test('a transform job of 0 instances', () => {
+    expect(() => new TransformStep({ name: 'Score', job: { ...transformJob(), instanceCount: 0 } })).toThrow(
+      "transformStep 'Score' job instanceCount must be a whole number of at least 1, got 0");
   });
 });
