@@ -68,7 +68,9 @@ export class PipelineDefinition {
   }
 
   /**
-   * The definition as a JSON object (CDK tokens left in place), after checking it.
+   * The definition as a JSON object (CDK tokens left in place), after checking it:
+   * raw JSON in the schema's own spelling, hence untyped. Numbers are JavaScript
+   * numbers here; `render` writes whole-number Float defaults as `1.0`.
    */
   public toJson(): any {
     return this.renderJson(false);
