@@ -109,6 +109,15 @@ export class EndpointMode {
   }
 
   /**
+   * Whether SageMaker can run the model of this mode with network isolation.
+   *
+   * @internal
+   */
+  public get _supportsNetworkIsolation(): boolean {
+    return this.impl.supportsNetworkIsolation;
+  }
+
+  /**
    * Renders the mode's parts for one endpoint; may create buckets, topics and
    * a pipeline in the endpoint's scope, and grant its role.
    *

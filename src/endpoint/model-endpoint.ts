@@ -1,4 +1,4 @@
-import { CfnResource, Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -59,6 +59,16 @@ export interface EndpointAlarmOptions {
    * @default 2
    */
   readonly evaluationPeriods?: number;
+
+  /**
+   * The topic the alarms notify when they fire and when they return to OK
+   * (an alarm action on each, as cdk-nag's NIST 800-53 and HIPAA packs ask).
+   * CloudWatch publishes as the account; a topic encrypted with a customer
+   * managed key must let `cloudwatch.amazonaws.com` use that key.
+   *
+   * @default - the alarms notify nobody: they still roll back deployments
+   */
+  readonly topic?: sns.ITopic;
 }
 
 /**
@@ -104,9 +114,14 @@ export interface ModelEndpointProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
 
   /**
-   * Run the container without any network access (not with serverless).
+   * Run the container without any network access: no outbound call, not even
+   * to AWS services, and no AWS credentials inside the container; SageMaker
+   * still downloads the model data into `/opt/ml/model` and the image with the
+   * execution role. Set it to false for a container that calls out at run
+   * time (an API, a database, code it downloads from S3).
    *
-   * @default false
+   * @default - true, except with `EndpointMode.serverless` (which does not support it)
+   * and with a `vpc` (given so that the container reaches private resources)
    */
   readonly networkIsolation?: boolean;
 
@@ -295,13 +310,15 @@ export class ModelEndpoint extends Construct {
       throw new Error('modelEndpoint vpcSubnets or securityGroups is set without vpc: give the vpc they belong to, or drop them');
     }
     checkEnvironment(props.environment);
+    const networkIsolation = props.networkIsolation ?? (props.mode._supportsNetworkIsolation && !props.vpc);
+    checkIsolatedEnvironment(networkIsolation, props);
 
     this.role = props.role ?? new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
       description: `SageMaker execution role of ${this.node.path}`,
     });
     const source = props.model.bind(this, this.role);
-    const model = this.createModel(props, source);
+    const model = this.createModel(props, source, networkIsolation);
     this.modelName = model.attrModelName;
 
     // The endpoint's alarms need its name, and its rollback needs theirs, so the
@@ -313,9 +330,10 @@ export class ModelEndpoint extends Construct {
       role: this.role,
       modelName: this.modelName,
       inVpc: props.vpc !== undefined,
-      networkIsolation: props.networkIsolation ?? false,
+      networkIsolation,
       endpointPropsGiven: (['endpointName', 'alarms', 'variantName'] as const).filter((key) => props[key] !== undefined),
       ownAlarmNames: alarmNames ? [alarmNames.errors, alarmNames.latency] : [],
+      serverAccessLogsBucket: props.serverAccessLogsBucket,
       createDataBucket: (bucketId, key) => this.createDataBucket(bucketId, props.serverAccessLogsBucket, key),
     };
     const binding = props.mode._bind(ctx);
@@ -325,6 +343,7 @@ export class ModelEndpoint extends Construct {
     const hosting = binding.hosting;
     if (hosting) {
       const endpoint = this.createEndpoint(hosting, variantName, props.endpointName);
+      this.grantDescribeRollbackAlarms(hosting);
       this.endpoint = endpoint;
       this.asyncBucket = hosting.asyncTarget?.bucket;
       this.successTopic = hosting.asyncTarget?.successTopic;
@@ -341,7 +360,7 @@ export class ModelEndpoint extends Construct {
     this.dependOnRolePolicies(model);
   }
 
-  private createModel(props: ModelEndpointProps, source: ReturnType<ModelSource['bind']>): sagemaker.CfnModel {
+  private createModel(props: ModelEndpointProps, source: ReturnType<ModelSource['bind']>, networkIsolation: boolean): sagemaker.CfnModel {
     let vpcConfig: sagemaker.CfnModel.VpcConfigProperty | undefined;
     if (props.vpc) {
       const { config } = renderVpcConfig(this, this.role, {
@@ -362,7 +381,10 @@ export class ModelEndpoint extends Construct {
         mode: 'SingleModel',
       },
       vpcConfig,
-      enableNetworkIsolation: props.networkIsolation,
+      // No outbound calls and no credentials in the container; SageMaker still fetches the image and
+      // model data with the execution role (Developer Guide, "Run Training and Inference Containers
+      // in Internet-Free Mode"; CreateModel EnableNetworkIsolation). Rendered only when on.
+      enableNetworkIsolation: networkIsolation ? true : undefined,
     };
     const model = new sagemaker.CfnModel(this, 'Model', modelProps);
     hashLogicalId(model, modelProps);
@@ -396,6 +418,30 @@ export class ModelEndpoint extends Construct {
     });
   }
 
+  /**
+   * The deployment guardrails read the rollback alarms: "Ensure that your IAM execution role has
+   * permission to perform the cloudwatch:DescribeAlarms action on the auto-rollback alarms you
+   * specify" (Developer Guide, "Auto-Rollback Configuration and Monitoring"). Granted on the alarms
+   * by name, so no alarm resource is referenced (the model waits for this policy).
+   */
+  private grantDescribeRollbackAlarms(hosting: Hosting): void {
+    // renderDeployment renders the rollback alarms as plain objects, never tokens.
+    const rollback = hosting.deploymentConfig?.autoRollbackConfiguration as sagemaker.CfnEndpoint.AutoRollbackConfigProperty | undefined;
+    const alarms = (rollback?.alarms ?? []) as sagemaker.CfnEndpoint.AlarmProperty[];
+    if (alarms.length === 0) {
+      return;
+    }
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: alarms.map((alarm) => Stack.of(this).formatArn({
+        service: 'cloudwatch',
+        resource: 'alarm',
+        resourceName: alarm.alarmName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      })),
+    }));
+  }
+
   private createDataBucket(id: string, serverAccessLogsBucket?: s3.IBucket, encryptionKey?: kms.IKey): s3.IBucket {
     return createDataBucket(this, id, {
       encryptionKey,
@@ -414,6 +460,19 @@ export class ModelEndpoint extends Construct {
   private dependOnRolePolicies(model: CfnResource): void {
     const policies = Construct.isConstruct(this.role) ? this.role.node.findAll().filter((c) => c instanceof iam.CfnPolicy) : [];
     policies.forEach((policy) => model.node.addDependency(policy));
+  }
+}
+
+/**
+ * A framework container whose code is an S3 URI downloads it itself at start-up, which
+ * network isolation forbids (no outbound calls, no credentials).
+ */
+function checkIsolatedEnvironment(networkIsolation: boolean, props: ModelEndpointProps): void {
+  const submit = props.environment?.SAGEMAKER_SUBMIT_DIRECTORY;
+  if (networkIsolation && submit !== undefined && !Token.isUnresolved(submit) && submit.startsWith('s3://')) {
+    throw new Error(`modelEndpoint environment SAGEMAKER_SUBMIT_DIRECTORY is '${submit}', which the container downloads itself, but `
+      + 'network isolation (on by default) forbids outbound calls: pack the code into the model data (code/ in model.tar.gz, '
+      + "SAGEMAKER_SUBMIT_DIRECTORY '/opt/ml/model/code'), or set networkIsolation to false");
   }
 }
 

@@ -65,21 +65,23 @@ export interface DataCaptureOptions {
   /**
    * The bucket the captures go to.
    *
-   * @default - a bucket is created: encrypted, TLS only, private, versioned and retained
+   * @default - the stack's one capture bucket, created by its first endpoint that captures
+   * (encrypted, TLS only, private, versioned and retained), each endpoint under its own prefix
    */
   readonly bucket?: s3.IBucket;
 
   /**
    * The key prefix; captures land under `<prefix>/<endpoint>/<variant>/yyyy/mm/dd/hh/`.
    *
-   * @default 'data-capture'
+   * @default - 'data-capture/<construct path in the stack>' in the stack's capture bucket,
+   * 'data-capture' in a given `bucket`
    */
   readonly prefix?: string;
 
   /**
-   * The key SageMaker encrypts the captures with (also the created bucket's key).
+   * The key SageMaker encrypts the captures with (SSE-KMS, object by object).
    *
-   * @default - the bucket's default encryption
+   * @default - the bucket's default encryption (S3-managed keys in the stack's capture bucket)
    */
   readonly encryptionKey?: kms.IKey;
 
@@ -112,7 +114,7 @@ export interface RealtimeModeOptions extends InstanceVariantOptions {
   /**
    * Data capture.
    *
-   * @default - on: every request and response, to a created bucket
+   * @default - on: every request and response, to the stack's one capture bucket
    */
   readonly dataCapture?: DataCaptureOptions;
 

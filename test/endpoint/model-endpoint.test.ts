@@ -95,7 +95,7 @@ describe('tokens', () => {
 });
 
 describe('modes keep no state', () => {
-  test('one mode object serves two endpoints, each with its own capture bucket, scaling target and alarms', () => {
+  test('one mode object serves two endpoints, each with its own capture prefix (in the stack\'s one bucket), scaling target and alarms', () => {
     const { stack, model } = fixture();
     const mode = EndpointMode.realtime({ initialInstanceCount: 2, autoScaling: { maxCapacity: 4 } });
     const a = new ModelEndpoint(stack, 'A', { model, mode });
@@ -107,9 +107,9 @@ describe('modes keep no state', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     const configs = Object.values<any>(template.findResources('AWS::SageMaker::EndpointConfig'));
     const captureUris = configs.map((c) => JSON.stringify(c.Properties.DataCaptureConfig.DestinationS3Uri));
-    expect(captureUris[0]).toMatch(/ADataCaptureBucket/);
-    expect(captureUris[1]).toMatch(/BDataCaptureBucket/);
-    expect(stack.resolve(a.endpoint!.dataCapture!.bucket.bucketName)).not.toEqual(stack.resolve(b.endpoint!.dataCapture!.bucket.bucketName));
+    expect(captureUris[0]).toMatch(/\/data-capture\/A"/);
+    expect(captureUris[1]).toMatch(/\/data-capture\/B"/);
+    expect(a.endpoint!.dataCapture!.prefix).not.toEqual(b.endpoint!.dataCapture!.prefix);
     const targets = Object.values<any>(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget'));
     expect(targets.map((t) => flatten(t.Properties.ResourceId)).sort()).toEqual([
       expect.stringMatching(/^endpoint\/\$\{A[0-9A-F]{8}\.EndpointName\}\/variant\/AllTraffic$/),
@@ -136,7 +136,7 @@ describe('the hosted endpoint', () => {
     expect(e.variantName).toBe('Blue');
     expect(e.dataCapture!.prefix).toBe('captures');
     expect(flatten(stack.resolve(e.dataCapture!.variantPrefix))).toBe(`captures/\${${endpoint.id}.EndpointName}/Blue/`);
-    expect(stack.resolve(e.dataCapture!.bucket.bucketName)).toEqual({ Ref: expect.stringMatching(/^EndpointDataCaptureBucket/) });
+    expect(stack.resolve(e.dataCapture!.bucket.bucketName)).toEqual({ Ref: expect.stringMatching(/^ModelEndpointDataCaptureBucket[0-9A-F]{8}$/) });
   });
 
   test('has no capture location when capture is off, nor with serverless', () => {

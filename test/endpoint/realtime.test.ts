@@ -35,7 +35,8 @@ describe('realtime', () => {
       DataCaptureConfig: {
         EnableCapture: true,
         InitialSamplingPercentage: 100,
-        DestinationS3Uri: { 'Fn::Join': ['', ['s3://', { Ref: bucket.id }, '/data-capture']] },
+        // the stack's one capture bucket, under this endpoint's own prefix
+        DestinationS3Uri: { 'Fn::Join': ['', ['s3://', { Ref: bucket.id }, '/data-capture/Endpoint']] },
         CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
         CaptureContentTypeHeader: { CsvContentTypes: ['text/csv'], JsonContentTypes: ['application/json'] },
       },
@@ -292,7 +293,7 @@ describe('realtime', () => {
     const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
     const actions = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()));
     expect(actions.sort()).toEqual([
-      'cloudwatch:PutMetricData',
+      'cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricData',
       'ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetAuthorizationToken', 'ecr:GetDownloadUrlForLayer',
       'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents',
       's3:GetObject',
@@ -350,7 +351,7 @@ describe('realtime', () => {
     // exact findings only: no regular expression that could cover a wildcard nobody explained
     expect(suppressions.flatMap((r: any) => r.applies_to).filter((a: unknown) => typeof a !== 'string')).toEqual([]);
     expect(suppressions.find((r: any) => r.reason.startsWith('SageMaker writes captures')).applies_to)
-      .toEqual([expect.stringMatching(/^Resource::<EndpointDataCaptureBucket[0-9A-F]{8}\.Arn>\/data-capture\/\*$/)]);
+      .toEqual([expect.stringMatching(/^Resource::<ModelEndpointDataCaptureBucket[0-9A-F]{8}\.Arn>\/data-capture\/Endpoint\/\*$/)]);
     expect(suppressions.find((r: any) => r.reason.startsWith('SageMaker names the log streams')).applies_to).toEqual([
       'Resource::*', 'Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/Endpoints/*',
     ]);
@@ -388,7 +389,7 @@ describe('realtime', () => {
     // nothing beyond those, logs and metrics
     const actions = statements.flatMap((st: any) => [st.Action].flat()).sort();
     expect(actions).toEqual([
-      'cloudwatch:PutMetricData',
+      'cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricData',
       'ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetAuthorizationToken', 'ecr:GetDownloadUrlForLayer',
       'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents',
       's3:GetObject', 'sagemaker:DescribeModelPackage',

@@ -1,5 +1,6 @@
 import { Aws, Duration, Names } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import { checkInteger } from '../../private/validate';
 import { EndpointAlarmOptions } from '../model-endpoint';
@@ -57,5 +58,12 @@ export function createAlarms(scope: Construct, endpoint: IModelEndpoint, names: 
     evaluationPeriods,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
+  if (options.topic) {
+    const action = new cwactions.SnsAction(options.topic);
+    for (const alarm of [errors, slow]) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+  }
   return [errors, slow];
 }

@@ -25,6 +25,7 @@ import { AsynchronousAutoScalingOptions, AsynchronousModeOptions } from '../asyn
  * topics are optional (AsyncInferenceOutputConfig, AsyncInferenceNotificationConfig).
  */
 export class AsynchronousMode implements EndpointModeImpl {
+  public readonly supportsNetworkIsolation = true;
   private readonly rendered: ReturnType<typeof renderInstanceVariant>;
   private readonly prefixes: { input: string; output: string; failure: string };
   private readonly minCapacity: number = 0;

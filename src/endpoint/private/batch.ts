@@ -19,6 +19,7 @@ export const OUTPUT_PARAMETER = 'OutputS3Uri';
  * Limits: MaxPayloadInMB 0–100 (SageMaker API reference, CreateTransformJob).
  */
 export class BatchMode implements EndpointModeImpl {
+  public readonly supportsNetworkIsolation = true;
   private readonly instanceType: InferenceInstanceType;
   private readonly instanceCount: number;
   private readonly maxPayloadInMb: number;

@@ -1,8 +1,11 @@
-import { Token } from 'aws-cdk-lib';
+import * as crypto from 'crypto';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
 import { OBJECTS_ONLY } from './grants';
 import { CaptureTarget, ModeContext } from './mode';
+import { createDataBucket } from '../../private/buckets';
 import { grantKeyEncrypt, grantPrefixWrite } from '../../private/s3';
 import { checkInteger, keyPrefix } from '../../private/validate';
 import { DataCaptureOptions } from '../realtime';
@@ -10,6 +13,60 @@ import { DataCaptureOptions } from '../realtime';
 // CaptureContentTypeHeader: 1-10 content types per list, each at most 256
 // characters of `type/subtype` (SageMaker API reference, CaptureContentTypeHeader).
 const CONTENT_TYPE = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*\/[a-zA-Z0-9](-*[a-zA-Z0-9.])*$/;
+
+/** Where captures go in their bucket unless a prefix is given (then under a prefix per endpoint in the stack's bucket). */
+const DEFAULT_PREFIX = 'data-capture';
+
+/** The construct id of the stack's one capture bucket: part of the API, since changing it replaces the bucket. */
+export const STACK_CAPTURE_BUCKET_ID = 'ModelEndpointDataCaptureBucket';
+
+/** The server access logs bucket each stack's capture bucket was created with. */
+const CAPTURE_BUCKET_LOGS = new WeakMap<s3.IBucket, s3.IBucket | undefined>();
+
+/**
+ * The stack's one data capture bucket, created by the first endpoint that needs it
+ * (DESIGN.md "Footprint": one capture bucket and bucket policy per stack, each endpoint
+ * under its own prefix). Encrypted with S3-managed keys: an endpoint's `encryptionKey`
+ * encrypts its own captures (SageMaker writes them SSE-KMS with DataCaptureConfig KmsKeyId).
+ */
+function stackCaptureBucket(scope: Construct, serverAccessLogsBucket?: s3.IBucket): s3.IBucket {
+  const stack = Stack.of(scope);
+  const found = stack.node.tryFindChild(STACK_CAPTURE_BUCKET_ID) as s3.IBucket | undefined;
+  if (found) {
+    const logs = CAPTURE_BUCKET_LOGS.get(found);
+    if (serverAccessLogsBucket !== undefined && serverAccessLogsBucket !== logs) {
+      throw new Error(`modelEndpoint serverAccessLogsBucket of ${scope.node.path} differs from the one the stack's shared capture bucket `
+        + `was created with (${logs ? logs.node.path : 'none'}, by an earlier endpoint): give every endpoint of the stack the same `
+        + 'serverAccessLogsBucket, or give this endpoint a bucket of its own in dataCapture.bucket');
+    }
+    return found;
+  }
+  const bucket = createDataBucket(stack, STACK_CAPTURE_BUCKET_ID, {
+    serverAccessLogsBucket,
+    serverAccessLogsPrefix: `${STACK_CAPTURE_BUCKET_ID}/`,
+    withoutAccessLogsReason: 'server access logs are opt-in through ModelEndpoint serverAccessLogsBucket; only the SageMaker '
+      + 'execution roles of the stack\'s endpoints (each under its own prefix) and explicitly granted callers reach this bucket '
+      + '(TLS only, public access blocked)',
+  });
+  CAPTURE_BUCKET_LOGS.set(bucket, serverAccessLogsBucket);
+  return bucket;
+}
+
+/**
+ * The endpoint's own prefix in the stack's capture bucket: its construct path in the stack,
+ * readable, in the characters S3 keys keep unescaped; a hash stands in for a path too long
+ * for SageMaker's DestinationS3Uri (at most 512 characters).
+ */
+function endpointPrefix(scope: Construct): string {
+  const stack = Stack.of(scope);
+  const relative = scope.node.scopes.slice(stack.node.scopes.length).map((c) => c.node.id.replace(/[^A-Za-z0-9_.-]/g, '-'));
+  const path = relative.join('/');
+  if (path.length <= 200) {
+    return path;
+  }
+  const hash = crypto.createHash('md5').update(scope.node.path).digest('hex').slice(0, 8).toUpperCase();
+  return `${path.slice(0, 190)}-${hash}`;
+}
 
 /** The rendered data capture and where it writes. */
 export interface RenderedCapture {
@@ -22,7 +79,9 @@ export function renderDataCapture(mode: string, ctx: ModeContext, options: DataC
   const what = `endpointMode.${mode} dataCapture`;
   const samplingPercentage = options.samplingPercentage ?? 100;
   checkInteger(`${what} samplingPercentage`, samplingPercentage, 0, 100);
-  const prefix = keyPrefix(`${what} prefix`, options.prefix ?? 'data-capture', 'data-capture');
+  const prefix = options.prefix !== undefined || options.bucket !== undefined
+    ? keyPrefix(`${what} prefix`, options.prefix ?? DEFAULT_PREFIX, DEFAULT_PREFIX)
+    : `${DEFAULT_PREFIX}/${endpointPrefix(ctx.scope)}`;
   const csv = options.csvContentTypes ?? ['text/csv'];
   const json = options.jsonContentTypes ?? ['application/json'];
   for (const [name, list] of [['csvContentTypes', csv], ['jsonContentTypes', json]] as const) {
@@ -40,7 +99,7 @@ export function renderDataCapture(mode: string, ctx: ModeContext, options: DataC
       + "list at least one, e.g. jsonContentTypes: ['application/json']");
   }
 
-  const bucket: s3.IBucket = options.bucket ?? ctx.createDataBucket('DataCaptureBucket', options.encryptionKey);
+  const bucket: s3.IBucket = options.bucket ?? stackCaptureBucket(ctx.scope, ctx.serverAccessLogsBucket);
   // SageMaker writes captures with the model's execution role.
   grantPrefixWrite(ctx.role, bucket, `${prefix}/`, { ...OBJECTS_ONLY, reason: 'SageMaker writes captures under <prefix>/<endpoint>/<variant>/yyyy/mm/dd/hh/, keys it names at run time' });
   if (options.encryptionKey) {

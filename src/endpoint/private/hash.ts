@@ -10,12 +10,14 @@ import { CfnResource, Lazy, Stack } from 'aws-cdk-lib';
  *
  * The hash is computed at synthesis, from the resolved properties, so that
  * references to other hashed objects (the config names its model) carry
- * their hash along.
+ * their hash along; and only once: CloudFormation resolves a logical ID at every
+ * reference to it (each Ref, GetAtt and DependsOn), and the properties are
+ * fixed when the resource is created, so the first result is cached.
  */
 export function hashLogicalId(resource: CfnResource, renderedProps: object): void {
   const stack = Stack.of(resource);
   const original = stack.resolve(resource.logicalId) as string;
-  resource.overrideLogicalId(Lazy.uncachedString({
+  resource.overrideLogicalId(Lazy.string({
     produce: () => `${original}${contentHash(stack.resolve(renderedProps))}`,
   }));
 }

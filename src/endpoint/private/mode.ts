@@ -27,6 +27,8 @@ export interface ModeContext {
   readonly endpointPropsGiven: string[];
   /** The names of the endpoint's own alarms (none when alarms are off). */
   readonly ownAlarmNames: string[];
+  /** The bucket that receives the server access logs of the buckets the endpoint creates or shares. */
+  readonly serverAccessLogsBucket?: s3.IBucket;
   /** Creates a bucket for data that SageMaker writes: encrypted, TLS-only, private, versioned, retained. */
   createDataBucket(id: string, encryptionKey?: kms.IKey): s3.IBucket;
 }
@@ -94,6 +96,8 @@ export interface ModeBinding {
 
 /** One endpoint mode: checks its options when created, and binds without keeping state. */
 export interface EndpointModeImpl {
+  /** Whether SageMaker can run the mode's model with network isolation. */
+  readonly supportsNetworkIsolation: boolean;
   /** Renders everything the endpoint needs; may create buckets and topics in `ctx.scope` and grant the role. */
   bind(ctx: ModeContext): ModeBinding;
 }

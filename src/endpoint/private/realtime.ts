@@ -18,6 +18,7 @@ export const INVOKE_ACTIONS = ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndp
  * fields are the checked options, fixed at creation: binding reads them only.
  */
 export class RealtimeMode implements EndpointModeImpl {
+  public readonly supportsNetworkIsolation = true;
   private readonly instanceType: InferenceInstanceType;
   private readonly initialInstanceCount: number;
   private readonly rendered: ReturnType<typeof renderInstanceVariant>;

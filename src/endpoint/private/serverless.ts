@@ -18,6 +18,8 @@ import { ServerlessModeOptions } from '../serverless';
  * "Serverless Inference", feature exclusions).
  */
 export class ServerlessMode implements EndpointModeImpl {
+  // Serverless Inference lists network isolation among its feature exclusions (Developer Guide).
+  public readonly supportsNetworkIsolation = false;
   private readonly memorySizeInMb: number;
   private readonly maxConcurrency: number;
   private readonly provisionedConcurrency?: number;

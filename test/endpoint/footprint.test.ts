@@ -1,0 +1,167 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { fixture, only } from './util';
+import { EndpointMode, ModelEndpoint, ModelSource } from '../../src/endpoint';
+import { CustomTrainingImage } from '../../src/image';
+import { expectNagClean } from '../nag';
+
+/** The resources of `stack` by type, without the fixture's image repository. */
+function resourceTypes(stack: Stack): { [type: string]: number } {
+  const counts: { [type: string]: number } = {};
+  for (const resource of Object.values<any>(Template.fromStack(stack).toJSON().Resources)) {
+    if (resource.Type !== 'AWS::ECR::Repository') {
+      counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+function total(counts: { [type: string]: number }): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+/** What one endpoint of each mode costs on its own, besides the stack's shared capture bucket. */
+const ENDPOINT = {
+  'AWS::IAM::Role': 1,
+  'AWS::IAM::Policy': 1,
+  'AWS::SageMaker::Model': 1,
+  'AWS::SageMaker::EndpointConfig': 1,
+  'AWS::SageMaker::Endpoint': 1,
+  'AWS::CloudWatch::Alarm': 2,
+};
+const SCALING = { 'AWS::ApplicationAutoScaling::ScalableTarget': 1, 'AWS::ApplicationAutoScaling::ScalingPolicy': 1 };
+const SHARED_CAPTURE = { 'AWS::S3::Bucket': 1, 'AWS::S3::BucketPolicy': 1 };
+
+describe('resources per default endpoint (issue 15: a regression fails the build)', () => {
+  test('realtime with capture, alarms and autoscaling: 9, plus the stack\'s one capture bucket and its policy', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.realtime({ autoScaling: { maxCapacity: 4 } }) });
+    const counts = resourceTypes(stack);
+    expect(counts).toEqual({ ...ENDPOINT, ...SCALING, ...SHARED_CAPTURE });
+    expect(total(counts)).toBe(9 + 2);
+  });
+
+  test('two realtime endpoints share the capture bucket and its policy: 2 x 9 + 2', () => {
+    const { stack, model } = fixture();
+    const mode = EndpointMode.realtime({ autoScaling: { maxCapacity: 4 } });
+    new ModelEndpoint(stack, 'A', { model, mode });
+    new ModelEndpoint(stack, 'B', { model, mode });
+    const counts = resourceTypes(stack);
+    expect(counts['AWS::S3::Bucket']).toBe(1);
+    expect(total(counts)).toBe(2 * 9 + 2);
+  });
+
+  test('serverless: 7 (no capture, no scaling)', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.serverless() });
+    expect(resourceTypes(stack)).toEqual(ENDPOINT);
+  });
+
+  test('asynchronous: 13 (its own request bucket and two notification topics, each with its policy)', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.asynchronous() });
+    expect(resourceTypes(stack)).toEqual({
+      ...ENDPOINT, 'AWS::S3::Bucket': 1, 'AWS::S3::BucketPolicy': 1, 'AWS::SNS::Topic': 2, 'AWS::SNS::TopicPolicy': 2,
+    });
+  });
+
+  test('batch: 10 (the model, and a transform pipeline with its role, failure topic and rule)', () => {
+    const { stack, model } = fixture();
+    const input = s3.Bucket.fromBucketName(stack, 'Input', 'input-bucket');
+    new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.batch({ inputBucket: input }) });
+    expect(resourceTypes(stack)).toEqual({
+      'AWS::IAM::Role': 2,
+      'AWS::IAM::Policy': 2,
+      'AWS::SageMaker::Model': 1,
+      'AWS::SageMaker::Pipeline': 1,
+      'AWS::KMS::Key': 1,
+      'AWS::SNS::Topic': 1,
+      'AWS::SNS::TopicPolicy': 1,
+      'AWS::Events::Rule': 1,
+    });
+  });
+});
+
+describe('the stack\'s one capture bucket', () => {
+  test('has a stable id, is retained, and each endpoint\'s role writes under its own prefix only', () => {
+    const { stack, model } = fixture();
+    const a = new ModelEndpoint(stack, 'A', { model, mode: EndpointMode.realtime() });
+    const b = new ModelEndpoint(stack, 'B', { model, mode: EndpointMode.realtime() });
+    const bucket = only(stack, 'AWS::S3::Bucket');
+    expect(bucket.id).toMatch(/^ModelEndpointDataCaptureBucket[0-9A-F]{8}$/);
+    expect(bucket.body.DeletionPolicy).toBe('Retain');
+    expect([a.endpoint!.dataCapture!.prefix, b.endpoint!.dataCapture!.prefix]).toEqual(['data-capture/A', 'data-capture/B']);
+    const template = Template.fromStack(stack);
+    for (const [name, endpoint] of [['A', a], ['B', b]] as const) {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: stack.resolve((endpoint.role.node.defaultChild as any).logicalId) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([{
+            Action: 's3:PutObject',
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket.id, 'Arn'] }, `/data-capture/${name}/*`]] },
+          }]),
+        },
+      });
+    }
+  });
+
+  test('is one per stack: an endpoint of another stack of the app gets its own', () => {
+    const app = new App();
+    const stacks = ['One', 'Two'].map((name) => {
+      const stack = new Stack(app, name);
+      const image = new CustomTrainingImage(stack, 'Image', { imageTag: 'v1' });
+      const artifacts = s3.Bucket.fromBucketName(stack, 'Artifacts', 'artifacts-bucket');
+      const model = ModelSource.fromImage(image, { bucket: artifacts, key: 'models/model.tar.gz' });
+      new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.realtime() });
+      return stack;
+    });
+    expect(stacks.map((stack) => Object.keys(Template.fromStack(stack).findResources('AWS::S3::Bucket')).length)).toEqual([1, 1]);
+  });
+
+  test('a given bucket is used as is, with the prefix data-capture, and no bucket is created', () => {
+    const { stack, model } = fixture();
+    const captures = s3.Bucket.fromBucketName(stack, 'Captures', 'old-captures');
+    const e = new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.realtime({ dataCapture: { bucket: captures } }) });
+    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 0);
+    expect(only(stack, 'AWS::SageMaker::EndpointConfig').body.Properties.DataCaptureConfig.DestinationS3Uri).toBe('s3://old-captures/data-capture');
+    expect(e.endpoint!.dataCapture!.prefix).toBe('data-capture');
+  });
+
+  test('server access logs go to the given bucket under the shared bucket\'s prefix; nag clean with two endpoints', () => {
+    const { stack, model } = fixture();
+    const logs = s3.Bucket.fromBucketName(stack, 'Logs', 'access-logs');
+    new ModelEndpoint(stack, 'A', { model, mode: EndpointMode.realtime(), serverAccessLogsBucket: logs });
+    new ModelEndpoint(stack, 'B', { model, mode: EndpointMode.realtime() });
+    expect(only(stack, 'AWS::S3::Bucket').body.Properties.LoggingConfiguration).toEqual({
+      DestinationBucketName: 'access-logs',
+      LogFilePrefix: 'ModelEndpointDataCaptureBucket/',
+    });
+    expectNagClean(stack);
+  });
+
+  test('two endpoints asking for different access log buckets is an error that names both and the fix', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'A', { model, mode: EndpointMode.realtime() });
+    const logs = s3.Bucket.fromBucketName(stack, 'Logs', 'access-logs');
+    expect(() => new ModelEndpoint(stack, 'B', { model, mode: EndpointMode.realtime(), serverAccessLogsBucket: logs }))
+      .toThrow(/^modelEndpoint serverAccessLogsBucket of Test\/B differs from the one the stack's shared capture bucket was created with \(none, by an earlier endpoint\): give every endpoint of the stack the same serverAccessLogsBucket, or give this endpoint a bucket of its own in dataCapture.bucket$/);
+  });
+});
+
+describe('content hashes', () => {
+  test('are computed once per synth: each hashed resource\'s properties are resolved once', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.realtime({ autoScaling: { maxCapacity: 2 } }) });
+    const resolve = jest.spyOn(Stack.prototype, 'resolve');
+    try {
+      Template.fromStack(stack);
+      const args = resolve.mock.calls.map(([value]) => value);
+      expect(args.filter((v: any) => v && typeof v === 'object' && 'primaryContainer' in v)).toHaveLength(1);
+      expect(args.filter((v: any) => v && typeof v === 'object' && 'productionVariants' in v)).toHaveLength(1);
+    } finally {
+      resolve.mockRestore();
+    }
+  });
+});
