@@ -63,17 +63,3 @@ function principalPolicy(principal: iam.IPrincipal): iam.CfnPolicy | undefined {
   }
   return undefined;
 }
-
-/** The options of the old per-policy wildcard grant, kept while callers move to `grantWithWildcard`. */
-export interface WildcardGrant extends WildcardGrantOptions {
-  readonly policyId?: string;
-  readonly appliesTo?: unknown[];
-}
-
-/**
- * @deprecated use `grantWithWildcard`: the statement now goes into the role's
- * one policy, with the suppression computed from the statement itself.
- */
-export function grantWildcard(grantee: iam.IGrantable, grant: WildcardGrant): iam.Grant {
-  return grantWithWildcard(grantee, grant);
-}
