@@ -4,3 +4,4 @@ export * from './github-repository';
 export * from './github-actions-role';
 export * from './github-workflow';
 export * from './workflow-options';
+export * from './github-deploy-on-approval';
