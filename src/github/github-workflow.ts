@@ -6,11 +6,11 @@ import { Construct } from 'constructs';
 import { buildJob, grantBuild } from './private/build-job';
 import { deployJob } from './private/deploy-job';
 import { trainJob } from './private/train-job';
-import { checkBranch, checkLine, checkOutputPath, checkPinnedActions, checkVariablePrefix } from './private/workflow-checks';
+import { checkBranch, checkLine, checkOutputPath, checkPinnedActions, checkVariablePrefix, jobEnvironment } from './private/workflow-checks';
 import { JobContext } from './private/workflow-context';
 import { Workflow, WorkflowJob } from './private/workflow-model';
-import { renderWorkflow } from './private/workflow-render';
-import { JobTrust, untrustedJob } from './private/workflow-trust';
+import { renderWorkflow, WORKFLOW_ACTIONS } from './private/workflow-render';
+import { JobPresents, JobTrust, sharedTrust, untrustedJob } from './private/workflow-trust';
 import { WorkflowValues } from './private/workflow-values';
 import { WorkflowDeployOptions, WorkflowTrainOptions } from './workflow-options';
 import { IBuildableImage } from '../image/buildable-image';
@@ -30,11 +30,39 @@ export interface GitHubWorkflowProps {
   /**
    * The role the build job assumes through GitHub OIDC.
    *
-   * The job runs on pushes to `branch`: a `GitHubActionsRole` must trust
-   * `GitHubSubject.branch(branch)` (or a branch pattern that matches it), which
-   * is checked at synth. Other roles (e.g. an imported one) are not checked.
+   * A `GitHubActionsRole` must trust what the job presents, and no other job
+   * of the workflow, which is checked at synth:
+   * `GitHubSubject.environment(buildEnvironment)` (by default `build`), or,
+   * with `defaultEnvironments: false` and no `buildEnvironment`,
+   * `GitHubSubject.branch(branch)` (or a branch pattern that matches it).
+   * Other roles (e.g. an imported one) are not checked.
    */
   readonly buildRole: iam.IRole;
+
+  /**
+   * The GitHub environment the build job runs in. Its OIDC subject is then
+   * `repo:<owner>/<repo>:environment:<name>`, which no other job presents, so
+   * `buildRole` trusts this job alone. Create the environment in the
+   * repository (Settings, Environments) and limit its deployment branches to
+   * `branch`.
+   *
+   * @default 'build' (with `defaultEnvironments: false`: no environment, and the subject names the branch)
+   */
+  readonly buildEnvironment?: string;
+
+  /**
+   * Give each job that names no environment of its own a GitHub environment
+   * (`build`, `train`, `production`), so that each job presents its own OIDC
+   * subject and each role can trust one job only.
+   *
+   * AWS IAM conditions a GitHub token only on its `aud` and `sub` claims (not
+   * on `job_workflow_ref` or `job`), and jobs without an environment on one
+   * branch all present `repo:<owner>/<repo>:ref:refs/heads/<branch>`: with
+   * `false`, the roles of such jobs cannot tell them apart.
+   *
+   * @default true
+   */
+  readonly defaultEnvironments?: boolean;
 
   /**
    * Start a SageMaker pipeline with the new image and wait for it.
@@ -97,14 +125,18 @@ export interface GitHubWorkflowProps {
   readonly outputPath?: string;
 
   /**
-   * Actions pinned to a full commit SHA, by `owner/repo`, e.g.
-   * `{ 'actions/checkout': '<40 hex digits>' }`. A pinned action is written
+   * Other commits for the actions, by `owner/repo`, e.g.
+   * `{ 'actions/checkout': '<40 hex digits>' }`. Every action is written
    * `owner/repo@<sha> # <version>`, the form that Dependabot and Renovate
-   * update. The actions are `jlumbroso/free-disk-space`, `actions/checkout`,
-   * `aws-actions/configure-aws-credentials`, `aws-actions/amazon-ecr-login`,
-   * `docker/setup-buildx-action`, `docker/build-push-action` and `actions/setup-node`.
+   * update; an action given here gets the major version the workflow is
+   * written for as its comment (e.g. `# v7`), so give a commit of that major version. The actions
+   * and their default commits: `jlumbroso/free-disk-space` v1.3.1,
+   * `actions/checkout` v7.0.1, `aws-actions/configure-aws-credentials`
+   * v6.2.3, `aws-actions/amazon-ecr-login` v2.1.7,
+   * `docker/setup-buildx-action` v4.3.0, `docker/build-push-action` v7.3.0
+   * and `actions/setup-node` v7.0.0 (see `GitHubWorkflow.pinnedActionVersions`).
    *
-   * @default - every action is referenced by its version tag
+   * @default - every action is pinned to the commit of the release the library carries
    */
   readonly pinnedActions?: { [action: string]: string };
 
@@ -125,8 +157,11 @@ export interface GitHubWorkflowProps {
  *
  * The file is written during synthesis (`cdk synth` writes it to
  * `outputPath`); commit it. Jobs get AWS credentials through GitHub OIDC
- * (no stored keys); the workflow asks for `id-token: write` and
- * `contents: read` and nothing else.
+ * (no stored keys): the workflow's token may only read the contents, and
+ * only the jobs that assume a role get `id-token: write`. Each job runs in a
+ * GitHub environment of its own (`build`, `train`, `production`; create them
+ * in the repository and limit their deployment branches), so that each role
+ * trusts exactly one job. Actions are pinned to full commit SHAs.
  *
  * Values known at synth time (an imported role's ARN, a stack's concrete
  * region) are written into the file. Values only known after deployment (the
@@ -162,6 +197,28 @@ export interface GitHubWorkflowProps {
  * });
  */
 export class GitHubWorkflow extends Construct {
+  /**
+   * The `event_type` of the `repository_dispatch` event on which the deploy
+   * job deploys an approved model version (`client_payload.model_package_arn`).
+   */
+  public static readonly MODEL_APPROVED_EVENT_TYPE = 'sagemaker-model-approved';
+
+  /**
+   * The release tag of each action's default commit, by `owner/repo`, e.g.
+   * `{ 'actions/checkout': 'v7.0.1', ... }`.
+   */
+  public static pinnedActionVersions(): { [action: string]: string } {
+    return Object.fromEntries(Object.values(WORKFLOW_ACTIONS).map((a) => [a.name, a.version]));
+  }
+
+  /**
+   * The default commit of each action, by `owner/repo`: the commit of the
+   * release tag in `pinnedActionVersions()`.
+   */
+  public static pinnedActionCommits(): { [action: string]: string } {
+    return Object.fromEntries(Object.values(WORKFLOW_ACTIONS).map((a) => [a.name, a.sha]));
+  }
+
   /** The absolute path of the workflow file written at synthesis. */
   public readonly outputPath: string;
 
@@ -198,11 +255,22 @@ export class GitHubWorkflow extends Construct {
     const region = values.use('AWS_REGION', 'the AWS region', Stack.of(this).region);
     const context = new JobContext(this, values, region, this.pinned);
 
+    const environments = props.defaultEnvironments ?? true;
+    const buildEnvironment = jobEnvironment('buildEnvironment', props.buildEnvironment, environments ? 'build' : undefined);
+    const trainEnvironment = props.train
+      ? jobEnvironment('train.environment', props.train.environment, environments ? 'train' : undefined) : undefined;
+    const deployEnvironment = props.deploy
+      ? jobEnvironment('deploy.environment', props.deploy.environment, environments ? 'production' : undefined) : undefined;
+
+    // With a model package group, an approval event deploys the approved version.
+    const onApproval = props.deploy?.modelPackageGroup !== undefined;
+
     grantBuild(props.image, props.buildRole);
     const jobs: Record<string, WorkflowJob> = {
       build: buildJob(context, {
         image: props.image,
         role: props.buildRole,
+        environment: buildEnvironment,
         dockerContext: props.dockerContext,
         dockerfile: props.dockerfile,
         freeDiskSpace: props.freeDiskSpace,
@@ -210,44 +278,44 @@ export class GitHubWorkflow extends Construct {
     };
     const needs = ['build'];
     if (props.train) {
-      jobs.train = trainJob(context, props.train);
+      jobs.train = trainJob(context, props.train, trainEnvironment, onApproval);
       needs.push('train');
     }
     if (props.deploy) {
-      jobs.deploy = deployJob(context, props.deploy, props.image, needs);
+      jobs.deploy = deployJob(context, props.deploy, props.image, needs, deployEnvironment, onApproval);
     }
     this.repositoryVariables = values.variables.map((v) => v.name);
 
+    const presents = (environment: string | undefined): JobPresents => environment !== undefined
+      ? { kind: 'environment', name: environment } : { kind: 'branch', name: branch };
     const trusts: JobTrust[] = [
-      { property: 'buildRole', job: 'build', role: props.buildRole, presents: { kind: 'branch', name: branch } },
+      { property: 'buildRole', job: 'build', role: props.buildRole, presents: presents(buildEnvironment) },
     ];
     if (props.train) {
-      trusts.push({ property: 'train.role', job: 'train', role: props.train.role, presents: { kind: 'branch', name: branch } });
+      trusts.push({ property: 'train.role', job: 'train', role: props.train.role, presents: presents(trainEnvironment) });
     }
     if (props.deploy) {
-      const environment = props.deploy.environment;
-      trusts.push({
-        property: 'deploy.role',
-        job: 'deploy',
-        role: props.deploy.role,
-        presents: environment !== undefined ? { kind: 'environment', name: environment } : { kind: 'branch', name: branch },
-      });
+      trusts.push({ property: 'deploy.role', job: 'deploy', role: props.deploy.role, presents: presents(deployEnvironment) });
     }
-    this.node.addValidation({ validate: () => trusts.flatMap(untrustedJob) });
+    this.node.addValidation({ validate: () => [...trusts.flatMap(untrustedJob), ...sharedTrust(trusts)] });
 
     this.workflow = {
       name: this.workflowName,
       on: {
         push: { branches: [branch] },
         workflow_dispatch: {},
+        ...(onApproval ? { repository_dispatch: { types: [GitHubWorkflow.MODEL_APPROVED_EVENT_TYPE] } } : {}),
       },
-      permissions: {
-        'id-token': 'write',
-        'contents': 'read',
-      },
+      // Nothing beyond reading the contents for the workflow; the jobs that
+      // assume a role add `id-token: write` for themselves.
+      permissions: { contents: 'read' },
       concurrency: {
-        // One run at a time per branch; a newer push waits instead of cancelling a training run.
-        'group': '${{ github.workflow }}-${{ github.ref }}',
+        // One run at a time per branch, and per model version for approval
+        // events (so that duplicate events queue and the second finds the
+        // version deployed); a newer push waits instead of cancelling a training run.
+        'group': onApproval
+          ? '${{ github.workflow }}-${{ github.event.client_payload.model_package_arn || github.ref }}'
+          : '${{ github.workflow }}-${{ github.ref }}',
         'cancel-in-progress': false,
       },
       jobs,

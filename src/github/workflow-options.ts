@@ -19,11 +19,24 @@ export interface WorkflowTrainOptions {
    * The role the job assumes through GitHub OIDC. The workflow grants it
    * `pipeline.grantManageExecutions()` (start, describe, list the steps of and stop executions).
    *
-   * The job runs on pushes to `branch`: a `GitHubActionsRole` must trust
-   * `GitHubSubject.branch(branch)` (or a branch pattern that matches it), which
-   * is checked at synth. Other roles are not checked.
+   * A `GitHubActionsRole` must trust what the job presents, and no other job
+   * of the workflow, which is checked at synth:
+   * `GitHubSubject.environment(environment)` (by default `train`), or, with
+   * `defaultEnvironments: false` and no `environment`,
+   * `GitHubSubject.branch(branch)` (or a branch pattern that matches it).
+   * Other roles are not checked.
    */
   readonly role: iam.IRole;
+
+  /**
+   * The GitHub environment the job runs in. Its OIDC subject is then
+   * `repo:<owner>/<repo>:environment:<name>`, which no other job presents, so
+   * `role` trusts this job alone. Create the environment in the repository
+   * (Settings, Environments) and limit its deployment branches to `branch`.
+   *
+   * @default 'train' (with `defaultEnvironments: false`: no environment, and the subject names the branch)
+   */
+  readonly environment?: string;
 
   /**
    * How often the job asks SageMaker for the execution's status: 10 seconds to 10 minutes.
@@ -54,10 +67,12 @@ export interface WorkflowDeployOptions {
    * The role the job assumes through GitHub OIDC to run `cdk deploy`
    * (typically one allowed to assume the CDK bootstrap roles).
    *
-   * A `GitHubActionsRole` must trust what the job presents, which is checked
-   * at synth: `GitHubSubject.environment(environment)` when the job names an
-   * environment, else `GitHubSubject.branch(branch)` (or a matching branch
-   * pattern). Other roles are not checked.
+   * A `GitHubActionsRole` must trust what the job presents, and no other job
+   * of the workflow, which is checked at synth:
+   * `GitHubSubject.environment(environment)` (by default `production`), or,
+   * with `defaultEnvironments: false` and no `environment`,
+   * `GitHubSubject.branch(branch)` (or a matching branch pattern). Other roles
+   * are not checked.
    */
   readonly role: iam.IRole;
 
@@ -70,11 +85,13 @@ export interface WorkflowDeployOptions {
   readonly stacks?: string[];
 
   /**
-   * A GitHub environment for the job (for protection rules and required
-   * reviewers). With an environment, the OIDC subject is
-   * `repo:<owner>/<repo>:environment:<name>`, so the role must trust that subject.
+   * The GitHub environment the job runs in (for protection rules and
+   * required reviewers). The OIDC subject is then
+   * `repo:<owner>/<repo>:environment:<name>`, so the role must trust that
+   * subject. Create the environment in the repository (Settings,
+   * Environments) and limit its deployment branches to `branch`.
    *
-   * @default - no environment: the subject names the branch
+   * @default 'production' (with `defaultEnvironments: false`: no environment, and the subject names the branch)
    */
   readonly environment?: string;
 
@@ -84,7 +101,18 @@ export interface WorkflowDeployOptions {
    * `Approved` (`aws sagemaker list-model-packages`) and passes its ARN to
    * `modelPackageParameter`. When the group has no approved version yet, the
    * job fails and says how to approve one. The workflow grants `role`
-   * reading the group and its versions (`modelPackageGroup.grantRead`).
+   * reading the group and its versions (`modelPackageGroup.grantRead`), and
+   * describing the stack of `modelPackageParameter`.
+   *
+   * With a group, the workflow also runs on a `repository_dispatch` event of
+   * type `sagemaker-model-approved` (`GitHubWorkflow.MODEL_APPROVED_EVENT_TYPE`)
+   * whose `client_payload.model_package_arn` names a version of the group: the
+   * deploy job (after the build job, which reuses the image of the commit;
+   * training is skipped) checks through its role that the version is still
+   * `Approved` and in this group, and deploys exactly that version; when the
+   * stack already runs it, the job deploys nothing. Runs for the same version
+   * queue one after the other. GitHub starts `repository_dispatch` runs on the
+   * default branch only, so `branch` should be the default branch.
    *
    * Give it together with `modelPackageParameter`.
    *

@@ -26,6 +26,15 @@ const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
 const SHA = 'b4ffde65f46336ab88eb53be808477a3936bae11';
 
+// The commits the workflow pins by default: the release tags of the table in workflow-render.ts.
+const FREE_DISK_SPACE = 'jlumbroso/free-disk-space@54081f138730dfa15788a46383842cd2f914a1be';
+const CHECKOUT = 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1';
+const CONFIGURE_AWS_CREDENTIALS = 'aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c';
+const ECR_LOGIN = 'aws-actions/amazon-ecr-login@03f1aad4c6c7ffd436567f42f9384779290529bd';
+const SETUP_BUILDX = 'docker/setup-buildx-action@37fe631027851001ddb9b187196cc803df7f5f0e';
+const BUILD_PUSH = 'docker/build-push-action@53b7df96c91f9c12dcc8a07bcb9ccacbed38856a';
+const SETUP_NODE = 'actions/setup-node@820762786026740c76f36085b0efc47a31fe5020';
+
 let tmp: string;
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'github-workflow-'));
@@ -161,14 +170,20 @@ describe('workflow', () => {
     await expectClean(workflow);
   });
 
-  test('asks for id-token write and contents read, nothing else', async () => {
+  test('the workflow may read the contents; only the jobs that assume a role get id-token write', async () => {
     const stack = newStack();
     const workflow = fullWorkflow(stack);
     const doc = parse(workflow);
-    expect(doc.permissions).toEqual({ 'id-token': 'write', 'contents': 'read' });
+    expect(doc.permissions).toEqual({ contents: 'read' });
+    // A job's permissions replace the workflow's: the jobs that check out keep contents read.
+    expect(doc.jobs.build.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
+    expect(doc.jobs.train.permissions).toEqual({ 'id-token': 'write' });
+    expect(doc.jobs.deploy.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
     for (const job of Object.values<any>(doc.jobs)) {
-      expect(job.permissions).toBeUndefined();
+      expect(job.steps.some((s: any) => s.name === 'Configure AWS credentials')).toBe(true);
+      expect(job.permissions['id-token']).toBe('write');
     }
+    await expectClean(workflow);
   });
 
   test('build, then train, then deploy', async () => {
@@ -204,13 +219,13 @@ describe('build job', () => {
     const build = parse(workflow).jobs.build;
     expect(build.steps.map((s: any) => s.uses ?? `run: ${s.name}`)).toEqual([
       'run: Check repository variables',
-      'jlumbroso/free-disk-space@v1.3.1',
-      'actions/checkout@v4',
-      'aws-actions/configure-aws-credentials@v4',
-      'aws-actions/amazon-ecr-login@v2',
+      FREE_DISK_SPACE,
+      CHECKOUT,
+      CONFIGURE_AWS_CREDENTIALS,
+      ECR_LOGIN,
       'run: Look for an image of this commit',
-      'docker/setup-buildx-action@v3',
-      'docker/build-push-action@v6',
+      SETUP_BUILDX,
+      BUILD_PUSH,
       'run: Image URI',
     ]);
     expect(step(build, 'Check out').with).toEqual({ 'persist-credentials': false });
@@ -231,7 +246,7 @@ describe('build job', () => {
       name: 'Build and push the image',
       id: 'build',
       if: "steps.existing.outputs.digest == ''",
-      uses: 'docker/build-push-action@v6',
+      uses: BUILD_PUSH,
       with: {
         'context': '.',
         'file': 'Dockerfile',
@@ -447,7 +462,7 @@ describe('train job', () => {
     expect(train['timeout-minutes']).toBe(60);
     expect(step(train, 'Configure AWS credentials')).toEqual({
       name: 'Configure AWS credentials',
-      uses: 'aws-actions/configure-aws-credentials@v4',
+      uses: CONFIGURE_AWS_CREDENTIALS,
       with: {
         'role-to-assume': '${{ vars.SAGEMAKER_TRAIN_ROLE_ARN }}',
         'aws-region': '${{ vars.SAGEMAKER_AWS_REGION }}',
@@ -599,10 +614,10 @@ describe('deploy job', () => {
     expect(deploy.environment).toBe('production');
     expect(deploy.steps.map((s: any) => s.uses ?? `run: ${s.name}`)).toEqual([
       'run: Check repository variables',
-      'actions/checkout@v4',
-      'actions/setup-node@v4',
+      CHECKOUT,
+      SETUP_NODE,
       'run: Install dependencies',
-      'aws-actions/configure-aws-credentials@v4',
+      CONFIGURE_AWS_CREDENTIALS,
       'run: Deploy',
     ]);
     expect(step(deploy, 'Set up Node.js').with).toEqual({ 'node-version': 'lts/*', 'cache': 'npm' });
@@ -629,7 +644,7 @@ describe('deploy job', () => {
     const run = step(deploy, 'Deploy');
     expect(run.env).toBeUndefined();
     expect(run.run).toBe('set -euo pipefail\nnpx cdk deploy \'Prod/Training\' \'Prod/Endpoint\' \\\n  --require-approval never\n');
-    expect(deploy.environment).toBeUndefined();
+    expect(deploy.environment).toBe('production');
   });
 });
 
@@ -661,20 +676,25 @@ describe('deploy job: the newest approved model version', () => {
     const deploy = parse(workflow).jobs.deploy;
     expect(deploy.steps.map((s: any) => s.uses ?? `run: ${s.name}`)).toEqual([
       'run: Check repository variables',
-      'actions/checkout@v4',
-      'actions/setup-node@v4',
+      CHECKOUT,
+      SETUP_NODE,
       'run: Install dependencies',
-      'aws-actions/configure-aws-credentials@v4',
+      CONFIGURE_AWS_CREDENTIALS,
       'run: Find the newest approved model version',
+      'run: Check the approved model version',
       'run: Deploy',
     ]);
     const lookup = step(deploy, 'Find the newest approved model version');
     expect(lookup.id).toBe('model');
+    expect(lookup.if).toBe("github.event_name != 'repository_dispatch'");
     expect(lookup.env).toEqual({ MODEL_PACKAGE_GROUP: 'fraud-model' });
     // The group's name is written in place: no repository variable for it.
     expect(Object.keys(step(deploy, 'Check repository variables').env)).toEqual(['SAGEMAKER_AWS_REGION', 'SAGEMAKER_DEPLOY_ROLE_ARN']);
     const run = step(deploy, 'Deploy');
-    expect(run.env).toEqual({ IMAGE_TAG: '${{ github.sha }}', MODEL_PACKAGE_ARN: '${{ steps.model.outputs.arn }}' });
+    expect(run.env).toEqual({
+      IMAGE_TAG: '${{ github.sha }}',
+      MODEL_PACKAGE_ARN: '${{ steps.approved.outputs.arn || steps.model.outputs.arn }}',
+    });
     expect(run.run).toBe([
       'set -euo pipefail',
       'npx cdk deploy --all \\',
@@ -699,7 +719,7 @@ describe('deploy job: the newest approved model version', () => {
       deploy: { role: setup.deployRole, modelPackageGroup: setup.group, modelPackageParameter: setup.parameter, stacks: ['Test'] },
     });
     const run = step(parse(workflow).jobs.deploy, 'Deploy');
-    expect(run.env).toEqual({ MODEL_PACKAGE_ARN: '${{ steps.model.outputs.arn }}' });
+    expect(run.env).toEqual({ MODEL_PACKAGE_ARN: '${{ steps.approved.outputs.arn || steps.model.outputs.arn }}' });
     expect(run.run).toBe('set -euo pipefail\nnpx cdk deploy \'Test\' \\\n  --require-approval never \\\n'
       + '  --parameters "Test:ModelPackageArn=$MODEL_PACKAGE_ARN"\n');
     expect(() => synth(stack)).not.toThrow();
@@ -835,7 +855,7 @@ describe('deploy job: the newest approved model version', () => {
       const stack = concrete ? concreteStack() : newStack();
       const provider = new GitHubOidcProvider(stack, 'GitHub');
       const deployRole = new GitHubActionsRole(stack, 'DeployRole', {
-        provider, repository: GitHubRepository.of('my-org', 'my-model'), subjects: [GitHubSubject.branch('main')],
+        provider, repository: GitHubRepository.of('my-org', 'my-model'), subjects: [GitHubSubject.environment('production')],
       });
       const modelPackageGroup = concrete
         ? new ModelPackageGroup(stack, 'Models', { modelPackageGroupName: 'fraud-model' })
@@ -853,6 +873,13 @@ describe('deploy job: the newest approved model version', () => {
         applies_to: [concrete
           ? `Resource::arn:<AWS::Partition>:sagemaker:${REGION}:${ACCOUNT}:model-package/fraud-model/*`
           : 'Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model-package/<GroupName>/*'],
+      }, {
+        // An approval event for the version the stack runs already deploys nothing: the job reads the stack.
+        id: 'AwsSolutions-IAM5',
+        reason: expect.stringContaining('a stack ARN ends with an id CloudFormation assigns at creation'),
+        applies_to: [concrete
+          ? `Resource::arn:<AWS::Partition>:cloudformation:${REGION}:${ACCOUNT}:stack/Test/*`
+          : 'Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/Test/*'],
       }]]);
       const findings = nagFindings(stack);
       expect(findings.filter((f) => f.includes('DeployRole'))).toEqual([]);
@@ -1111,13 +1138,31 @@ describe('file', () => {
     expect(text.split('\n')[0]).toBe('# Generated by cdk-sagemaker-github (GitHubWorkflow Test/Workflow): do not edit.');
   });
 
+  test('by default every action is pinned to the commit of the release the library carries, its tag as a comment', async () => {
+    const stack = newStack();
+    const text = fullWorkflow(stack).renderYaml();
+    const uses = text.split('\n').filter((line) => line.includes('uses: ')).map((line) => line.trim());
+    expect([...new Set(uses)].sort()).toEqual([
+      `uses: ${CHECKOUT} # v7.0.1`,
+      `uses: ${SETUP_NODE} # v7.0.0`,
+      `uses: ${ECR_LOGIN} # v2.1.7`,
+      `uses: ${CONFIGURE_AWS_CREDENTIALS} # v6.2.3`,
+      `uses: ${BUILD_PUSH} # v7.3.0`,
+      `uses: ${SETUP_BUILDX} # v4.3.0`,
+      `uses: ${FREE_DISK_SPACE} # v1.3.1`,
+    ].sort());
+    expect(GitHubWorkflow.pinnedActionVersions()['actions/checkout']).toBe('v7.0.1');
+    expect(GitHubWorkflow.pinnedActionCommits()['actions/checkout']).toBe('3d3c42e5aac5ba805825da76410c181273ba90b1');
+  });
+
   test('pinned actions are written with their commit and the version as a comment', async () => {
     const stack = newStack();
     const workflow = fullWorkflow(stack, { pinnedActions: { 'actions/checkout': SHA, 'docker/build-push-action': SHA } });
     const text = workflow.renderYaml();
-    expect(text).toContain(`uses: actions/checkout@${SHA} # v4`);
-    expect(text).toContain(`uses: docker/build-push-action@${SHA} # v6`);
-    expect(text).toContain('uses: aws-actions/configure-aws-credentials@v4\n');
+    // A commit of your own carries the major version the workflow is written for; the others keep the library's.
+    expect(text).toContain(`uses: actions/checkout@${SHA} # v7\n`);
+    expect(text).toContain(`uses: docker/build-push-action@${SHA} # v7\n`);
+    expect(text).toContain(`uses: ${CONFIGURE_AWS_CREDENTIALS} # v6.2.3\n`);
     const doc = parse(workflow);
     expect(step(doc.jobs.deploy, 'Check out').uses).toBe(`actions/checkout@${SHA}`);
     await expectClean(workflow);
@@ -1140,6 +1185,7 @@ describe('roles that trust the jobs', () => {
     const stack = newStack();
     fullWorkflow(stack, {
       branch: 'release/v1',
+      defaultEnvironments: false,
       buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.branch('release/v1')]),
       train: { pipeline: fakePipeline(stack), role: actionsRole(stack, 'TrainRole', [GitHubSubject.branch('release/*')]) },
       deploy: { role: actionsRole(stack, 'DeployRole', [GitHubSubject.environment('production')]), environment: 'production' },
@@ -1149,7 +1195,10 @@ describe('roles that trust the jobs', () => {
 
   test('a build role that trusts another branch', () => {
     const stack = newStack();
-    newWorkflow(stack, { buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.branch('develop'), GitHubSubject.tag('v*')]) });
+    newWorkflow(stack, {
+      defaultEnvironments: false,
+      buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.branch('develop'), GitHubSubject.tag('v*')]),
+    });
     expect(() => synth(stack)).toThrow('gitHubWorkflow buildRole trusts no subject that the build job presents '
       + "('ref:refs/heads/main'): add GitHubSubject.branch('main') to the role's subjects");
   });
@@ -1157,6 +1206,7 @@ describe('roles that trust the jobs', () => {
   test('a train role that trusts only an environment', () => {
     const stack = newStack();
     newWorkflow(stack, {
+      defaultEnvironments: false,
       train: { pipeline: fakePipeline(stack), role: actionsRole(stack, 'TrainRole', [GitHubSubject.environment('main')]) },
     });
     expect(() => synth(stack)).toThrow('gitHubWorkflow train.role trusts no subject that the train job presents '
@@ -1175,6 +1225,7 @@ describe('roles that trust the jobs', () => {
   test('a deploy job without an environment presents the branch', () => {
     const stack = newStack();
     newWorkflow(stack, {
+      defaultEnvironments: false,
       deploy: { role: actionsRole(stack, 'DeployRole', [GitHubSubject.environment('production')]) },
     });
     expect(() => synth(stack)).toThrow('gitHubWorkflow deploy.role trusts no subject that the deploy job presents '
@@ -1185,6 +1236,7 @@ describe('roles that trust the jobs', () => {
     const stack = newStack();
     const name = new CfnParameter(stack, 'Environment').valueAsString;
     newWorkflow(stack, {
+      defaultEnvironments: false,
       buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.raw('ref:refs/heads/ma?n')]),
       train: {
         pipeline: fakePipeline(stack),
@@ -1197,8 +1249,91 @@ describe('roles that trust the jobs', () => {
 
   test('a pattern that does not match the whole claim does not count', () => {
     const stack = newStack();
-    newWorkflow(stack, { buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.branch('mai')]) });
+    newWorkflow(stack, { defaultEnvironments: false, buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.branch('mai')]) });
     expect(() => synth(stack)).toThrow(/gitHubWorkflow buildRole trusts no subject that the build job presents/);
+  });
+
+  test('by default each job runs in an environment of its own, and each role trusts exactly its job', async () => {
+    const stack = newStack();
+    const workflow = fullWorkflow(stack, {
+      buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.environment('build')]),
+      train: { pipeline: fakePipeline(stack), role: actionsRole(stack, 'TrainRole', [GitHubSubject.environment('train')]) },
+      deploy: { role: actionsRole(stack, 'DeployRole', [GitHubSubject.environment('production')]) },
+    });
+    const doc = parse(workflow);
+    expect(doc.jobs.build.environment).toBe('build');
+    expect(doc.jobs.train.environment).toBe('train');
+    expect(doc.jobs.deploy.environment).toBe('production');
+    expect(() => synth(stack)).not.toThrow();
+    await expectClean(workflow);
+  });
+
+  test('environments of your own for each job', () => {
+    const stack = newStack();
+    const workflow = fullWorkflow(stack, {
+      buildEnvironment: 'ci-build',
+      buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.environment('ci-build')]),
+      train: {
+        pipeline: fakePipeline(stack),
+        environment: 'ci-train',
+        role: actionsRole(stack, 'TrainRole', [GitHubSubject.environment('ci-train')]),
+      },
+      deploy: { role: actionsRole(stack, 'DeployRole', [GitHubSubject.environment('prod')]), environment: 'prod' },
+    });
+    const doc = parse(workflow);
+    expect([doc.jobs.build.environment, doc.jobs.train.environment, doc.jobs.deploy.environment]).toEqual(['ci-build', 'ci-train', 'prod']);
+    expect(() => synth(stack)).not.toThrow();
+  });
+
+  test('without defaultEnvironments, jobs name no environment unless given one', () => {
+    const stack = newStack();
+    const doc = parse(fullWorkflow(stack, { defaultEnvironments: false }));
+    expect(doc.jobs.build.environment).toBeUndefined();
+    expect(doc.jobs.train.environment).toBeUndefined();
+    expect(doc.jobs.deploy.environment).toBeUndefined();
+  });
+
+  test('by default a build role that trusts the branch is refused: the build job presents its environment', () => {
+    const stack = newStack();
+    newWorkflow(stack, { buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.branch('main')]) });
+    expect(() => synth(stack)).toThrow('gitHubWorkflow buildRole trusts no subject that the build job presents '
+      + "('environment:build'): add GitHubSubject.environment('build') to the role's subjects");
+  });
+
+  test('a role that also trusts another job of the workflow is refused', () => {
+    const stack = newStack();
+    fullWorkflow(stack, {
+      buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.environment('build'), GitHubSubject.environment('train')]),
+      train: { pipeline: fakePipeline(stack), role: actionsRole(stack, 'TrainRole', [GitHubSubject.environment('train')]) },
+      deploy: { role: actionsRole(stack, 'DeployRole', [GitHubSubject.raw('environment:*')]) },
+    });
+    expect(() => synth(stack)).toThrow(new RegExp([
+      "gitHubWorkflow buildRole also trusts the train job \\('environment:train'\\), which uses another role: each role must "
+      + "trust only its own job, so remove the subject that admits 'environment:train' from the role's subjects and keep "
+      + "GitHubSubject.environment\\('build'\\)",
+      "gitHubWorkflow deploy.role also trusts the build job \\('environment:build'\\)",
+      "gitHubWorkflow deploy.role also trusts the train job \\('environment:train'\\)",
+    ].join('[\\s\\S]*')));
+  });
+
+  test('one role for two jobs may trust both; jobs that present the same branch cannot be told apart and are not refused', () => {
+    const stack = newStack();
+    const shared = actionsRole(stack, 'CiRole', [GitHubSubject.environment('build'), GitHubSubject.environment('train')]);
+    fullWorkflow(stack, {
+      buildRole: shared,
+      train: { pipeline: fakePipeline(stack), role: shared },
+      deploy: { role: actionsRole(stack, 'DeployRole', [GitHubSubject.environment('production')]) },
+    });
+    expect(() => synth(stack)).not.toThrow();
+
+    const other = newStack();
+    fullWorkflow(other, {
+      defaultEnvironments: false,
+      buildRole: actionsRole(other, 'BuildRole', [GitHubSubject.branch('main')]),
+      train: { pipeline: fakePipeline(other), role: actionsRole(other, 'TrainRole', [GitHubSubject.branch('main')]) },
+      deploy: { role: actionsRole(other, 'DeployRole', [GitHubSubject.environment('production')]), environment: 'production' },
+    });
+    expect(() => synth(other)).not.toThrow();
   });
 
   test('roles that are not GitHubActionsRole are not checked', () => {

@@ -14,6 +14,7 @@ const EXISTING_IMAGE_MISSING = "steps.existing.outputs.digest == ''";
 export interface BuildJobOptions {
   readonly image: IBuildableImage;
   readonly role: iam.IRole;
+  readonly environment?: string;
   readonly dockerContext?: string;
   readonly dockerfile?: string;
   readonly freeDiskSpace?: boolean;
@@ -112,6 +113,9 @@ export function buildJob(context: JobContext, options: BuildJobOptions): Workflo
   return {
     'name': 'Build and push the image',
     'runs-on': 'ubuntu-latest',
+    ...(options.environment !== undefined ? { environment: options.environment } : {}),
+    // Checking out reads the contents; the OIDC token needs id-token.
+    'permissions': { 'contents': 'read', 'id-token': 'write' },
     'outputs': {
       'image-uri': '${{ steps.image.outputs.uri }}',
       'digest': '${{ steps.image.outputs.digest }}',

@@ -1,12 +1,16 @@
 import { CfnParameter, Stack } from 'aws-cdk-lib';
-import { checkEnvironment, checkStackPatterns } from './workflow-checks';
+import { checkStackPatterns } from './workflow-checks';
 import { JobContext } from './workflow-context';
-import { WorkflowJob, WorkflowScalar } from './workflow-model';
+import { WorkflowJob, WorkflowScalar, WorkflowStep } from './workflow-model';
 import { WORKFLOW_ACTIONS } from './workflow-render';
-import { approvedModelScript, DeployParameter, deployScript } from './workflow-scripts';
+import { approvedModelScript, DeployParameter, deployScript, dispatchedModelScript } from './workflow-scripts';
 import { deployedStacks } from './workflow-stacks';
 import { IBuildableImage } from '../../image/buildable-image';
+import { grantWithWildcard } from '../../private/grants';
 import type { WorkflowDeployOptions } from '../workflow-options';
+
+/** The event of an approved model version (`GitHubWorkflow.MODEL_APPROVED_EVENT_TYPE`) comes as this trigger. */
+const DISPATCH = 'repository_dispatch';
 
 /**
  * The `deploy` job: `cdk deploy` of the given stacks, with the image's tag
@@ -14,12 +18,10 @@ import type { WorkflowDeployOptions } from '../workflow-options';
  * package parameter set to its newest approved version (granting the role
  * reading the group).
  */
-export function deployJob(context: JobContext, deploy: WorkflowDeployOptions, image: IBuildableImage, needs: string[]): WorkflowJob {
+export function deployJob(context: JobContext, deploy: WorkflowDeployOptions, image: IBuildableImage, needs: string[],
+  environment: string | undefined, onApproval: boolean): WorkflowJob {
   const stacks = deploy.stacks ?? [];
   checkStackPatterns(stacks);
-  if (deploy.environment !== undefined) {
-    checkEnvironment(deploy.environment);
-  }
   const role = context.values.use('DEPLOY_ROLE_ARN', 'the role of the deployment job', deploy.role.roleArn);
   const parameters: DeployParameter[] = [];
   const env: Record<string, WorkflowScalar> = {};
@@ -28,15 +30,49 @@ export function deployJob(context: JobContext, deploy: WorkflowDeployOptions, im
     env.IMAGE_TAG = '${{ github.sha }}';
   }
   const model = modelVersion(context, deploy);
+  const modelSteps: WorkflowStep[] = [];
   if (model) {
     parameters.push({ key: model.key, variable: 'MODEL_PACKAGE_ARN' });
-    env.MODEL_PACKAGE_ARN = '${{ steps.model.outputs.arn }}';
+    env.MODEL_PACKAGE_ARN = onApproval
+      ? '${{ steps.approved.outputs.arn || steps.model.outputs.arn }}'
+      : '${{ steps.model.outputs.arn }}';
+    modelSteps.push({
+      name: 'Find the newest approved model version',
+      id: 'model',
+      ...(onApproval ? { if: `github.event_name != '${DISPATCH}'` } : {}),
+      env: { MODEL_PACKAGE_GROUP: model.group },
+      run: approvedModelScript(),
+    });
+    if (onApproval) {
+      modelSteps.push({
+        name: 'Check the approved model version',
+        id: 'approved',
+        if: `github.event_name == '${DISPATCH}'`,
+        // The event's values reach the script only through the environment,
+        // and the script checks the ARN's shape before using it.
+        env: {
+          MODEL_PACKAGE_GROUP: model.group,
+          DISPATCHED_ARN: '${{ github.event.client_payload.model_package_arn }}',
+          STACK_NAME: model.stackName,
+          PARAMETER_NAME: model.parameterName,
+        },
+        run: dispatchedModelScript(),
+      });
+    }
   }
+  const dispatchedNeeds = onApproval && needs.includes('train');
   return {
     'name': 'Deploy',
     'needs': needs,
+    // On an approval event training is skipped, and a skipped job would skip this one.
+    ...(dispatchedNeeds ? {
+      if: '!cancelled() && needs.build.result == \'success\' && (needs.train.result == \'success\' '
+        + `|| (github.event_name == '${DISPATCH}' && needs.train.result == 'skipped'))`,
+    } : {}),
     'runs-on': 'ubuntu-latest',
-    ...(deploy.environment !== undefined ? { environment: deploy.environment } : {}),
+    ...(environment !== undefined ? { environment } : {}),
+    // Checking out reads the contents; the OIDC token needs id-token.
+    'permissions': { 'contents': 'read', 'id-token': 'write' },
     'steps': [
       ...context.checkVariablesStep([role, context.region, model?.group ?? '']),
       { name: 'Check out', uses: context.uses(WORKFLOW_ACTIONS.checkout), with: { 'persist-credentials': false } },
@@ -47,14 +83,10 @@ export function deployJob(context: JobContext, deploy: WorkflowDeployOptions, im
       },
       { name: 'Install dependencies', run: 'npm ci\n' },
       context.credentialsStep(role, 'sagemaker-deploy'),
-      ...(model ? [{
-        name: 'Find the newest approved model version',
-        id: 'model',
-        env: { MODEL_PACKAGE_GROUP: model.group },
-        run: approvedModelScript(),
-      }] : []),
+      ...modelSteps,
       {
         name: 'Deploy',
+        ...(onApproval ? { if: "steps.approved.outputs.deployed != 'true'" } : {}),
         ...(Object.keys(env).length > 0 ? { env } : {}),
         run: deployScript(stacks, parameters),
       },
@@ -67,7 +99,8 @@ export function deployJob(context: JobContext, deploy: WorkflowDeployOptions, im
  * grants the deploy role the lookup, and returns the group's YAML value
  * and the `--parameters` key; `undefined` without a group.
  */
-function modelVersion(context: JobContext, deploy: WorkflowDeployOptions): { group: string; key: string } | undefined {
+function modelVersion(context: JobContext, deploy: WorkflowDeployOptions):
+{ group: string; key: string; stackName: string; parameterName: string } | undefined {
   const group = deploy.modelPackageGroup;
   const parameter = deploy.modelPackageParameter;
   if (!group && !parameter) {
@@ -115,9 +148,19 @@ function modelVersion(context: JobContext, deploy: WorkflowDeployOptions): { gro
 
   const name = group.modelPackageGroupName;
   group.grantRead(deploy.role);
+  // An approval event for the version the stack already runs deploys nothing:
+  // the job reads the parameter's current value from the stack.
+  grantWithWildcard(deploy.role, {
+    actions: ['cloudformation:DescribeStacks'],
+    resourceArns: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${stack.stackName}/*` })],
+    reason: 'a stack ARN ends with an id CloudFormation assigns at creation (stack/<name>/<id>): the statement names '
+      + 'the one stack whose model package parameter the deploy job reads',
+  });
   return {
     group: context.values.use('MODEL_PACKAGE_GROUP', 'the name of the model package group whose newest approved version is deployed', name),
     key,
+    stackName: stack.stackName,
+    parameterName: stack.resolve(parameter.logicalId),
   };
 }
 

@@ -18,7 +18,8 @@ const WAIT_MARGIN_MINUTES = 5;
  * wait for the execution, and stop it when the job fails or is cancelled.
  * Grants `train.role` managing the pipeline's executions.
  */
-export function trainJob(context: JobContext, train: WorkflowTrainOptions): WorkflowJob {
+export function trainJob(context: JobContext, train: WorkflowTrainOptions, environment: string | undefined,
+  onApproval: boolean): WorkflowJob {
   const pollSeconds = checkDuration('train.pollInterval', train.pollInterval ?? Duration.seconds(30), 10, 600, 'seconds');
   const timeoutSeconds = checkDuration('train.timeout', train.timeout ?? Duration.hours(1),
     MIN_SESSION_MINUTES * 60, MAX_JOB_MINUTES * 60, 'minutes');
@@ -44,7 +45,12 @@ export function trainJob(context: JobContext, train: WorkflowTrainOptions): Work
   return {
     'name': 'Train',
     'needs': 'build',
+    // On an approval event the approved version is deployed, not trained again.
+    ...(onApproval ? { if: 'github.event_name != \'repository_dispatch\'' } : {}),
     'runs-on': 'ubuntu-latest',
+    ...(environment !== undefined ? { environment } : {}),
+    // The job checks nothing out: only the OIDC token.
+    'permissions': { 'id-token': 'write' },
     'timeout-minutes': timeoutSeconds / 60,
     'env': {
       AWS_RETRY_MODE: 'standard',

@@ -31,15 +31,23 @@ export function checkBranch(branch: string): void {
   }
 }
 
-/** The rules for a GitHub environment name, as the deploy job's `sub` claim carries it. */
-export function checkEnvironment(environment: string): void {
+/**
+ * The environment a job runs in: `given`, else `fallback`; checked against
+ * the rules for a GitHub environment name, as the job's `sub` claim carries it.
+ */
+export function jobEnvironment(property: string, given: string | undefined, fallback: string | undefined): string | undefined {
+  const environment = given ?? fallback;
+  if (environment === undefined) {
+    return undefined;
+  }
   if (Token.isUnresolved(environment)) {
-    throw new Error('gitHubWorkflow deploy.environment is a token: the workflow file is written at synth time, so give the environment name itself');
+    throw new Error(`gitHubWorkflow ${property} is a token: the workflow file is written at synth time, so give the environment name itself`);
   }
   const reason = environmentNameProblem(environment, "give the name of one GitHub environment, e.g. 'production'");
   if (reason) {
-    throw new Error(`gitHubWorkflow deploy.environment '${environment}' ${reason}`);
+    throw new Error(`gitHubWorkflow ${property} '${environment}' ${reason}`);
   }
+  return environment;
 }
 
 /** The stack patterns that `cdk deploy` takes. */

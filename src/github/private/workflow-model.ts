@@ -17,11 +17,23 @@ export interface WorkflowStep {
   readonly run?: string;
 }
 
+/** A job's or the workflow's `permissions:` of the `GITHUB_TOKEN` (and `id-token` for OIDC). */
+export type WorkflowPermissions = Record<string, 'read' | 'write'>;
+
+/** A `concurrency:` group. */
+export interface WorkflowConcurrency {
+  readonly 'group': string;
+  readonly 'cancel-in-progress': boolean;
+}
+
 /** One job of the workflow. */
 export interface WorkflowJob {
   readonly 'name': string;
   readonly 'needs'?: string | string[];
+  readonly 'if'?: string;
   readonly 'runs-on': string;
+  readonly 'permissions'?: WorkflowPermissions;
+  readonly 'concurrency'?: WorkflowConcurrency;
   readonly 'timeout-minutes'?: number;
   readonly 'environment'?: string;
   readonly 'outputs'?: Record<string, string>;
@@ -35,8 +47,9 @@ export interface Workflow {
   readonly on: {
     readonly push: { readonly branches: string[] };
     readonly workflow_dispatch: Record<string, never>;
+    readonly repository_dispatch?: { readonly types: string[] };
   };
-  readonly permissions: Record<string, 'read' | 'write'>;
-  readonly concurrency: { readonly 'group': string; readonly 'cancel-in-progress': boolean };
+  readonly permissions: WorkflowPermissions;
+  readonly concurrency: WorkflowConcurrency;
   readonly jobs: Record<string, WorkflowJob>;
 }

@@ -152,6 +152,65 @@ export function approvedModelScript(): string {
   ].join('\n') + '\n';
 }
 
+/**
+ * On a `repository_dispatch` event: checks that `$DISPATCHED_ARN` (the
+ * event's `client_payload.model_package_arn`) is the ARN of a version of the
+ * group `$MODEL_PACKAGE_GROUP` that is still `Approved` (SageMaker's answer,
+ * not the event's), prints `arn=<ARN>`, and `deployed=true` when the stack
+ * `$STACK_NAME` already has it as parameter `$PARAMETER_NAME` (a duplicate
+ * event), else `deployed=false`. Fails with a clear error otherwise.
+ *
+ * The ARN comes from whoever sent the event: its shape is checked before it
+ * is used or printed, and a bad value is printed escaped for workflow
+ * commands (no line of it can start a command).
+ */
+export function dispatchedModelScript(): string {
+  return [
+    'set -euo pipefail',
+    'shown="${DISPATCHED_ARN:0:300}"',
+    "shown=\"${shown//'%'/%25}\"",
+    "shown=\"${shown//$'\\r'/%0D}\"",
+    "shown=\"${shown//$'\\n'/%0A}\"",
+    'pattern=\'^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/([A-Za-z0-9-]{1,63})/[0-9]{1,10}$\'',
+    'if ! [[ "$DISPATCHED_ARN" =~ $pattern ]]; then',
+    '  echo "::error title=Not a model version ARN::client_payload.model_package_arn of the repository_dispatch event is '
+    + "'$shown', not the ARN of a model package version (arn:<partition>:sagemaker:<region>:<account>:model-package/<group>/<version>): "
+    + 'nothing is deployed; send the ARN of the approved version"',
+    '  exit 1',
+    'fi',
+    'if [ "${BASH_REMATCH[1]}" != "$MODEL_PACKAGE_GROUP" ]; then',
+    '  echo "::error title=Model version of another group::$DISPATCHED_ARN is a version of model package group '
+    + '${BASH_REMATCH[1]}, not of $MODEL_PACKAGE_GROUP, which this workflow deploys: nothing is deployed"',
+    '  exit 1',
+    'fi',
+    'package=$(aws sagemaker describe-model-package --model-package-name "$DISPATCHED_ARN" --output json)',
+    'group=$(jq -r \'.ModelPackageGroupName // ""\' <<< "$package")',
+    'status=$(jq -r \'.ModelApprovalStatus // ""\' <<< "$package")',
+    'if [ "$group" != "$MODEL_PACKAGE_GROUP" ]; then',
+    '  echo "::error title=Model version of another group::SageMaker says $DISPATCHED_ARN belongs to model package group '
+    + '${group:-(none)}, not $MODEL_PACKAGE_GROUP, which this workflow deploys: nothing is deployed"',
+    '  exit 1',
+    'fi',
+    'if [ "$status" != Approved ]; then',
+    '  echo "::error title=Model version not approved::$DISPATCHED_ARN has approval status ${status:-(none)}, not Approved '
+    + '(it was rejected or set back after the event was sent): nothing is deployed; approve it again with aws sagemaker '
+    + 'update-model-package --model-package-arn $DISPATCHED_ARN --model-approval-status Approved"',
+    '  exit 1',
+    'fi',
+    'echo "arn=$DISPATCHED_ARN" >> "$GITHUB_OUTPUT"',
+    // A stack that does not exist yet (or cannot be read) has no version deployed.
+    'current=$(aws cloudformation describe-stacks --stack-name "$STACK_NAME" --query \'Stacks[0].Parameters\' --output json 2> /dev/null \\',
+    '  | jq -r --arg key "$PARAMETER_NAME" \'.[]? | select(.ParameterKey == $key) | .ParameterValue\' || true)',
+    'if [ "$current" = "$DISPATCHED_ARN" ]; then',
+    '  echo "deployed=true" >> "$GITHUB_OUTPUT"',
+    '  echo "::notice title=Already deployed::$STACK_NAME already runs $DISPATCHED_ARN: nothing to deploy"',
+    'else',
+    '  echo "deployed=false" >> "$GITHUB_OUTPUT"',
+    '  echo "Deploying $DISPATCHED_ARN, approved in $MODEL_PACKAGE_GROUP"',
+    'fi',
+  ].join('\n') + '\n';
+}
+
 /** A stack parameter that `cdk deploy` sets: `<stack name>:<logical id>` and the environment variable with the value. */
 export interface DeployParameter {
   readonly key: string;
