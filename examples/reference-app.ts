@@ -74,7 +74,7 @@ export class ModelStack extends Stack {
       // Every instance type the serving stack deploys the registered model on.
       registration: { inferenceInstanceTypes: ['ml.m5.large', 'ml.m5.xlarge'] },
       qualityGate: QualityGate.lessThanOrEqualTo('regression_metrics.mse.value', 0.25),
-      notifyOnFailure: true,
+      notifications: { notifyOnFailure: true },
     });
 
     // The roles trust the account's github.com provider (GitHubOidcProvider.fromAccount) by default.

@@ -4,8 +4,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import { CustomTrainingImage } from '../src/image';
-import { ModelPackageGroup, QualityGate, TrainingPipeline } from '../src/training';
 import { TrainingInstanceType } from '../src/pipeline';
+import { ModelPackageGroup, QualityGate, TrainingPipeline } from '../src/training';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerGitHubTrainingInteg');
@@ -46,11 +46,13 @@ const pipeline = new TrainingPipeline(stack, 'Training', {
     metricDefinitions: [{ name: 'train:loss', regex: 'train_loss=([0-9\\.eE+-]+);' }],
   },
   qualityGate: QualityGate.lessThanOrEqualTo('regression_metrics.mse.value', 1.0),
-  schedule: scheduler.ScheduleExpression.rate(Duration.days(7)),
-  // The rule deploys; it fires once the bucket sends events to EventBridge (turned on outside
-  // this test: CDK's eventBridgeEnabled adds a Lambda-backed custom resource).
-  newDataTrigger: { bucket: data, prefix: 'train/' },
-  notifyOnFailure: true,
+  triggers: {
+    schedule: scheduler.ScheduleExpression.rate(Duration.days(7)),
+    // The rule deploys; it fires once the bucket sends events to EventBridge (turned on outside
+    // this test: CDK's eventBridgeEnabled adds a Lambda-backed custom resource).
+    newData: { bucket: data, prefix: 'train/' },
+  },
+  notifications: { notifyOnFailure: true },
 });
 
 Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }));

@@ -1,6 +1,5 @@
-import { Arn, ArnFormat, Aws, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -49,23 +48,9 @@ export interface NewDataTrigger {
 }
 
 /**
- * What every pipeline construct takes: naming, triggers, notifications.
+ * What starts a pipeline besides `StartPipelineExecution` calls: a schedule, new data in S3.
  */
-export interface SageMakerPipelineOptions {
-  /**
-   * The pipeline's name: up to 256 letters, digits and `-`, starting and ending with a letter or digit.
-   *
-   * @default - a unique lowercase name generated from the construct path
-   */
-  readonly pipelineName?: string;
-
-  /**
-   * What the pipeline does.
-   *
-   * @default - no description
-   */
-  readonly description?: string;
-
+export interface PipelineTriggers {
   /**
    * Run the pipeline on a schedule (EventBridge Scheduler).
    *
@@ -88,8 +73,13 @@ export interface SageMakerPipelineOptions {
    *
    * @default - no trigger
    */
-  readonly newDataTrigger?: NewDataTrigger;
+  readonly newData?: NewDataTrigger;
+}
 
+/**
+ * Where a pipeline reports its failed executions.
+ */
+export interface PipelineNotifications {
   /**
    * Publish failed executions to an SNS topic. A topic is created (encrypted
    * with a customer-managed KMS key that EventBridge may use, TLS only) unless
@@ -100,12 +90,34 @@ export interface SageMakerPipelineOptions {
   readonly notifyOnFailure?: boolean;
 
   /**
-   * The topic failed executions are published to. Its KMS key, if any, must
-   * let `events.amazonaws.com` use it.
+   * The topic failed executions are published to. The pipeline adds a
+   * statement to its policy that lets `events.amazonaws.com` publish for the
+   * failure rule only (`aws:SourceArn`); a topic of another stack or account
+   * (whose policy this app cannot change) needs that statement, and its KMS
+   * key, if any, must let `events.amazonaws.com` use it.
    *
    * @default - a new topic when `notifyOnFailure` is true
    */
   readonly failureTopic?: sns.ITopic;
+}
+
+/**
+ * What every pipeline construct takes: naming, parallelism, triggers, notifications.
+ */
+export interface SageMakerPipelineOptions {
+  /**
+   * The pipeline's name: up to 256 letters, digits and `-`, starting and ending with a letter or digit.
+   *
+   * @default - a unique lowercase name generated from the construct path
+   */
+  readonly pipelineName?: string;
+
+  /**
+   * What the pipeline does.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
 
   /**
    * How many steps may run at once.
@@ -113,6 +125,20 @@ export interface SageMakerPipelineOptions {
    * @default - SageMaker's default (50)
    */
   readonly maxParallelExecutionSteps?: number;
+
+  /**
+   * What starts the pipeline: a schedule, new data in S3.
+   *
+   * @default - only `StartPipelineExecution` calls (GitHub Actions, the console, your own triggers)
+   */
+  readonly triggers?: PipelineTriggers;
+
+  /**
+   * Where failed executions are reported.
+   *
+   * @default - nowhere
+   */
+  readonly notifications?: PipelineNotifications;
 }
 
 /**
@@ -164,7 +190,7 @@ export interface SageMakerPipelineProps extends SageMakerPipelineOptions {
  * declare const ciRole: iam.IRole;
  * pipeline.grantManageExecutions(ciRole);
  */
-export class SageMakerPipeline extends SageMakerPipelineBase implements sagemakerRefs.IPipelineRef {
+export class SageMakerPipeline extends SageMakerPipelineBase implements sagemaker.IPipeline {
   /**
    * Imports a pipeline of this stack's account and region by name.
    *
@@ -285,39 +311,74 @@ export class SageMakerPipeline extends SageMakerPipelineBase implements sagemake
     (props.parameters ?? []).forEach((p) => this.addParameter(p));
     (props.steps ?? []).forEach((s) => this.addStep(s));
 
-    if (props.schedule) {
+    const triggers = props.triggers ?? {};
+    if (triggers.schedule) {
       this.schedule = new scheduler.Schedule(this, 'Schedule', {
-        schedule: props.schedule,
+        schedule: triggers.schedule,
         description: `Starts the SageMaker pipeline ${pipelineName}`,
-        target: new schedulerTargets.SageMakerStartPipelineExecution(asCdkPipeline(this), {
-          pipelineParameterList: parameterList(props.scheduleParameters),
+        target: new schedulerTargets.SageMakerStartPipelineExecution(this, {
+          pipelineParameterList: parameterList(triggers.scheduleParameters),
         }),
       });
-    } else if (props.scheduleParameters) {
-      throw new Error('sageMakerPipeline scheduleParameters is set without schedule: give a schedule or drop scheduleParameters');
+    } else if (triggers.scheduleParameters) {
+      throw new Error('sageMakerPipeline triggers.scheduleParameters is set without triggers.schedule: '
+        + 'give a schedule or drop scheduleParameters');
     }
 
-    if (props.newDataTrigger) {
-      this.addNewDataTrigger(props.newDataTrigger);
+    if (triggers.newData) {
+      this.addNewDataTrigger(triggers.newData);
     }
     // Parameters may be added after construction: the names are checked at synthesis.
     this.node.addValidation({
       validate: () => [
-        ...this.checkTriggerParameters('scheduleParameters', props.scheduleParameters),
-        ...this.checkTriggerParameters('newDataTrigger parameters', props.newDataTrigger?.parameters),
+        ...this.checkTriggerParameters('triggers.scheduleParameters', triggers.scheduleParameters),
+        ...this.checkTriggerParameters('triggers.newData parameters', triggers.newData?.parameters),
       ],
     });
 
-    if (props.notifyOnFailure === false && props.failureTopic) {
-      throw new Error('sageMakerPipeline notifyOnFailure is false but failureTopic is given: drop one of them');
+    const notifications = props.notifications ?? {};
+    if (notifications.notifyOnFailure === false && notifications.failureTopic) {
+      throw new Error('sageMakerPipeline notifications.notifyOnFailure is false but notifications.failureTopic is given: '
+        + 'drop one of them');
     }
-    if (props.notifyOnFailure || props.failureTopic) {
-      this.failureTopic = props.failureTopic ?? this.createFailureTopic();
+    if (notifications.notifyOnFailure || notifications.failureTopic) {
+      const created = notifications.failureTopic ? undefined : this.createFailureTopic();
+      this.failureTopic = notifications.failureTopic ?? created!.topic;
+      // A name known at synthesis: the key policy can name the rule without depending on it.
+      const ruleName = created ? this.failureRuleName() : undefined;
       this.onExecutionStatusChange('FailureRule', {
         statuses: [PipelineExecutionStatus.FAILED],
-        target: new eventsTargets.SnsTopic(this.failureTopic),
+        ruleName,
+        target: new ConditionedTopicTarget(this.failureTopic),
       });
+      if (created) {
+        // EventBridge publishes to an encrypted topic only if the key lets it (SNS developer guide,
+        // "Encryption at rest"; EventBridge user guide, "Amazon SNS permissions"). The key is the
+        // topic's own: only this account's rule may use it. The key policy is part of the key, which
+        // the rule depends on (through the topic), so the rule's ARN is formatted from its name.
+        created.key.addToResourcePolicy(new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+            ArnEquals: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: ruleName }) },
+          },
+        }));
+      }
     }
+  }
+
+  /**
+   * Grants starting executions: what aws-cdk-lib's `sagemaker.IPipeline` asks
+   * of a pipeline (so that this pipeline is a target of
+   * `aws-scheduler-targets`' `SageMakerStartPipelineExecution`). It grants
+   * exactly what `grantStartExecution` grants: `StartPipelineExecution` only.
+   *
+   * @param grantee the principal
+   */
+  public grantStartPipelineExecution(grantee: iam.IGrantable): iam.Grant {
+    return this.grantStartExecution(grantee);
   }
 
   /** A reference to this pipeline, for the CDK's SageMaker interfaces. */
@@ -360,7 +421,9 @@ export class SageMakerPipeline extends SageMakerPipelineBase implements sagemake
 
   private addNewDataTrigger(trigger: NewDataTrigger): void {
     const role = new iam.Role(this, 'NewDataTriggerRole', {
-      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      // Only rules of this account may assume it (EventBridge user guide, "Using identity-based policies":
+      // confused deputy prevention). The rule's ARN would be a cycle: the rule names this role.
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
       description: `Lets EventBridge start the SageMaker pipeline ${this.node.path}`,
     });
     this.grantStartExecution(role);
@@ -387,23 +450,22 @@ export class SageMakerPipeline extends SageMakerPipelineBase implements sagemake
     });
   }
 
-  private createFailureTopic(): sns.ITopic {
+  private createFailureTopic(): { topic: sns.ITopic; key: kms.IKey } {
     const key = new kms.Key(this, 'FailureTopicKey', {
       enableKeyRotation: true,
       description: `Encrypts the failure notifications of the SageMaker pipeline ${this.node.path}`,
     });
-    // EventBridge publishes to an encrypted topic only if the key lets it (SNS developer guide, "Encryption at rest").
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-    }));
-    return new sns.Topic(this, 'FailureTopic', {
+    const topic = new sns.Topic(this, 'FailureTopic', {
       masterKey: key,
       enforceSSL: true,
       displayName: 'SageMaker pipeline failures',
     });
+    return { topic, key };
+  }
+
+  /** The failure rule's name: up to 64 characters, unique in the account and region. */
+  private failureRuleName(): string {
+    return Names.uniqueResourceName(this, { maxLength: 64 - '-failures'.length, separator: '-' }) + '-failures';
   }
 
   /**
@@ -420,13 +482,29 @@ export class SageMakerPipeline extends SageMakerPipelineBase implements sagemake
 }
 
 /**
- * This pipeline as aws-cdk-lib's `sagemaker.IPipeline` (what the EventBridge Scheduler target takes),
- * whose `grantStartPipelineExecution` is this library's `grantStartExecution`.
+ * An EventBridge rule target that publishes to an SNS topic, with a topic
+ * policy statement for this rule only (`aws:SourceArn`, `aws:SourceAccount`).
+ * aws-events-targets' `SnsTopic` calls `topic.grantPublish(events.amazonaws.com)`,
+ * which adds an unconditioned statement to the topic policy and another to the
+ * topic's key policy.
  */
-function asCdkPipeline(pipeline: SageMakerPipeline): sagemaker.IPipeline {
-  const adapter = Object.create(pipeline) as { grantStartPipelineExecution: (grantee: iam.IGrantable) => iam.Grant };
-  adapter.grantStartPipelineExecution = (grantee) => pipeline.grantStartExecution(grantee);
-  return adapter as unknown as sagemaker.IPipeline;
+class ConditionedTopicTarget implements events.IRuleTarget {
+  constructor(private readonly topic: sns.ITopic) {}
+
+  public bind(rule: events.IRule): events.RuleTargetConfig {
+    // Statement as in the EventBridge user guide, "Amazon SNS permissions" (confused deputy prevention).
+    // An imported topic ignores it: its owner adds the statement (see `notifications.failureTopic`).
+    this.topic.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.topic.topicArn],
+      conditions: {
+        ArnEquals: { 'aws:SourceArn': events.CfnRule.arnForRule(rule) },
+        StringEquals: { 'aws:SourceAccount': Stack.of(rule).account },
+      },
+    }));
+    return { arn: this.topic.topicArn, targetResource: this.topic };
+  }
 }
 
 function parameterList(parameters?: { [name: string]: string }): Array<{ name: string; value: string }> | undefined {

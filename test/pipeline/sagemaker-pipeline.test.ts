@@ -3,7 +3,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { pipelineDefinition } from './definition-helper';
 import { everyStepType } from './fixtures';
@@ -233,7 +235,7 @@ describe('SageMakerPipeline.onExecutionStatusChange', () => {
 
 describe('SageMakerPipeline triggers', () => {
   test('a schedule starts the pipeline through EventBridge Scheduler with parameters', () => {
-    const { template } = build({ schedule: scheduler.ScheduleExpression.rate(Duration.days(7)), scheduleParameters: { Threshold: '0.3' } });
+    const { template } = build({ triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(7)), scheduleParameters: { Threshold: '0.3' } } });
     template().hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(7 days)',
       Target: Match.objectLike({ SageMakerPipelineParameters: { PipelineParameterList: [{ Name: 'Threshold', Value: '0.3' }] } }),
@@ -241,7 +243,7 @@ describe('SageMakerPipeline triggers', () => {
   });
 
   test('the scheduler role may start this pipeline only', () => {
-    const { template } = build({ pipelineName: 'churn', schedule: scheduler.ScheduleExpression.rate(Duration.days(7)) }, { account: '111122223333', region: 'us-east-1' });
+    const { template } = build({ pipelineName: 'churn', triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(7)) } }, { account: '111122223333', region: 'us-east-1' });
     template().hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Action: 'sagemaker:StartPipelineExecution', Effect: 'Allow', Resource: PIPELINE_CHURN_ARN }] },
       Roles: [Match.objectLike({ Ref: Match.stringLikeRegexp('SchedulerRole') })],
@@ -249,8 +251,8 @@ describe('SageMakerPipeline triggers', () => {
   });
 
   test('a schedule parameter the pipeline does not declare', () => {
-    const { template } = build({ schedule: scheduler.ScheduleExpression.rate(Duration.days(7)), scheduleParameters: { Thresold: '0.3' } });
-    expect(template).toThrow("sageMakerPipeline scheduleParameters 'Thresold' is not a parameter of the pipeline "
+    const { template } = build({ triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(7)), scheduleParameters: { Thresold: '0.3' } } });
+    expect(template).toThrow("sageMakerPipeline triggers.scheduleParameters 'Thresold' is not a parameter of the pipeline "
       + '(declared: ImageUri, Threshold, InstanceCount): fix the name or add the parameter');
   });
 
@@ -261,25 +263,26 @@ describe('SageMakerPipeline triggers', () => {
     new SageMakerPipeline(stack, 'Pipeline', {
       parameters: parts.parameters,
       steps: parts.steps,
-      newDataTrigger: { bucket: s3.Bucket.fromBucketName(stack, 'L', 'landing'), parameters: { InputUri: 's3://landing/x' } },
+      triggers: { newData: { bucket: s3.Bucket.fromBucketName(stack, 'L', 'landing'), parameters: { InputUri: 's3://landing/x' } } },
     });
-    expect(() => Template.fromStack(stack)).toThrow("sageMakerPipeline newDataTrigger parameters 'InputUri' is not a parameter of the pipeline "
+    expect(() => Template.fromStack(stack)).toThrow("sageMakerPipeline triggers.newData parameters 'InputUri' is not a parameter of the pipeline "
       + '(declared: ImageUri, Threshold, InstanceCount): fix the name or add the parameter');
   });
 
   test('a trigger parameter added with addParameter after construction is accepted', () => {
-    const { pipeline, template } = build({ schedule: scheduler.ScheduleExpression.rate(Duration.days(7)), scheduleParameters: { Later: 'x' } });
+    const { pipeline, template } = build({ triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(7)), scheduleParameters: { Later: 'x' } } });
     pipeline.addParameter(PipelineParameter.stringParameter('Later', 'y'));
     expect(template).not.toThrow();
   });
 
   test('schedule parameters without a schedule', () => {
-    expect(() => build({ scheduleParameters: { A: 'b' } })).toThrow('sageMakerPipeline scheduleParameters is set without schedule');
+    expect(() => build({ triggers: { scheduleParameters: { A: 'b' } } })).toThrow('sageMakerPipeline triggers.scheduleParameters is set without triggers.schedule: '
+      + 'give a schedule or drop scheduleParameters');
   });
 
   test('more than 200 trigger parameters', () => {
     const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`p${i}`, 'x']));
-    expect(() => build({ schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), scheduleParameters: many }))
+    expect(() => build({ triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), scheduleParameters: many } }))
       .toThrow('sageMakerPipeline trigger parameters has 201 entries: EventBridge passes at most 200');
   });
 
@@ -292,7 +295,7 @@ describe('SageMakerPipeline triggers', () => {
       pipelineName: 'churn',
       parameters: parts.parameters,
       steps: parts.steps,
-      newDataTrigger: { bucket, prefix: 'incoming/', parameters: { Threshold: '0.4' } },
+      triggers: { newData: { bucket, prefix: 'incoming/', parameters: { Threshold: '0.4' } } },
     });
     Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { 'source': ['aws.s3'], 'detail-type': ['Object Created'], 'detail': { bucket: { name: ['landing'] }, object: { key: [{ prefix: 'incoming/' }] } } },
@@ -310,7 +313,7 @@ describe('SageMakerPipeline triggers', () => {
     const jobRole = new iam.Role(stack, 'JobRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
     const parts = everyStepType(jobRole);
     new SageMakerPipeline(stack, 'Pipeline', {
-      pipelineName: 'churn', parameters: parts.parameters, steps: parts.steps, newDataTrigger: { bucket: s3.Bucket.fromBucketName(stack, 'L', 'landing') },
+      pipelineName: 'churn', parameters: parts.parameters, steps: parts.steps, triggers: { newData: { bucket: s3.Bucket.fromBucketName(stack, 'L', 'landing') } },
     });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'events.amazonaws.com' } })] } });
@@ -323,7 +326,7 @@ describe('SageMakerPipeline triggers', () => {
 
 describe('SageMakerPipeline notifications and metrics', () => {
   test('failed executions go to a new encrypted topic', () => {
-    const { template } = build({ pipelineName: 'churn', notifyOnFailure: true });
+    const { template } = build({ pipelineName: 'churn', notifications: { notifyOnFailure: true } });
     template().hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         'source': ['aws.sagemaker'],
@@ -335,7 +338,7 @@ describe('SageMakerPipeline notifications and metrics', () => {
   });
 
   test('the failure topic is KMS-encrypted with a rotated key EventBridge may use', () => {
-    const template = build({ notifyOnFailure: true }).template();
+    const template = build({ notifications: { notifyOnFailure: true } }).template();
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
@@ -344,7 +347,7 @@ describe('SageMakerPipeline notifications and metrics', () => {
   });
 
   test('the failure topic accepts TLS only', () => {
-    build({ notifyOnFailure: true }).template().hasResourceProperties('AWS::SNS::TopicPolicy', {
+    build({ notifications: { notifyOnFailure: true } }).template().hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
   });
@@ -354,14 +357,15 @@ describe('SageMakerPipeline notifications and metrics', () => {
     const topic = sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:us-east-1:111122223333:alerts');
     const jobRole = new iam.Role(stack, 'JobRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
     const parts = everyStepType(jobRole);
-    const pipeline = new SageMakerPipeline(stack, 'Pipeline', { parameters: parts.parameters, steps: parts.steps, failureTopic: topic });
+    const pipeline = new SageMakerPipeline(stack, 'Pipeline', { parameters: parts.parameters, steps: parts.steps, notifications: { failureTopic: topic } });
     expect([pipeline.failureTopic, Template.fromStack(stack).findResources('AWS::SNS::Topic')]).toEqual([topic, {}]);
   });
 
   test('notifications off with a topic', () => {
     const stack = new Stack(new App(), 'Stack');
     const topic = sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:us-east-1:111122223333:alerts');
-    expect(() => new SageMakerPipeline(stack, 'P', { notifyOnFailure: false, failureTopic: topic })).toThrow('sageMakerPipeline notifyOnFailure is false but failureTopic is given');
+    expect(() => new SageMakerPipeline(stack, 'P', { notifications: { notifyOnFailure: false, failureTopic: topic } }))
+      .toThrow('sageMakerPipeline notifications.notifyOnFailure is false but notifications.failureTopic is given: drop one of them');
   });
 
   test('no notifications by default', () => {
@@ -383,10 +387,116 @@ describe('SageMakerPipeline notifications and metrics', () => {
 
   test('a pipeline with every trigger is cdk-nag clean', () => {
     const { stack } = build({
-      schedule: scheduler.ScheduleExpression.rate(Duration.days(7)),
-      notifyOnFailure: true,
+      triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(7)) },
+      notifications: { notifyOnFailure: true },
     });
     expectNagClean(stack);
+  });
+});
+
+describe('SageMakerPipeline event sources are constrained', () => {
+  const eventsStatements = (doc: any) => doc.Statement.filter((st: any) => st.Principal?.Service === 'events.amazonaws.com');
+  const FAILURE_RULE_ARN = {
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, Match.stringLikeRegexp('^:events:us-east-1:111122223333:rule/Stack-Pipeline-[0-9A-F]{8}-failures$')]],
+  };
+
+  test('the created topic lets EventBridge publish for the failure rule of this account only, in one statement', () => {
+    const template = build({ notifications: { notifyOnFailure: true } }, { account: '111122223333', region: 'us-east-1' }).template();
+    const policies = Object.values<any>(template.findResources('AWS::SNS::TopicPolicy'));
+    expect(policies.flatMap((p) => eventsStatements(p.Properties.PolicyDocument))).toHaveLength(1);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: 'sns:Publish',
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Resource: { Ref: Match.stringLikeRegexp('^PipelineFailureTopic') },
+          Condition: Match.objectEquals({
+            ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('^PipelineFailureRule'), 'Arn'] } },
+            StringEquals: { 'aws:SourceAccount': '111122223333' },
+          }),
+        })]),
+      },
+    });
+  });
+
+  test('the key has one EventBridge statement, conditioned on the rule and the account', () => {
+    const template = build({ notifications: { notifyOnFailure: true } }, { account: '111122223333', region: 'us-east-1' }).template();
+    const keys = Object.values<any>(template.findResources('AWS::KMS::Key'));
+    const statements = keys.flatMap((k) => eventsStatements(k.Properties.KeyPolicy));
+    expect(statements).toHaveLength(1);
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([{
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, ArnEquals: { 'aws:SourceArn': FAILURE_RULE_ARN } },
+        }]),
+      },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { Name: Match.stringLikeRegexp('^Stack-Pipeline-.*-failures$') });
+  });
+
+  test('a given topic of the stack gets the conditioned statement only, and its key nothing', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'us-east-1' } });
+    const topic = new sns.Topic(stack, 'Alerts');
+    const jobRole = new iam.Role(stack, 'JobRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const parts = everyStepType(jobRole);
+    new SageMakerPipeline(stack, 'Pipeline', { parameters: parts.parameters, steps: parts.steps, notifications: { failureTopic: topic } });
+    const template = Template.fromStack(stack);
+    const statements = Object.values<any>(template.findResources('AWS::SNS::TopicPolicy')).flatMap((p) => eventsStatements(p.Properties.PolicyDocument));
+    expect(statements.map((st: any) => Object.keys(st.Condition ?? {}).sort())).toEqual([['ArnEquals', 'StringEquals']]);
+    expect(template.findResources('AWS::KMS::Key')).toEqual({});
+  });
+
+  test('the new-data role may be assumed by EventBridge rules of this account only', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'us-east-1' } });
+    const jobRole = new iam.Role(stack, 'JobRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const parts = everyStepType(jobRole);
+    new SageMakerPipeline(stack, 'Pipeline', {
+      parameters: parts.parameters, steps: parts.steps, triggers: { newData: { bucket: s3.Bucket.fromBucketName(stack, 'L', 'landing') } },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+        }],
+      },
+    });
+  });
+});
+
+describe('SageMakerPipeline as aws-cdk-lib sagemaker.IPipeline', () => {
+  test('it is a target of aws-scheduler-targets SageMakerStartPipelineExecution, whose role may start it only', () => {
+    const { stack, pipeline, template } = build({ pipelineName: 'churn' }, { account: '111122223333', region: 'us-east-1' });
+    const asCdk: sagemaker.IPipeline = pipeline;
+    new scheduler.Schedule(stack, 'Nightly', {
+      schedule: scheduler.ScheduleExpression.rate(Duration.days(1)),
+      target: new schedulerTargets.SageMakerStartPipelineExecution(asCdk),
+    });
+    template().hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({ Arn: PIPELINE_CHURN_ARN }),
+    });
+    template().hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'sagemaker:StartPipelineExecution', Effect: 'Allow', Resource: PIPELINE_CHURN_ARN }] },
+      Roles: [Match.objectLike({ Ref: Match.stringLikeRegexp('SchedulerRole') })],
+    });
+  });
+
+  test('grantStartPipelineExecution grants what grantStartExecution grants', () => {
+    const { stack, pipeline } = build({ pipelineName: 'churn' });
+    const a = new iam.Role(stack, 'A', { assumedBy: new iam.AccountRootPrincipal() });
+    const b = new iam.Role(stack, 'B', { assumedBy: new iam.AccountRootPrincipal() });
+    const viaCdk = pipeline.grantStartPipelineExecution(a);
+    const own = pipeline.grantStartExecution(b);
+    expect(stack.resolve(viaCdk.principalStatements.map((st) => st.toStatementJson())))
+      .toEqual(stack.resolve(own.principalStatements.map((st) => st.toStatementJson())));
+    expect(viaCdk.principalStatements.flatMap((st) => st.actions)).toEqual(['sagemaker:StartPipelineExecution']);
   });
 });
 

@@ -491,9 +491,8 @@ describe('TrainingPipeline resources and permissions', () => {
       encryptionKey: key,
       network: { vpc: vpc },
       artifacts: { serverAccessLogsBucket: logs },
-      schedule: scheduler.ScheduleExpression.rate(Duration.days(7)),
-      newDataTrigger: { bucket: data, prefix: 'incoming/' },
-      notifyOnFailure: true,
+      triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(7)), newData: { bucket: data, prefix: 'incoming/' } },
+      notifications: { notifyOnFailure: true },
     });
     expectNagClean(stack);
   });
@@ -551,8 +550,8 @@ describe('TrainingPipeline errors', () => {
   });
 
   test('a malformed S3 URI in schedule parameters', () => {
-    expect(() => build({ schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), scheduleParameters: { TrainingDataUri: 'my-data/train' } }))
-      .toThrow("trainingPipeline scheduleParameters TrainingDataUri 'my-data/train' is not an S3 URI: give s3://<bucket>/<prefix>");
+    expect(() => build({ triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), scheduleParameters: { TrainingDataUri: 'my-data/train' } } }))
+      .toThrow("trainingPipeline triggers.scheduleParameters TrainingDataUri 'my-data/train' is not an S3 URI: give s3://<bucket>/<prefix>");
   });
 
   test('training data in another region', () => {

@@ -112,10 +112,11 @@ export class BatchMode implements EndpointModeImpl {
       description: `Batch transform of ${ctx.scope.node.path}: scores ${INPUT_PARAMETER} into ${OUTPUT_PARAMETER}`,
       parameters: [inputUri, outputUri],
       steps: [transform],
-      schedule: options.schedule,
-      newDataTrigger: options.runOnNewInput ? { bucket: input, prefix: `${this.inputPrefix}/` } : undefined,
-      notifyOnFailure: true,
-      failureTopic: options.failureTopic,
+      triggers: {
+        schedule: options.schedule,
+        newData: options.runOnNewInput ? { bucket: input, prefix: `${this.inputPrefix}/` } : undefined,
+      },
+      notifications: { notifyOnFailure: true, failureTopic: options.failureTopic },
     });
     if (options.volumeEncryptionKey) {
       // The pipeline's role creates the job, whose volumes use this key.

@@ -39,7 +39,7 @@ export function checkTrainingPipelineProps(scope: Construct, props: TrainingPipe
   if (network && !network.vpc && (network.vpcSubnets || network.securityGroups)) {
     throw new Error(`${p} network.vpcSubnets and network.securityGroups need network.vpc: give the VPC the jobs run in, or drop them`);
   }
-  for (const [name, params] of [['scheduleParameters', props.scheduleParameters], ['newDataTrigger parameters', props.newDataTrigger?.parameters]] as const) {
+  for (const [name, params] of [['triggers.scheduleParameters', props.triggers?.scheduleParameters], ['triggers.newData parameters', props.triggers?.newData?.parameters]] as const) {
     for (const key of ['TrainingDataUri', 'TestDataUri']) {
       const value = params?.[key];
       if (value !== undefined && !Token.isUnresolved(value) && !value.startsWith('<') && !S3_URI_PATTERN.test(value)) {

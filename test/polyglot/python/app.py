@@ -43,6 +43,7 @@ from cdk_sagemaker_github import (
     Hyperparameter,
     MetricDefinition,
     QualityGate,
+    PipelineNotifications,
     RegistrationOptions,
     TrainingChannel,
     TrainingInstanceType,
@@ -103,7 +104,7 @@ class ModelStack(Stack):
             # Every instance type the serving stack deploys the registered model on.
             registration=RegistrationOptions(inference_instance_types=["ml.m5.large", "ml.m5.xlarge"]),
             quality_gate=QualityGate.less_than_or_equal_to("regression_metrics.mse.value", 0.25),
-            notify_on_failure=True,
+            notifications=PipelineNotifications(notify_on_failure=True),
         )
 
         # The roles trust the account's github.com provider (GitHubOidcProvider.from_account) by default.

@@ -29,6 +29,7 @@ import io.github.cdksagemakergithub.InferenceInstanceType;
 import io.github.cdksagemakergithub.MetricDefinition;
 import io.github.cdksagemakergithub.ModelEndpoint;
 import io.github.cdksagemakergithub.ModelSource;
+import io.github.cdksagemakergithub.PipelineNotifications;
 import io.github.cdksagemakergithub.QualityGate;
 import io.github.cdksagemakergithub.RealtimeAutoScalingOptions;
 import io.github.cdksagemakergithub.RealtimeModeOptions;
@@ -112,7 +113,7 @@ public final class ReferenceApp {
                     // Every instance type the serving stack deploys the registered model on.
                     .registration(RegistrationOptions.builder().inferenceInstanceTypes(List.of("ml.m5.large", "ml.m5.xlarge")).build())
                     .qualityGate(QualityGate.lessThanOrEqualTo("regression_metrics.mse.value", 0.25))
-                    .notifyOnFailure(true)
+                    .notifications(PipelineNotifications.builder().notifyOnFailure(true).build())
                     .build();
 
             // The roles trust the account's github.com provider (GitHubOidcProvider.fromAccount) by default.
