@@ -79,15 +79,15 @@ export class ModelStack extends Stack {
 
     // The roles trust the account's github.com provider (GitHubOidcProvider.fromAccount) by default.
     const repository = GitHubRepository.of(OWNER, REPOSITORY);
-    // Pushes to main build and push the image; nothing else can assume this role.
+    // Only the build job (its own `build` environment, limited to main) may assume this role.
     this.buildRole = new GitHubActionsRole(this, 'BuildRole', {
       repository,
-      subjects: [GitHubSubject.branch('main')],
+      subjects: [GitHubSubject.environment('build')],
     });
-    // The same pushes to main start training with the image they have just pushed.
+    // Only the train job (its `train` environment) starts training with the image just pushed.
     this.trainRole = new GitHubActionsRole(this, 'TrainRole', {
       repository,
-      subjects: [GitHubSubject.branch('main')],
+      subjects: [GitHubSubject.environment('train')],
       // The job waits for the execution: training (spot: up to 2 h with the wait) plus evaluation.
       maxSessionDuration: Duration.hours(3),
     });

@@ -57,10 +57,10 @@ afterAll(() => {
 interface Finding { readonly ident: string; readonly desc: string; readonly locations: unknown[] }
 
 /** zizmor's findings on the workflow's file, as `<audit>: <description>` lines. */
-function zizmor(workflow: GitHubWorkflow): string[] {
-  const file = path.join(tmp, '.github', 'workflows', `${path.basename(workflow.outputPath)}`);
+function zizmor(generated: GitHubWorkflow): string[] {
+  const file = path.join(tmp, '.github', 'workflows', path.basename(generated.outputPath));
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, workflow.renderYaml());
+  fs.writeFileSync(file, generated.renderYaml());
   const result = spawnSync(ZIZMOR, ['--offline', '--format', 'json', '--no-progress', file], { encoding: 'utf-8' });
   // zizmor exits 0 without findings and 10-14 with findings of some severity; anything else is a failure to run.
   expect([0, 10, 11, 12, 13, 14]).toContain(result.status);

@@ -84,15 +84,15 @@ func NewModelStack(scope constructs.Construct, id string, props *awscdk.StackPro
 
 	// The roles trust the account's github.com provider (GitHubOidcProvider_FromAccount) by default.
 	repo := sagemaker.GitHubRepository_Of(jsii.String(owner), jsii.String(repository), nil)
-	// Pushes to main build and push the image; nothing else can assume this role.
+	// Only the build job (its own `build` environment, limited to main) may assume this role.
 	buildRole := sagemaker.NewGitHubActionsRole(stack, jsii.String("BuildRole"), &sagemaker.GitHubActionsRoleProps{
 		Repository: repo,
-		Subjects:   &[]sagemaker.GitHubSubject{sagemaker.GitHubSubject_Branch(jsii.String("main"))},
+		Subjects:   &[]sagemaker.GitHubSubject{sagemaker.GitHubSubject_Environment(jsii.String("build"))},
 	})
-	// The same pushes to main start training with the image they have just pushed.
+	// Only the train job (its `train` environment) starts training with the image just pushed.
 	trainRole := sagemaker.NewGitHubActionsRole(stack, jsii.String("TrainRole"), &sagemaker.GitHubActionsRoleProps{
 		Repository: repo,
-		Subjects:   &[]sagemaker.GitHubSubject{sagemaker.GitHubSubject_Branch(jsii.String("main"))},
+		Subjects:   &[]sagemaker.GitHubSubject{sagemaker.GitHubSubject_Environment(jsii.String("train"))},
 		// The job waits for the execution: training (spot: up to 2 h with the wait) plus evaluation.
 		MaxSessionDuration: awscdk.Duration_Hours(jsii.Number(3)),
 	})

@@ -109,17 +109,17 @@ class ModelStack(Stack):
 
         # The roles trust the account's github.com provider (GitHubOidcProvider.from_account) by default.
         repository = GitHubRepository.of(OWNER, REPOSITORY)
-        # Pushes to main build and push the image; nothing else can assume this role.
+        # Only the build job (its own `build` environment, limited to main) may assume this role.
         self.build_role = GitHubActionsRole(
             self, "BuildRole",
             repository=repository,
-            subjects=[GitHubSubject.branch("main")],
+            subjects=[GitHubSubject.environment("build")],
         )
-        # The same pushes to main start training with the image they have just pushed.
+        # Only the train job (its `train` environment) starts training with the image just pushed.
         self.train_role = GitHubActionsRole(
             self, "TrainRole",
             repository=repository,
-            subjects=[GitHubSubject.branch("main")],
+            subjects=[GitHubSubject.environment("train")],
             # The job waits for the execution: training (spot: up to 2 h with the wait) plus evaluation.
             max_session_duration=Duration.hours(3),
         )

@@ -118,15 +118,15 @@ public final class ReferenceApp {
 
             // The roles trust the account's github.com provider (GitHubOidcProvider.fromAccount) by default.
             GitHubRepository repository = GitHubRepository.of(OWNER, REPOSITORY);
-            // Pushes to main build and push the image; nothing else can assume this role.
+            // Only the build job (its own `build` environment, limited to main) may assume this role.
             this.buildRole = GitHubActionsRole.Builder.create(this, "BuildRole")
                     .repository(repository)
-                    .subjects(List.of(GitHubSubject.branch("main")))
+                    .subjects(List.of(GitHubSubject.environment("build")))
                     .build();
-            // The same pushes to main start training with the image they have just pushed.
+            // Only the train job (its `train` environment) starts training with the image just pushed.
             this.trainRole = GitHubActionsRole.Builder.create(this, "TrainRole")
                     .repository(repository)
-                    .subjects(List.of(GitHubSubject.branch("main")))
+                    .subjects(List.of(GitHubSubject.environment("train")))
                     // The job waits for the execution: training (spot: up to 2 h with the wait) plus evaluation.
                     .maxSessionDuration(Duration.hours(3))
                     .build();
