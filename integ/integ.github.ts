@@ -21,7 +21,7 @@ const repository = GitHubRepository.of('example-org', 'fraud-model', { ownerId: 
 const buildRole = new GitHubActionsRole(stack, 'BuildRole', {
   provider,
   repository,
-  subjects: [GitHubSubject.branch('main'), GitHubSubject.tag('v*')],
+  subjects: [GitHubSubject.environment('build'), GitHubSubject.tag('v*')],
 });
 const deployRole = new GitHubActionsRole(stack, 'DeployRole', {
   provider,
