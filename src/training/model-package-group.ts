@@ -2,6 +2,8 @@ import { IResource, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { ModelApproval, ModelApprovalStatus } from './options';
+import { APPROVAL_STATUSES, grantRegisterModel } from '../pipeline/steps/grants';
 import { nameCaseVariants } from '../private/arns';
 import { grantWithWildcard } from '../private/grants';
 
@@ -24,9 +26,27 @@ export interface IModelPackageGroup extends IResource {
   readonly modelPackageGroupArn: string;
 
   /**
-   * Grants registering versions in the group (`CreateModelPackage` and describing them).
+   * Grants registering versions in the group (`CreateModelPackage` and
+   * describing them), conditioned on the approval status they get
+   * (`sagemaker:ModelApprovalStatus`): `PendingManualApproval` only, or also
+   * `Approved` with `ModelApproval.AUTO`.
+   *
+   * @param grantee the principal
+   * @param approval who approves what the grantee registers (`ModelApproval.MANUAL` when omitted)
    */
-  grantRegister(grantee: iam.IGrantable): iam.Grant;
+  grantRegister(grantee: iam.IGrantable, approval?: ModelApproval): iam.Grant;
+
+  /**
+   * Grants approving and rejecting the group's versions, for the people or
+   * roles who approve: `UpdateModelPackage` on the versions, on condition that
+   * each call sets an approval status (`sagemaker:ModelApprovalStatus` is one
+   * of `Approved`, `Rejected`, `PendingManualApproval`), and what `grantRead`
+   * grants, to find and inspect them (SDK, CLI, the Studio model registry).
+   * Approving a version is what deploys it.
+   *
+   * @param grantee the principal
+   */
+  grantApprove(grantee: iam.IGrantable): iam.Grant;
 
   /**
    * Grants reading the group and its versions (what a deployment needs).
@@ -72,15 +92,23 @@ export abstract class ModelPackageGroupBase extends Resource implements IModelPa
   public abstract readonly modelPackageGroupName: string;
   public abstract readonly modelPackageGroupArn: string;
 
-  public grantRegister(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackageGroup'],
-      resourceArns: this.groupArns(),
-    }).combine(grantWithWildcard(grantee, {
-      // Pipelines tag what they create with the execution that created it.
-      actions: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'],
+  public grantRegister(grantee: iam.IGrantable, approval: ModelApproval = ModelApproval.MANUAL): iam.Grant {
+    // Pipelines tag what they create with the execution that created it (sagemaker:AddTags).
+    return grantRegisterModel(this, grantee, this.modelPackageGroupName, {
+      statuses: approval === ModelApproval.AUTO
+        ? [ModelApprovalStatus.PENDING_MANUAL_APPROVAL, ModelApprovalStatus.APPROVED]
+        : [ModelApprovalStatus.PENDING_MANUAL_APPROVAL],
+    });
+  }
+
+  public grantApprove(grantee: iam.IGrantable): iam.Grant {
+    // sagemaker:ModelApprovalStatus is a condition key of UpdateModelPackage ("Actions, resources,
+    // and condition keys for Amazon SageMaker", Service Authorization Reference): the status in the
+    // request. StringEquals refuses calls that set none (metadata or inference specification changes).
+    return this.grantRead(grantee).combine(grantWithWildcard(grantee, {
+      actions: ['sagemaker:UpdateModelPackage'],
       resourceArns: this.versionArns(),
+      conditions: { StringEquals: { 'sagemaker:ModelApprovalStatus': APPROVAL_STATUSES } },
       reason: VERSIONS_REASON,
     }));
   }

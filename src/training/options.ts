@@ -19,6 +19,26 @@ export enum ModelApprovalStatus {
 }
 
 /**
+ * Who approves the versions a `TrainingPipeline` registers.
+ */
+export enum ModelApproval {
+  /**
+   * A person (or a role given `IModelPackageGroup.grantApprove`) approves each
+   * version: the pipeline registers it as `PendingManualApproval`, and its role
+   * may register nothing else.
+   */
+  MANUAL = 'Manual',
+  /**
+   * The quality gate approves: a version that passes is registered as
+   * `Approved`, and deploys from there without a person looking at it.
+   * Whoever may start the pipeline chooses its image (among the images the
+   * pipeline role may pull) and its training data; the threshold and the test
+   * data are fixed at deploy time.
+   */
+  AUTO = 'Auto',
+}
+
+/**
  * The training job of a `TrainingPipeline`: its cluster, limits, spot
  * capacity and what the container gets.
  */
@@ -186,11 +206,23 @@ export interface RegistrationOptions {
   readonly modelPackageGroup?: IModelPackageGroup;
 
   /**
-   * The approval status of new versions (pipeline parameter `ModelApprovalStatus`).
+   * Who approves new versions. The status is a literal of the pipeline's
+   * definition, not a parameter, and the pipeline role's `CreateModelPackage`
+   * is conditioned on it (`sagemaker:ModelApprovalStatus`), so no execution
+   * input can register a version as `Approved` unless this is `AUTO`.
    *
-   * @default ModelApprovalStatus.PENDING_MANUAL_APPROVAL
+   * `ModelApproval.AUTO` lets the quality gate approve: every version that
+   * passes it is deployable at once. It needs a `qualityGate`, and then the
+   * threshold (no `QualityThreshold` parameter) and the test data (no
+   * `TestDataUri` parameter) are fixed at deploy time; whoever may start the
+   * pipeline still chooses the image (`ImageUri`, among the images the
+   * pipeline role may pull) and the training data (`TrainingDataUri`, under
+   * the granted prefix), and by default the image evaluates itself: give
+   * `evaluation.image` so that it does not.
+   *
+   * @default ModelApproval.MANUAL
    */
-  readonly approvalStatus?: ModelApprovalStatus;
+  readonly approval?: ModelApproval;
 
   /**
    * The image that serves the model.

@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DataLocation, TrainingChannel } from './data';
 import { IModelPackageGroup, ModelPackageGroup } from './model-package-group';
-import { ArtifactsOptions, EvaluationOptions, ModelApprovalStatus, RegistrationOptions, TrainingNetworkOptions, TrainingOptions } from './options';
+import { ArtifactsOptions, EvaluationOptions, ModelApproval, ModelApprovalStatus, RegistrationOptions, TrainingNetworkOptions, TrainingOptions } from './options';
 import { checkTrainingPipelineProps } from './private/checks';
 import { buildEvaluationStep } from './private/evaluation-step';
 import { buildQualityGate, buildRegisterStep } from './private/registration';
@@ -44,7 +44,8 @@ export interface TrainingPipelineProps extends SageMakerPipelineOptions {
 
   /**
    * The test data the evaluation step scores the model on (`/opt/ml/processing/test`).
-   * Its S3 URI is the pipeline parameter `TestDataUri`.
+   * Its S3 URI is the pipeline parameter `TestDataUri`, except with
+   * auto-approval (`registration.approval`), where it is fixed.
    */
   readonly testData: DataLocation;
 
@@ -63,9 +64,11 @@ export interface TrainingPipelineProps extends SageMakerPipelineOptions {
   readonly evaluation?: EvaluationOptions;
 
   /**
-   * The condition a model must meet to be registered.
+   * The condition a model must meet to be registered. Its threshold is the
+   * pipeline parameter `QualityThreshold` (a version that passes still waits
+   * for a person), except with auto-approval, where it is fixed.
    *
-   * @default - every model that evaluates is registered
+   * @default - every model that evaluates is registered (auto-approval needs a gate)
    */
   readonly qualityGate?: QualityGate;
 
@@ -109,8 +112,12 @@ export interface TrainingPipelineProps extends SageMakerPipelineOptions {
  *
  * Training runs on spot capacity with checkpoints by default. The pipeline
  * parameters `ImageUri`, `TrainingDataUri`, `TestDataUri`,
- * `TrainingInstanceType`, `TrainingInstanceCount`, `ModelApprovalStatus`
- * (and `QualityThreshold` with a gate) can be set per execution.
+ * `TrainingInstanceType`, `TrainingInstanceCount` (and `QualityThreshold` with
+ * a gate) can be set per execution. None of them approves a version: versions
+ * are registered as `PendingManualApproval` (a literal of the definition, and
+ * the only status the pipeline role may register) unless
+ * `registration.approval` is `ModelApproval.AUTO`, which fixes the threshold
+ * and the test data at deploy time.
  *
  * @example
  * declare const image: CustomTrainingImage;
@@ -159,6 +166,11 @@ export class TrainingPipeline extends SageMakerPipeline {
     checkTrainingPipelineProps(this, props);
     const role = this.role;
     const registration = props.registration ?? {};
+    const autoApprove = registration.approval === ModelApproval.AUTO;
+    if (autoApprove && !props.qualityGate) {
+      throw new Error('trainingPipeline registration.approval is ModelApproval.AUTO but no qualityGate is given: every model that '
+        + 'evaluates would be approved and deployed; give a qualityGate or use ModelApproval.MANUAL');
+    }
 
     this.artifactsBucket = props.artifacts?.bucket ?? createDataBucket(this, 'ArtifactsBucket', {
       encryptionKey: props.encryptionKey,
@@ -177,12 +189,12 @@ export class TrainingPipeline extends SageMakerPipeline {
     const trainingDataUri = this.addParameter(PipelineParameter.stringParameter('TrainingDataUri', locationUri(props.trainingData), {
       description: `S3 URI of the '${props.trainingData.channelName}' channel`,
     }));
-    const testDataUri = this.addParameter(PipelineParameter.stringParameter('TestDataUri', locationUri(props.testData), {
-      description: 'S3 URI of the test data the evaluation scores the model on',
-    }));
-    const approval = this.addParameter(PipelineParameter.stringParameter('ModelApprovalStatus',
-      registration.approvalStatus ?? ModelApprovalStatus.PENDING_MANUAL_APPROVAL,
-      { description: 'approval status of the registered model: PendingManualApproval, Approved or Rejected' }));
+    // With auto-approval, what the gate scores on is fixed: an execution may not pick easier test data.
+    const testDataUri = autoApprove
+      ? PipelineValue.fromString(locationUri(props.testData))
+      : this.addParameter(PipelineParameter.stringParameter('TestDataUri', locationUri(props.testData), {
+        description: 'S3 URI of the test data the evaluation scores the model on',
+      })).value;
 
     const { network, securityGroups } = this.renderNetwork(props.network);
     this.securityGroups = securityGroups;
@@ -204,7 +216,7 @@ export class TrainingPipeline extends SageMakerPipeline {
       role,
       image: props.evaluation?.image ? PipelineValue.fromString(props.evaluation.image.bind(this, role).imageUri) : imageUri.value,
       trainingStep: this.trainingStep,
-      testDataUri: testDataUri.value,
+      testDataUri,
       reportS3Uri: perExecution(EVALUATION),
       encryptionKey: props.encryptionKey,
       network,
@@ -217,7 +229,7 @@ export class TrainingPipeline extends SageMakerPipeline {
     this.registerStep = buildRegisterStep({
       options: registration,
       group: this.modelPackageGroup,
-      approval: approval.value,
+      approvalStatus: autoApprove ? ModelApprovalStatus.APPROVED : ModelApprovalStatus.PENDING_MANUAL_APPROVAL,
       image: registration.inferenceImage ? PipelineValue.fromString(registration.inferenceImage.bind(this, role).imageUri) : imageUri.value,
       trainingStep: this.trainingStep,
       evaluationStep: this.evaluationStep,
@@ -225,7 +237,8 @@ export class TrainingPipeline extends SageMakerPipeline {
 
     this.addStep(this.trainingStep);
     this.addStep(this.evaluationStep);
-    this.addStep(buildQualityGate(props.qualityGate, this.evaluationStep, this.registerStep, (p) => this.addParameter(p)));
+    // With auto-approval the threshold is fixed: an execution may not lower the bar for a version that deploys at once.
+    this.addStep(buildQualityGate(props.qualityGate, this.evaluationStep, this.registerStep, autoApprove ? undefined : (p) => this.addParameter(p)));
 
     this.grantData(props);
     // Volumes are encrypted through grants that the caller of Create*Job creates (SageMaker developer guide, "Encrypt data at rest").

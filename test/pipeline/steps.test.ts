@@ -71,19 +71,42 @@ describe('each step type grants its own permissions to a bare pipeline', () => {
     }]);
   });
 
-  test('a register step: versions of the group it names', () => {
-    expect(stepStatements(() => [new RegisterModelStep({ name: 'Register', arguments: { ModelPackageGroupName: 'churn' } })])).toEqual([
+  const GROUP_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111122223333:model-package-group/churn']] };
+  const VERSIONS_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111122223333:model-package/churn/*']] };
+  const registerStatements = (args: any, parameters: PipelineParameter[] = []) =>
+    stepStatements(() => [new RegisterModelStep({ name: 'Register', arguments: { ModelPackageGroupName: 'churn', ...args } })], parameters);
+
+  test('a register step: versions of the group it names, with the literal approval status only', () => {
+    expect(registerStatements({ ModelApprovalStatus: 'PendingManualApproval' })).toEqual([
       {
-        Action: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackageGroup'],
+        Action: 'sagemaker:CreateModelPackage',
+        Condition: { StringEquals: { 'sagemaker:ModelApprovalStatus': ['PendingManualApproval'] } },
         Effect: 'Allow',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111122223333:model-package-group/churn']] },
+        Resource: [GROUP_ARN, VERSIONS_ARN],
       },
-      {
-        Action: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'],
-        Effect: 'Allow',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:111122223333:model-package/churn/*']] },
-      },
+      { Action: 'sagemaker:DescribeModelPackageGroup', Effect: 'Allow', Resource: GROUP_ARN },
+      { Action: ['sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], Effect: 'Allow', Resource: VERSIONS_ARN },
     ]);
+  });
+
+  test('a register step with the literal Approved may register Approved versions', () => {
+    expect(registerStatements({ ModelApprovalStatus: 'Approved' })[0].Condition)
+      .toEqual({ StringEquals: { 'sagemaker:ModelApprovalStatus': ['Approved'] } });
+  });
+
+  test('a register step without a status may register what SageMaker defaults to (PendingManualApproval)', () => {
+    expect(registerStatements({})[0].Condition).toEqual({ StringEqualsIfExists: { 'sagemaker:ModelApprovalStatus': ['PendingManualApproval'] } });
+  });
+
+  test('a status set by a pipeline parameter may never be Approved', () => {
+    const status = PipelineParameter.stringParameter('Status', 'PendingManualApproval');
+    expect(registerStatements({ ModelApprovalStatus: status.value }, [status])[0].Condition)
+      .toEqual({ StringEquals: { 'sagemaker:ModelApprovalStatus': ['PendingManualApproval', 'Rejected'] } });
+  });
+
+  test('a status that is no approval status', () => {
+    expect(() => registerStatements({ ModelApprovalStatus: 'Aproved' })).toThrow(
+      "registerModelStep 'Register' arguments.ModelApprovalStatus 'Aproved' is not an approval status: give one of PendingManualApproval, Approved, Rejected");
   });
 
   test('a register step whose group is a pipeline value grants nothing (the caller grants the group)', () => {

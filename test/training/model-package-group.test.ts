@@ -1,7 +1,7 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IModelPackageGroup, ModelPackageGroup } from '../../src/training';
+import { IModelPackageGroup, ModelApproval, ModelPackageGroup } from '../../src/training';
 import { expectNagClean } from '../nag';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
@@ -96,16 +96,58 @@ describe('ModelPackageGroup.grantRead', () => {
 });
 
 describe('ModelPackageGroup.grantRegister', () => {
-  test('registering: create and describe on the group, create, describe and tag on its versions', () => {
+  test('registering pending versions: create (conditioned on the status) on the group and its versions, describe and tag', () => {
     const { statements } = granted('churn', (g, r) => g.grantRegister(r));
     expect(statements()).toEqual([
-      { Action: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackageGroup'], Effect: 'Allow', Resource: arn('model-package-group/churn') },
-      { Action: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], Effect: 'Allow', Resource: arn('model-package/churn/*') },
+      {
+        Action: 'sagemaker:CreateModelPackage',
+        Condition: { StringEquals: { 'sagemaker:ModelApprovalStatus': ['PendingManualApproval'] } },
+        Effect: 'Allow',
+        Resource: [arn('model-package-group/churn'), arn('model-package/churn/*')],
+      },
+      { Action: 'sagemaker:DescribeModelPackageGroup', Effect: 'Allow', Resource: arn('model-package-group/churn') },
+      { Action: ['sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], Effect: 'Allow', Resource: arn('model-package/churn/*') },
     ]);
+  });
+
+  test('with auto-approval the grantee may also register Approved versions', () => {
+    const { statements } = granted('churn', (g, r) => g.grantRegister(r, ModelApproval.AUTO));
+    expect(statements()[0].Condition).toEqual({ StringEquals: { 'sagemaker:ModelApprovalStatus': ['PendingManualApproval', 'Approved'] } });
   });
 
   test('a role granted register is cdk-nag clean', () => {
     const { stack } = granted('churn', (g, r) => g.grantRegister(r));
+    expectNagClean(stack);
+  });
+});
+
+describe('ModelPackageGroup.grantApprove', () => {
+  test('reading the group and its versions, and updating versions only to set an approval status', () => {
+    const { policies, statements } = granted('churn', (g, r) => g.grantApprove(r));
+    expect([policies().length, statements()]).toEqual([1, [
+      { Action: 'sagemaker:DescribeModelPackageGroup', Effect: 'Allow', Resource: arn('model-package-group/churn') },
+      { Action: 'sagemaker:ListModelPackages', Effect: 'Allow', Resource: [arn('model-package-group/churn'), arn('model-package/churn/*')] },
+      { Action: 'sagemaker:DescribeModelPackage', Effect: 'Allow', Resource: arn('model-package/churn/*') },
+      {
+        Action: 'sagemaker:UpdateModelPackage',
+        Condition: { StringEquals: { 'sagemaker:ModelApprovalStatus': ['PendingManualApproval', 'Approved', 'Rejected'] } },
+        Effect: 'Allow',
+        Resource: arn('model-package/churn/*'),
+      },
+    ]]);
+  });
+
+  test('an imported group grants approving its versions too', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const group = ModelPackageGroup.fromModelPackageGroupName(stack, 'Models', 'churn');
+    const approver = new iam.Role(stack, 'Approver', { assumedBy: new iam.AccountRootPrincipal() });
+    const grant = group.grantApprove(approver);
+    expect(stack.resolve(grant.principalStatements.filter((st) => st.actions.includes('sagemaker:UpdateModelPackage')).map((st) => st.resources)))
+      .toEqual([[arn('model-package/churn/*')]]);
+  });
+
+  test('a role granted approve is cdk-nag clean', () => {
+    const { stack } = granted('churn', (g, r) => g.grantApprove(r));
     expectNagClean(stack);
   });
 });

@@ -9,7 +9,7 @@ import { DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope } from '../
 import { ProcessingInstanceType, S3DataDistribution, TrainingInputMode, TrainingInstanceType } from '../../src/pipeline';
 import {
   Hyperparameter,
-  ModelApprovalStatus,
+  ModelApproval,
   ModelPackageGroup,
   QualityGate,
 } from '../../src/training';
@@ -23,9 +23,9 @@ const register = (definition: any) => stepNamed(definition, 'RegisterModel').Arg
 const parameter = (definition: any, name: string) => definition.Parameters.find((p: any) => p.Name === name);
 
 describe('TrainingPipeline parameters', () => {
-  test('CI, schedules and triggers can override image, data, instances, approval and threshold', () => {
+  test('CI, schedules and triggers can override image, data, instances and threshold, not the approval status', () => {
     expect(build().definition.Parameters.map((p: any) => `${p.Name}:${p.Type}`)).toEqual([
-      'ImageUri:String', 'TrainingDataUri:String', 'TestDataUri:String', 'ModelApprovalStatus:String',
+      'ImageUri:String', 'TrainingDataUri:String', 'TestDataUri:String',
       'TrainingInstanceType:String', 'TrainingInstanceCount:Integer', 'QualityThreshold:Float',
     ]);
   });
@@ -50,13 +50,76 @@ describe('TrainingPipeline parameters', () => {
       .toEqual(['ml.m5.xlarge', 1]);
   });
 
-  test('the approval status defaults to PendingManualApproval', () => {
-    expect(parameter(build().definition, 'ModelApprovalStatus').DefaultValue).toBe('PendingManualApproval');
+});
+
+/** Every `Get` of a parameter in a rendered value. */
+const parameterGets = (value: any): string[] => {
+  if (Array.isArray(value)) {
+    return value.flatMap(parameterGets);
+  }
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => (k === 'Get' && typeof v === 'string' && v.startsWith('Parameters.') ? [v] : parameterGets(v)));
+  }
+  return [];
+};
+/** The pipeline role's statements that allow sagemaker:CreateModelPackage. */
+const createModelPackageStatements = (stack: Stack) => Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+  .flatMap((p) => p.Properties.PolicyDocument.Statement)
+  .filter((st: any) => [st.Action].flat().includes('sagemaker:CreateModelPackage'));
+
+describe('TrainingPipeline approval is the gate', () => {
+  test('no parameter of a default pipeline can register an Approved version: the status is the literal PendingManualApproval', () => {
+    const { definition } = build();
+    expect(definition.Parameters.map((p: any) => p.Name)).not.toContain('ModelApprovalStatus');
+    expect(register(definition).ModelApprovalStatus).toBe('PendingManualApproval');
+    expect(parameterGets(register(definition).ModelApprovalStatus)).toEqual([]);
   });
 
-  test('the approval status can be Approved', () => {
-    const { definition } = build({ registration: { approvalStatus: ModelApprovalStatus.APPROVED } });
-    expect(parameter(definition, 'ModelApprovalStatus').DefaultValue).toBe('Approved');
+  test('the pipeline role may register PendingManualApproval versions only (sagemaker:ModelApprovalStatus)', () => {
+    const { stack } = build();
+    const statements = createModelPackageStatements(stack);
+    expect(statements.map((st: any) => [st.Effect, st.Condition])).toEqual([
+      ['Allow', { StringEquals: { 'sagemaker:ModelApprovalStatus': ['PendingManualApproval'] } }],
+    ]);
+  });
+
+  test('with manual approval the threshold is a parameter: it only decides what waits for a person', () => {
+    const gate = stepNamed(build().definition, 'QualityGate').Arguments.Conditions[0];
+    expect(gate.RightValue).toEqual({ Get: 'Parameters.QualityThreshold' });
+  });
+
+  test('auto-approval registers the literal Approved, and the role may register Approved only', () => {
+    const { stack, definition } = build({ registration: { approval: ModelApproval.AUTO } });
+    expect(register(definition).ModelApprovalStatus).toBe('Approved');
+    expect(createModelPackageStatements(stack).map((st: any) => st.Condition)).toEqual([
+      { StringEquals: { 'sagemaker:ModelApprovalStatus': ['Approved'] } },
+    ]);
+  });
+
+  test('with auto-approval the threshold and the test data are fixed, not parameters', () => {
+    const { definition } = build({ registration: { approval: ModelApproval.AUTO } });
+    expect(definition.Parameters.map((p: any) => p.Name)).toEqual(['ImageUri', 'TrainingDataUri', 'TrainingInstanceType', 'TrainingInstanceCount']);
+    const gate = stepNamed(definition, 'QualityGate').Arguments.Conditions[0];
+    expect([gate.RightValue, evaluate(definition).ProcessingInputs[1].S3Input.S3Uri]).toEqual([0.25, 's3://my-data/churn/test/']);
+    const gateStep = stepNamed(definition, 'QualityGate').Arguments;
+    expect(parameterGets([gateStep.Conditions, gateStep.ElseSteps])).toEqual([]);
+  });
+
+  test('with auto-approval a schedule cannot set the threshold', () => {
+    expect(() => build({
+      registration: { approval: ModelApproval.AUTO },
+      triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), scheduleParameters: { QualityThreshold: '99' } },
+    })).toThrow("sageMakerPipeline triggers.scheduleParameters 'QualityThreshold' is not a parameter of the pipeline");
+  });
+
+  test('auto-approval without a quality gate', () => {
+    expect(() => build({ registration: { approval: ModelApproval.AUTO }, qualityGate: undefined })).toThrow(
+      'trainingPipeline registration.approval is ModelApproval.AUTO but no qualityGate is given: every model that evaluates '
+      + 'would be approved and deployed; give a qualityGate or use ModelApproval.MANUAL');
+  });
+
+  test('an auto-approving pipeline is cdk-nag clean', () => {
+    expectNagClean(build({ registration: { approval: ModelApproval.AUTO } }).stack);
   });
 });
 
@@ -312,9 +375,9 @@ describe('TrainingPipeline evaluation and gate', () => {
 });
 
 describe('TrainingPipeline registration', () => {
-  test('the model is registered with the training image, approval parameter and content types', () => {
+  test('the model is registered with the training image, pending approval and content types', () => {
     const args = register(build().definition);
-    expect([args.ModelApprovalStatus, args.InferenceSpecification]).toEqual([{ Get: 'Parameters.ModelApprovalStatus' }, {
+    expect([args.ModelApprovalStatus, args.InferenceSpecification]).toEqual(['PendingManualApproval', {
       Containers: [{ Image: { Get: 'Parameters.ImageUri' }, ModelDataUrl: { Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' } }],
       SupportedContentTypes: ['text/csv'],
       SupportedResponseMIMETypes: ['text/csv'],
@@ -443,7 +506,13 @@ describe('TrainingPipeline resources and permissions', () => {
     Template.fromStack(build().stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
-          Action: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'],
+          Action: 'sagemaker:CreateModelPackage',
+          Resource: [
+            { 'Fn::Join': ['', Match.arrayWith([':model-package-group/stack-training-modelpackagegroup-4cce0e5e'])] },
+            { 'Fn::Join': ['', Match.arrayWith([':model-package/stack-training-modelpackagegroup-4cce0e5e/*'])] },
+          ],
+        }), Match.objectLike({
+          Action: ['sagemaker:DescribeModelPackage', 'sagemaker:AddTags'],
           Resource: { 'Fn::Join': ['', Match.arrayWith([':model-package/stack-training-modelpackagegroup-4cce0e5e/*'])] },
         })]),
       },

@@ -1,8 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { PipelineStep, PipelineStepProps } from './base';
-import { grantJobType, grantRegisterModel } from './grants';
+import { APPROVAL_STATUSES, ApprovalStatusCondition, grantJobType, grantRegisterModel } from './grants';
 import { ProcessingJobOptions } from '../jobs/processing-job';
 import { TrainingJobOptions } from '../jobs/training-job';
 import { TransformJobOptions } from '../jobs/transform-job';
@@ -372,6 +372,12 @@ export class CreateModelStep extends JobStep {
  * value is known only at execution time, and then the caller grants it
  * (`IModelPackageGroup.grantRegister`).
  *
+ * The grant carries a `sagemaker:ModelApprovalStatus` condition: the role may
+ * register exactly the literal `ModelApprovalStatus` of the arguments (without
+ * one, SageMaker's default `PendingManualApproval`). A status that a pipeline
+ * value sets at execution time may be `PendingManualApproval` or `Rejected`,
+ * never `Approved`: whoever starts the pipeline cannot approve what it registers.
+ *
  * @example
  * const register = new RegisterModelStep({
  *   name: 'Register',
@@ -399,7 +405,27 @@ export class RegisterModelStep extends JobStep {
   public bind(scope: IConstruct, executionRole: iam.IGrantable): void {
     const group = this.arguments.ModelPackageGroupName;
     if (typeof group === 'string') {
-      grantRegisterModel(scope, executionRole, group);
+      grantRegisterModel(scope, executionRole, group, this.approvalStatuses());
     }
+  }
+
+  /**
+   * What the execution role may register: the literal status of the arguments; without one,
+   * SageMaker's default (PendingManualApproval); a status set at execution time (a pipeline
+   * value, a deploy-time token) may not be Approved, so that no execution input approves a version.
+   */
+  private approvalStatuses(): ApprovalStatusCondition {
+    const status = this.arguments.ModelApprovalStatus;
+    if (status === undefined) {
+      return { statuses: ['PendingManualApproval'], ifExists: true };
+    }
+    if (typeof status !== 'string' || Token.isUnresolved(status)) {
+      return { statuses: ['PendingManualApproval', 'Rejected'] };
+    }
+    if (!APPROVAL_STATUSES.includes(status)) {
+      throw new Error(`registerModelStep '${this.name}' arguments.ModelApprovalStatus '${status}' is not an approval status: `
+        + `give one of ${APPROVAL_STATUSES.join(', ')}`);
+    }
+    return { statuses: [status] };
   }
 }

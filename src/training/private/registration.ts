@@ -2,14 +2,15 @@ import {
   ConditionStep, FailStep, PipelineCondition, PipelineParameter, PipelineStep, PipelineValue, ProcessingStep, RegisterModelStep, TrainingStep,
 } from '../../pipeline';
 import { IModelPackageGroup } from '../model-package-group';
-import { RegistrationOptions } from '../options';
+import { ModelApprovalStatus, RegistrationOptions } from '../options';
 import { QualityGate } from '../quality-gate';
 
 /** What the registration step is built from. */
 export interface RegisterStepInputs {
   readonly options: RegistrationOptions;
   readonly group: IModelPackageGroup;
-  readonly approval: PipelineValue;
+  /** The literal approval status (`PendingManualApproval`, or `Approved` with auto-approval). */
+  readonly approvalStatus: ModelApprovalStatus;
   /** The inference image: the options' own, or the pipeline's image parameter. */
   readonly image: PipelineValue;
   readonly trainingStep: TrainingStep;
@@ -26,7 +27,8 @@ export function buildRegisterStep(inputs: RegisterStepInputs): RegisterModelStep
     description: 'Registers the model version in the model package group',
     arguments: {
       ModelPackageGroupName: inputs.group.modelPackageGroupName,
-      ModelApprovalStatus: inputs.approval,
+      // A literal, never a parameter: RegisterModelStep conditions the role's CreateModelPackage on it.
+      ModelApprovalStatus: inputs.approvalStatus,
       InferenceSpecification: {
         Containers: [{ Image: inputs.image, ModelDataUrl: inputs.trainingStep.modelArtifactsS3Uri }],
         SupportedContentTypes: o.contentTypes ?? ['text/csv'],
@@ -47,22 +49,26 @@ export function buildRegisterStep(inputs: RegisterStepInputs): RegisterModelStep
 }
 
 /**
- * The QualityGate condition step around `register` (with parameter
- * `QualityThreshold`), or `register` itself without a gate.
+ * The QualityGate condition step around `register`, or `register` itself
+ * without a gate. The threshold is the pipeline parameter `QualityThreshold`
+ * (`addParameter` given: a person still approves what passes) or, with
+ * auto-approval, the gate's literal threshold.
  */
 export function buildQualityGate(gate: QualityGate | undefined, evaluation: ProcessingStep, register: RegisterModelStep,
-  addParameter: (parameter: PipelineParameter) => PipelineParameter): PipelineStep {
+  addParameter: ((parameter: PipelineParameter) => PipelineParameter) | undefined): PipelineStep {
   if (!gate) {
     return register;
   }
-  const threshold = addParameter(PipelineParameter.floatParameter('QualityThreshold', gate.threshold, {
-    description: `the quality gate's threshold: ${gate.metricPath} ${gate.symbol} threshold to register`,
-  }));
+  const threshold = addParameter
+    ? addParameter(PipelineParameter.floatParameter('QualityThreshold', gate.threshold, {
+      description: `the quality gate's threshold: ${gate.metricPath} ${gate.symbol} threshold to register (a person still approves)`,
+    })).value
+    : PipelineValue.fromNumber(gate.threshold);
   const metric = evaluation.jsonGet('Evaluation', gate.metricPath);
   return new ConditionStep({
     name: 'QualityGate',
-    description: `Registers the model only if ${gate.metricPath} ${gate.symbol} QualityThreshold`,
-    conditions: [PipelineCondition.compare(metric, gate.comparison, threshold.value)],
+    description: `Registers the model only if ${gate.metricPath} ${gate.symbol} ${addParameter ? 'QualityThreshold' : gate.threshold}`,
+    conditions: [PipelineCondition.compare(metric, gate.comparison, threshold)],
     ifSteps: [register],
     elseSteps: [new FailStep({
       name: 'QualityGateFailed',
@@ -70,7 +76,7 @@ export function buildQualityGate(gate: QualityGate | undefined, evaluation: Proc
         PipelineValue.fromString(`quality gate failed: ${gate.metricPath} = `),
         metric,
         PipelineValue.fromString(`, required ${gate.symbol} `),
-        threshold.value,
+        threshold,
       ]),
     })],
   });
