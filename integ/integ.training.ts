@@ -1,5 +1,6 @@
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
@@ -54,6 +55,13 @@ const pipeline = new TrainingPipeline(stack, 'Training', {
   },
   notifications: { notifyOnFailure: true },
 });
+
+// The people who approve versions (approving is what deploys one): they read the group and set approval statuses.
+const approvers = new iam.Role(stack, 'Approvers', {
+  assumedBy: new iam.AccountRootPrincipal(),
+  description: 'Approves or rejects the versions of the integ model package group',
+});
+group.grantApprove(approvers);
 
 Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }));
 
