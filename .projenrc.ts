@@ -23,6 +23,10 @@ const POLYGLOT_WORK_DIRS = [
   '/test/polyglot/go/bin/',
 ];
 
+// What the container stage and local-run keep in the work tree (gitignored): the stage's
+// virtual environment, base image build and dockerd log; local-run's S3, registry and runs.
+const CONTAINER_WORK_DIRS = ['/.container-stage/', '/.local-run/'];
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-sagemaker-github',
   description:
@@ -51,6 +55,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   bundledDeps: ['yaml'],
+  // `npx cdk-sagemaker-github local-run`: runs a synthesized pipeline locally (src/cli, not exported).
+  bin: { 'cdk-sagemaker-github': 'lib/cli/main.js' },
   devDeps: [
     `@aws-cdk/integ-tests-alpha@${CDK_VERSION}-alpha.0`,
     `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
@@ -74,8 +80,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // test/polyglot/<language>/ holds the consumer apps and their suites, which
       // only the polyglot stage runs (after the packages are built); the checks
       // directly in test/polyglot/ are unit tests and run here.
-      testPathIgnorePatterns: ['/node_modules/', '/test/polyglot/[^/]+/'],
-      modulePathIgnorePatterns: POLYGLOT_WORK_DIRS.map((dir) => `<rootDir>${dir.replace(/\*/g, '[^/]+').replace(/\./g, '\\.')}`),
+      // test/container-stage/ needs a Docker engine: only the container stage runs it.
+      testPathIgnorePatterns: ['/node_modules/', '/test/polyglot/[^/]+/', '/test/container-stage/'],
+      modulePathIgnorePatterns: [...POLYGLOT_WORK_DIRS, ...CONTAINER_WORK_DIRS]
+        .map((dir) => `<rootDir>${dir.replace(/\*/g, '[^/]+').replace(/\./g, '\\.')}`),
     },
   },
 
@@ -110,6 +118,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '.jsii.tabl.json',
     '__pycache__/',
     '*.pyc',
+    ...CONTAINER_WORK_DIRS,
   ],
 });
 
@@ -118,14 +127,20 @@ for (const pattern of ['/integ/', '/examples/', '/.ci/', '/scripts/']) {
 }
 // After the constructor: its `!/test/` would drop any /test/... pattern added before.
 project.gitignore.addPatterns(...POLYGLOT_WORK_DIRS);
-for (const dir of POLYGLOT_WORK_DIRS) {
+for (const dir of [...POLYGLOT_WORK_DIRS, ...CONTAINER_WORK_DIRS]) {
   project.eslint?.addIgnorePattern(dir);
+}
+for (const dir of CONTAINER_WORK_DIRS) {
+  project.addPackageIgnore(dir);
 }
 
 // jsii warnings fail the build, and reserved words are not silenced (projen's
 // default is `--silence-warnings=reserved-word`): a name that is a keyword in a
 // target language is an error here, not a surprise for a Python or Go user.
 project.compileTask.reset('jsii --fail-on-warnings');
+// local-run's python side ships beside its compiled JavaScript (jsii compiles only the .ts files).
+const COPY_CLI_FILES = 'node -e "for (const f of [\'local_run.py\', \'requirements.txt\']) require(\'fs\').copyFileSync(\'src/cli/\' + f, \'lib/cli/\' + f)"';
+project.compileTask.exec(COPY_CLI_FILES);
 project.tasks.tryFind('watch')!.reset('jsii -w --fail-on-warnings');
 
 for (const [name, value] of Object.entries(OFFLINE_ENV)) {
@@ -229,6 +244,22 @@ project.testTask.spawn(cfnLint);
 project.testTask.spawn(polyglot, {
   // (projen evaluates conditions with its own portable shell: keep this to one plain command)
   condition: 'node -e "process.exit(process.env.SKIP_POLYGLOT === \'1\' ? 1 : 0)"',
+});
+
+// The container stage: proof by running. Installs what a fresh machine lacks (as root),
+// uses the running Docker engine or starts dockerd (and stops it), builds the starter
+// container (examples/container) on a Debian base image made without a registry, runs
+// train/serve/evaluate as SageMaker does, and runs the synthesized pipelines (examples/out
+// and the integ apps) with the SageMaker SDK's local mode through `local-run`.
+// Suites: test/container-stage/ (jest --json into test-reports/container-results.json);
+// timings: test-reports/container-timings.json. SKIP_CONTAINER=1 skips it.
+const container = project.addTask('container', {
+  description: 'The container stage: build and run the starter container in Docker, run the pipelines with SageMaker local mode',
+  exec: 'bash scripts/container/stage.sh',
+  receiveArgs: true,
+});
+project.testTask.spawn(container, {
+  condition: 'node -e "process.exit(process.env.SKIP_CONTAINER === \'1\' ? 1 : 0)"',
 });
 
 // publib publishes to the public npm registry by default; the workflow need not name it.

@@ -1,0 +1,152 @@
+/**
+ * The synthesized pipelines, executed by the SageMaker Python SDK's local mode
+ * (through `local-run`) in real containers, against S3 served by moto on 127.0.0.1:
+ * the reference app's training pipeline (to registration, and failing at its
+ * quality gate) and its batch pipeline, and the batch integ app.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  dataFolder, IMAGE, INTEG_APPS, lastRun, localRun, modelFromArchive, parameterDefault, REFERENCE_APP, Synthesized,
+  synthesizedPipeline, workDir,
+} from './stage';
+import { parameterValues, s3Inputs, staticValue } from '../../src/cli/definition';
+import { linearRows, smallNoise } from '../container/harness';
+
+jest.setTimeout(600_000);
+
+/** Writes CSV data for every S3 prefix the pipeline reads: training rows, test rows, or rows to score (features only). */
+function writeInputs(synthesized: Synthesized, dataDir: string, scoreRows: number[][]): void {
+  for (const input of s3Inputs(synthesized.definition, parameterValues(synthesized.definition, {}))) {
+    const folder = dataFolder(dataDir, input.uri);
+    fs.mkdirSync(folder, { recursive: true });
+    const step = synthesized.step(synthesized.definition.Steps!.find((s) => s.Name === input.step)!.Type);
+    const rows = step.Type === 'Transform' ? scoreRows : step.Type === 'Processing' ? linearRows(20, smallNoise, 100) : linearRows(60, smallNoise);
+    const header = step.Type === 'Training' ? 'x1,x2,y\n' : '';
+    fs.writeFileSync(path.join(folder, 'part-0001.csv'), header + rows.map((r) => r.join(',')).join('\n') + '\n');
+  }
+}
+
+function localFile(work: string, uri: string): string {
+  const [bucket, ...key] = uri.slice('s3://'.length).split('/');
+  return path.join(work, 's3', bucket, ...key);
+}
+
+function predictions(result: any, outputPrefix: string, work: string): number[] {
+  const files = (result.objects as Array<{ uri: string }>).filter((o) => o.uri.startsWith(outputPrefix) && o.uri.endsWith('.out'));
+  expect(files).toHaveLength(1);
+  return fs.readFileSync(localFile(work, files[0].uri), 'utf8').trim().split('\n').map(Number);
+}
+
+const predict = (model: { weights: number[]; bias: number }, rows: number[][]): number[] =>
+  rows.map((r) => r.reduce((sum, x, i) => sum + model.weights[i] * x, model.bias));
+
+describe('the reference app\'s pipelines', () => {
+  const training = synthesizedPipeline(REFERENCE_APP, 'Training');
+  const batch = synthesizedPipeline(REFERENCE_APP, 'Transform');
+  const dir = workDir('reference');
+  const data = path.join(dir, 'data');
+  const work = path.join(dir, '.local-run');
+  const scoreRows = linearRows(7, () => 0, 300).map((r) => r.slice(0, 2));
+  const run = (pipeline: Synthesized, ...args: string[]) =>
+    localRun(['--app', REFERENCE_APP, '--pipeline', pipeline.pipeline.constructPath, '--data', data, '--image', IMAGE, '--work', work, '--quiet', ...args], dir);
+
+  beforeAll(() => {
+    writeInputs(training, data, scoreRows);
+    writeInputs(batch, data, scoreRows);
+  });
+
+  test('the training pipeline runs Train, Evaluate and the gate, and the registry stand-in records the model', () => {
+    const result = run(training, '--parameter', 'ModelApprovalStatus=Approved');
+
+    expect(result.stderr).not.toMatch(/Traceback/);
+    expect(result.status).toBe(0);
+    const last = lastRun(work);
+    expect(last.status).toBe('Succeeded');
+    const condition = training.step('Condition');
+    const register = training.step('RegisterModel');
+    expect(last.steps.map((s: any) => [s.name, s.status])).toEqual([
+      [training.step('Training').Name, 'Succeeded'],
+      [training.step('Processing').Name, 'Succeeded'],
+      [condition.Name, 'Succeeded'],
+      [register.Name, 'Succeeded'],
+    ]);
+
+    const registry = JSON.parse(fs.readFileSync(path.join(work, 'registry.json'), 'utf8'));
+    expect(registry).toHaveLength(1);
+    const record = registry[0];
+    expect(record.ModelPackageGroupName).toBe(register.Arguments.ModelPackageGroupName);
+    expect(record.ModelApprovalStatus).toBe('Approved');
+    expect(record.Containers).toHaveLength(1);
+    expect(record.Containers[0].Image).toBe(IMAGE);
+    // The model data is the training job's model.tar.gz, trained with the step's hyperparameters.
+    const archive = localFile(work, record.Containers[0].ModelDataUrl);
+    expect(fs.existsSync(archive)).toBe(true);
+    const model = modelFromArchive(archive) as any;
+    expect(model.epoch).toBe(Number(training.step('Training').Arguments.HyperParameters.epochs));
+    // The metrics are the evaluation the gate read, and they pass the default threshold.
+    const statistics = record.ModelMetrics['ModelQuality.Statistics'];
+    const jsonPath: string = condition.Arguments.Conditions[0].LeftValue['Std:JsonGet'].Path;
+    const value = jsonPath.split('.').reduce((node: any, key) => node?.[key], statistics.Content);
+    expect(typeof value).toBe('number');
+    expect(value).toBeLessThanOrEqual(Number(parameterDefault(training.definition, 'QualityThreshold')));
+    expect(result.stdout).toContain(`registered (local stand-in) ${record.ModelPackageArn}: Approved`);
+  });
+
+  test('with a threshold no model can meet, it fails at the quality gate with the library\'s message', () => {
+    const result = run(training, '--parameter', 'QualityThreshold=-1');
+
+    expect(result.status).toBe(1);
+    const last = lastRun(work);
+    expect(last.status).toBe('Failed');
+    const fail = training.step('Fail');
+    expect(last.steps.map((s: any) => s.name)).not.toContain(training.step('RegisterModel').Name);
+    expect(last.steps.find((s: any) => s.name === fail.Name).status).toBe('Failed');
+    // The Fail step's own message, every literal part of it, with the run's values in between.
+    const parts: unknown[] = fail.Arguments.ErrorMessage['Std:Join'].Values;
+    const literals = parts.filter((p): p is string => typeof p === 'string');
+    expect(literals.length).toBeGreaterThan(0);
+    for (const literal of literals) expect(last.failureReason).toContain(literal);
+    expect(last.failureReason).toMatch(/-1(\.0)?$/);
+    expect(JSON.parse(fs.readFileSync(path.join(work, 'registry.json'), 'utf8'))).toHaveLength(1);
+  });
+
+  test('the batch pipeline scores with the approved model version and writes its predictions', () => {
+    const result = run(batch);
+
+    expect(result.status).toBe(0);
+    const last = lastRun(work);
+    expect(last.steps.map((s: any) => [s.name, s.status])).toEqual([[batch.step('Transform').Name, 'Succeeded']]);
+    const registry = JSON.parse(fs.readFileSync(path.join(work, 'registry.json'), 'utf8'));
+    const model = modelFromArchive(localFile(work, registry[0].Containers[0].ModelDataUrl));
+    const outputPrefix = String(staticValue(batch.step('Transform').Arguments.TransformOutput.S3OutputPath, parameterValues(batch.definition, {})));
+    const got = predictions(last, outputPrefix, work);
+    const want = predict(model, scoreRows);
+    expect(got).toHaveLength(want.length);
+    got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 9));
+  });
+});
+
+describe('the batch integ app\'s pipeline', () => {
+  const app = path.join(INTEG_APPS, 'endpoint-batch');
+
+  test('scores with the model archive the app stages as an asset', () => {
+    const batch = synthesizedPipeline(app, 'Transform');
+    const dir = workDir('integ-batch');
+    const data = path.join(dir, 'data');
+    const work = path.join(dir, '.local-run');
+    const rows = [[1, 1], [2, 0], [0, 3]];
+    writeInputs(batch, data, rows);
+
+    const result = localRun(['--app', app, '--data', data, '--image', IMAGE, '--work', work, '--quiet'], dir);
+
+    expect(result.stderr).not.toMatch(/Traceback/);
+    expect(result.status).toBe(0);
+    const archives = fs.readdirSync(app).filter((f) => /^asset\..*\.tar\.gz$/.test(f));
+    expect(archives).toHaveLength(1);
+    const model = modelFromArchive(path.join(app, archives[0]));
+    const outputPrefix = String(staticValue(batch.step('Transform').Arguments.TransformOutput.S3OutputPath, parameterValues(batch.definition, {})));
+    const got = predictions(lastRun(work), outputPrefix, work);
+    predict(model, rows).forEach((v, i) => expect(got[i]).toBeCloseTo(v, 9));
+  });
+});
