@@ -1,7 +1,7 @@
-import { IResource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 
 /**
  * The status of a pipeline execution (`PipelineExecutionStatus` in the
@@ -41,8 +41,12 @@ export interface PipelineExecutionStatusChangeOptions extends events.OnEventOpti
  * Training (`TrainingPipeline`) and batch transform run as executions of an
  * `AWS::SageMaker::Pipeline`, since CloudFormation has no resource for a
  * training or a transform job.
+ *
+ * It is aws-cdk-lib's `sagemaker.IPipeline` too, so that it is a target of
+ * `aws-scheduler-targets`' `SageMakerStartPipelineExecution`: its
+ * `grantStartPipelineExecution` grants what `grantStartExecution` grants.
  */
-export interface ISageMakerPipeline extends IResource {
+export interface ISageMakerPipeline extends sagemaker.IPipeline {
   /**
    * The pipeline's name.
    *

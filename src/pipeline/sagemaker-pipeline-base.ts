@@ -2,6 +2,7 @@ import { ArnComponents, ArnFormat, Resource, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
 import { ISageMakerPipeline, PipelineExecutionStatusChangeOptions } from './pipeline';
 import { nameCaseVariants } from '../private/arns';
 import { grantWithWildcard } from '../private/grants';
@@ -35,6 +36,23 @@ export abstract class SageMakerPipelineBase extends Resource implements ISageMak
       actions: ['sagemaker:StartPipelineExecution'],
       resourceArns: this.arnsFor((name) => name),
     });
+  }
+
+  /**
+   * Grants starting executions: what aws-cdk-lib's `sagemaker.IPipeline` asks
+   * of a pipeline (so that this pipeline is a target of
+   * `aws-scheduler-targets`' `SageMakerStartPipelineExecution`). It grants
+   * exactly what `grantStartExecution` grants: `StartPipelineExecution` only.
+   *
+   * @param grantee the principal
+   */
+  public grantStartPipelineExecution(grantee: iam.IGrantable): iam.Grant {
+    return this.grantStartExecution(grantee);
+  }
+
+  /** A reference to this pipeline, for the CDK's SageMaker interfaces. */
+  public get pipelineRef(): sagemakerRefs.PipelineReference {
+    return { pipelineName: this.pipelineName };
   }
 
   public grantManageExecutions(grantee: iam.IGrantable): iam.Grant {

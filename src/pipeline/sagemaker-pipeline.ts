@@ -7,7 +7,6 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
 import { Construct, Dependable, IDependable } from 'constructs';
 import { PipelineDefinition } from './definition';
 import { ISageMakerPipeline, PipelineExecutionStatus } from './pipeline';
@@ -190,7 +189,7 @@ export interface SageMakerPipelineProps extends SageMakerPipelineOptions {
  * declare const ciRole: iam.IRole;
  * pipeline.grantManageExecutions(ciRole);
  */
-export class SageMakerPipeline extends SageMakerPipelineBase implements sagemaker.IPipeline {
+export class SageMakerPipeline extends SageMakerPipelineBase {
   /**
    * Imports a pipeline of this stack's account and region by name.
    *
@@ -367,23 +366,6 @@ export class SageMakerPipeline extends SageMakerPipelineBase implements sagemake
         }));
       }
     }
-  }
-
-  /**
-   * Grants starting executions: what aws-cdk-lib's `sagemaker.IPipeline` asks
-   * of a pipeline (so that this pipeline is a target of
-   * `aws-scheduler-targets`' `SageMakerStartPipelineExecution`). It grants
-   * exactly what `grantStartExecution` grants: `StartPipelineExecution` only.
-   *
-   * @param grantee the principal
-   */
-  public grantStartPipelineExecution(grantee: iam.IGrantable): iam.Grant {
-    return this.grantStartExecution(grantee);
-  }
-
-  /** A reference to this pipeline, for the CDK's SageMaker interfaces. */
-  public get pipelineRef(): sagemakerRefs.PipelineReference {
-    return { pipelineName: this.pipelineName };
   }
 
   /**

@@ -488,6 +488,18 @@ describe('SageMakerPipeline as aws-cdk-lib sagemaker.IPipeline', () => {
     });
   });
 
+  test('an imported pipeline is a Scheduler target too', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'us-east-1' } });
+    const imported = SageMakerPipeline.fromPipelineName(stack, 'Churn', 'churn');
+    new scheduler.Schedule(stack, 'Nightly', {
+      schedule: scheduler.ScheduleExpression.rate(Duration.days(1)),
+      target: new schedulerTargets.SageMakerStartPipelineExecution(imported),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'sagemaker:StartPipelineExecution', Effect: 'Allow', Resource: PIPELINE_CHURN_ARN }] },
+    });
+  });
+
   test('grantStartPipelineExecution grants what grantStartExecution grants', () => {
     const { stack, pipeline } = build({ pipelineName: 'churn' });
     const a = new iam.Role(stack, 'A', { assumedBy: new iam.AccountRootPrincipal() });
