@@ -47,19 +47,7 @@ export interface PipelineExecutionStatusChangeOptions extends events.OnEventOpti
  * `grantStartPipelineExecution` grants what `grantStartExecution` grants.
  */
 export interface ISageMakerPipeline extends sagemaker.IPipeline {
-  /**
-   * The pipeline's name.
-   *
-   * @attribute
-   */
-  readonly pipelineName: string;
-
-  /**
-   * The pipeline's ARN.
-   *
-   * @attribute
-   */
-  readonly pipelineArn: string;
+  // pipelineName and pipelineArn come from sagemaker.IPipeline (jsii: a member may not be re-declared).
 
   /**
    * The name of the pipeline parameter that takes the container image URI,
