@@ -5,9 +5,10 @@
 import * as path from 'path';
 import { App, CfnParameter, Duration, Size, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
-  CustomTrainingImage, DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope,
+  CustomTrainingImage, DeepLearningContainer, DeployOnApproval, DlcFramework, DlcProcessor, DlcScope,
   GitHubActionsRole, GitHubOidcProvider, GitHubRepository, GitHubSubject, GitHubWorkflow,
   Hyperparameter, QualityGate, TrainingInstanceType, TrainingPipeline,
   CapacitySize, EndpointMode, InferenceInstanceType, ModelEndpoint, ModelSource, TrafficShifting,
@@ -98,6 +99,13 @@ export class ModelStack extends Stack {
       maxSessionDuration: Duration.hours(2),
     });
     this.deployRole.grantCdkDeploy();
+
+    // Approving a version in SageMaker starts the deploy job (repository_dispatch): no Lambda.
+    new DeployOnApproval(this, 'DeployOnApproval', {
+      repository,
+      modelPackageGroup: this.training.modelPackageGroup,
+      tokenSecret: secretsmanager.Secret.fromSecretNameV2(this, 'GitHubToken', `${OWNER}/${REPOSITORY}/dispatch-token`),
+    });
   }
 }
 

@@ -113,8 +113,6 @@ export interface DeployOnApprovalProps {
  * may send an event more than once: the deploy must be idempotent.
  *
  * @example
- * import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
- *
  * const models = new ModelPackageGroup(this, 'Models');
  * new sagemakergithub.DeployOnApproval(this, 'DeployOnApproval', {
  *   repository: GitHubRepository.of('my-org', 'my-model'),

@@ -184,7 +184,7 @@ export interface SageMakerPipelineProps extends SageMakerPipelineOptions {
  * const pipeline = new SageMakerPipeline(this, 'Pipeline', {
  *   parameters: [PipelineParameter.stringParameter('InputUri', 's3://bucket/train')],
  *   steps: [train],
- *   notifyOnFailure: true,
+ *   notifications: { notifyOnFailure: true },
  * });
  * declare const ciRole: iam.IRole;
  * pipeline.grantManageExecutions(ciRole);

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	sagemaker "github.com/cdk-sagemaker-github/cdk-sagemaker-github-go/cdksagemakergithub"
@@ -103,6 +104,13 @@ func NewModelStack(scope constructs.Construct, id string, props *awscdk.StackPro
 		MaxSessionDuration: awscdk.Duration_Hours(jsii.Number(2)),
 	})
 	deployRole.GrantCdkDeploy(nil)
+
+	// Approving a version in SageMaker starts the deploy job (repository_dispatch): no Lambda.
+	sagemaker.NewDeployOnApproval(stack, jsii.String("DeployOnApproval"), &sagemaker.DeployOnApprovalProps{
+		Repository:        repo,
+		ModelPackageGroup: training.ModelPackageGroup(),
+		TokenSecret:       awssecretsmanager.Secret_FromSecretNameV2(stack, jsii.String("GitHubToken"), jsii.String(owner+"/"+repository+"/dispatch-token")),
+	})
 
 	return &ModelStack{Stack: stack, Image: image, Training: training, BuildRole: buildRole, TrainRole: trainRole, DeployRole: deployRole}
 }

@@ -27,11 +27,13 @@ from cdk_sagemaker_github import (
 # [quick-start]
 from aws_cdk import App, Duration, Stack
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 from cdk_sagemaker_github import (
     CustomTrainingImage,
     DataLocation,
     DeepLearningContainer,
+    DeployOnApproval,
     DlcFramework,
     DlcProcessor,
     DlcScope,
@@ -131,6 +133,14 @@ class ModelStack(Stack):
             max_session_duration=Duration.hours(2),
         )
         self.deploy_role.grant_cdk_deploy()
+
+        # Approving a version in SageMaker starts the deploy job (repository_dispatch): no Lambda.
+        DeployOnApproval(
+            self, "DeployOnApproval",
+            repository=repository,
+            model_package_group=self.training.model_package_group,
+            token_secret=secretsmanager.Secret.from_secret_name_v2(self, "GitHubToken", f"{OWNER}/{REPOSITORY}/dispatch-token"),
+        )
 # [/quick-start]
 
 

@@ -14,6 +14,7 @@ import io.github.cdksagemakergithub.CustomTrainingImage;
 import io.github.cdksagemakergithub.DataLocation;
 import io.github.cdksagemakergithub.DeepLearningContainer;
 import io.github.cdksagemakergithub.DeepLearningContainerProps;
+import io.github.cdksagemakergithub.DeployOnApproval;
 import io.github.cdksagemakergithub.DeploymentOptions;
 import io.github.cdksagemakergithub.DlcFramework;
 import io.github.cdksagemakergithub.DlcProcessor;
@@ -51,6 +52,7 @@ import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.constructs.Construct;
 
@@ -137,6 +139,13 @@ public final class ReferenceApp {
                     .maxSessionDuration(Duration.hours(2))
                     .build();
             this.deployRole.grantCdkDeploy();
+
+            // Approving a version in SageMaker starts the deploy job (repository_dispatch): no Lambda.
+            DeployOnApproval.Builder.create(this, "DeployOnApproval")
+                    .repository(repository)
+                    .modelPackageGroup(this.training.getModelPackageGroup())
+                    .tokenSecret(Secret.fromSecretNameV2(this, "GitHubToken", OWNER + "/" + REPOSITORY + "/dispatch-token"))
+                    .build();
 
         }
     }
