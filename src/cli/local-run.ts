@@ -38,6 +38,8 @@ export interface RunSpec {
   readonly models: Record<string, ModelContainer>;
   readonly defaultBucket: string;
   readonly registry: string;
+  /** Mark what the run registers as Approved (the reviewer's step, done locally). */
+  readonly approve: boolean;
   readonly containerRoot: string;
   readonly outputDir: string;
   readonly servingPort: number;
@@ -159,6 +161,7 @@ export function prepare(options: LocalRunOptions, io: Io): Prepared {
     models,
     defaultBucket,
     registry,
+    approve: options.approve,
     containerRoot: path.join(work, 'tmp'),
     outputDir,
     servingPort: options.servingPort,
@@ -239,7 +242,7 @@ function fromRegistry(name: string, registry: string, model: string): ModelConta
     record = [...records].reverse().find((r) => r.ModelApprovalStatus === 'Approved');
     if (!record) {
       throw new UsageError(`model ${model} serves a model package (stack parameter ${parameter}), and the local registry ${registry} has no approved version: `
-        + 'run the training pipeline locally first with --parameter ModelApprovalStatus=Approved, '
+        + 'run the training pipeline locally first with --approve, '
         + `or pass --stack-parameter ${parameter}=<ModelPackageArn of ${registry}>`);
     }
   } else {

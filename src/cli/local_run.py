@@ -270,7 +270,7 @@ def _run(spec, endpoint):
     session.create_pipeline(pipeline, spec.get('description', 'local run'))
 
     log = StepLog(sys.stdout)
-    registry = Registry(spec['registry'], s3, os.environ['AWS_REGION'])
+    registry = Registry(spec['registry'], s3, os.environ['AWS_REGION'], spec.get('approve', False))
     logs = {}
     execution_class, executor_class = _classes(sdk, log, logs, registry, s3)
     execution = execution_class(
@@ -391,7 +391,8 @@ def _container_failure(executor, step, s3):
 class Registry:
     """Stands in for the model registry: records each RegisterModel in a JSON file."""
 
-    def __init__(self, path, s3, region):
+    def __init__(self, path, s3, region, approve=False):
+        self.approve = approve
         self.path = path
         self.s3 = s3
         self.region = region
@@ -404,6 +405,10 @@ class Registry:
         status = arguments.get('ModelApprovalStatus', 'PendingManualApproval')
         if status not in APPROVAL_STATUSES:
             raise RunError(f"ModelApprovalStatus must be one of {', '.join(APPROVAL_STATUSES)}, got {status!r}")
+        # What the pipeline registered; --approve then does the reviewer's update-model-package.
+        registered = status
+        if self.approve:
+            status = 'Approved'
         spec = arguments.get('InferenceSpecification') or {}
         containers = spec.get('Containers') or []
         if not containers:
@@ -429,6 +434,7 @@ class Registry:
             'ModelPackageGroupName': group,
             'ModelPackageVersion': version,
             'ModelApprovalStatus': status,
+            'RegisteredApprovalStatus': registered,
             'Containers': [{k: c.get(k) for k in ('Image', 'ModelDataUrl', 'Environment') if c.get(k) is not None} for c in containers],
             'SupportedContentTypes': spec.get('SupportedContentTypes', []),
             'SupportedResponseMIMETypes': spec.get('SupportedResponseMIMETypes', []),
@@ -443,7 +449,7 @@ class Registry:
         with open(self.path, 'w', encoding='utf-8') as f:
             json.dump(records, f, indent=2)
         self.added.append(record)
-        print(f'registered {arn} ({status}) with model data {containers[0].get("ModelDataUrl")}')
+        print(f'registered {arn} ({registered}{", approved locally: --approve" if self.approve else ""}) with model data {containers[0].get("ModelDataUrl")}')
         return {'ModelPackageArn': arn, 'ModelApprovalStatus': status}
 
     def _split(self, uri):

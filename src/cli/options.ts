@@ -20,6 +20,8 @@ export interface LocalRunOptions {
   readonly region: string;
   /** Port the serving container of a Transform step listens on. */
   readonly servingPort: number;
+  /** Record what the run registers as Approved, as a reviewer would (update-model-package). */
+  readonly approve: boolean;
   readonly quiet: boolean;
   readonly help: boolean;
 }
@@ -46,6 +48,9 @@ in SageMaker, and RegisterModel is recorded in a local registry.
   --region REGION         the region the run pretends to be in (default: AWS_REGION
                           or us-east-1)
   --serving-port PORT     the port of a Transform step's container (default: 8080)
+  --approve               approve what the run registers in the local registry, as a
+                          reviewer would (aws sagemaker update-model-package): the
+                          pipeline itself registers PendingManualApproval
   --quiet                 do not stream the containers' output
   --help                  this text
 
@@ -61,6 +66,7 @@ export function parseLocalRunArgs(argv: string[], env: NodeJS.ProcessEnv): Local
   const stackParameters: Record<string, string> = {};
   const single: Record<string, string | undefined> = {};
   let quiet = false;
+  let approve = false;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -87,6 +93,9 @@ export function parseLocalRunArgs(argv: string[], env: NodeJS.ProcessEnv): Local
         (flag === '--parameter' ? parameters : stackParameters)[pair.slice(0, eq)] = pair.slice(eq + 1);
         break;
       }
+      case '--approve':
+        approve = true;
+        break;
       case '--quiet':
         quiet = true;
         break;
@@ -118,6 +127,7 @@ export function parseLocalRunArgs(argv: string[], env: NodeJS.ProcessEnv): Local
     python: single['--python'],
     region: single['--region'] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     servingPort,
+    approve,
     quiet,
     help,
   };

@@ -1,3 +1,4 @@
+export * from './alarm-options';
 export * from './instance-variant-options';
 export * from './model-source';
 export * from './model-endpoint-base';

@@ -1,4 +1,4 @@
-import { ArnFormat, CfnResource, Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,12 +7,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { EndpointAlarmOptions } from './alarm-options';
 import { EndpointMode } from './endpoint-mode';
 import { DataCaptureLocation, IModelEndpoint, ModelEndpointAttributes } from './model-endpoint-base';
 import { ModelSource } from './model-source';
 import { ISageMakerPipeline } from '../pipeline';
 import { createAlarms, ownAlarmNames } from './private/alarms';
-import { checkEnvironment, checkName } from './private/checks';
+import { checkEnvironment, checkIsolatedEnvironment, checkName } from './private/checks';
 import { HostedEndpoint, ImportedEndpoint } from './private/endpoints';
 import { hashLogicalId } from './private/hash';
 import { Hosting, ModeContext } from './private/mode';
@@ -26,50 +27,6 @@ const DEFAULT_VARIANT = 'AllTraffic';
 
 /** Where captures go in their bucket unless a prefix is given. */
 const DEFAULT_CAPTURE_PREFIX = 'data-capture';
-
-/**
- * The endpoint's ready-made CloudWatch alarms, which also roll back an
- * update (real-time, serverless or asynchronous) during its baking period by default.
- */
-export interface EndpointAlarmOptions {
-  /**
-   * Whether to create the alarms.
-   *
-   * @default true
-   */
-  readonly enabled?: boolean;
-
-  /**
-   * The `Invocation5XXErrors` per minute at which the error alarm fires.
-   *
-   * @default 1
-   */
-  readonly invocation5XXErrorsThreshold?: number;
-
-  /**
-   * The p99 `ModelLatency` at which the latency alarm fires.
-   *
-   * @default Duration.seconds(1)
-   */
-  readonly modelLatencyThreshold?: Duration;
-
-  /**
-   * How many consecutive minutes over the threshold fire an alarm.
-   *
-   * @default 2
-   */
-  readonly evaluationPeriods?: number;
-
-  /**
-   * The topic the alarms notify when they fire and when they return to OK
-   * (an alarm action on each, as cdk-nag's NIST 800-53 and HIPAA packs ask).
-   * CloudWatch publishes as the account; a topic encrypted with a customer
-   * managed key must let `cloudwatch.amazonaws.com` use that key.
-   *
-   * @default - the alarms notify nobody: they still roll back deployments
-   */
-  readonly topic?: sns.ITopic;
-}
 
 /**
  * Properties of a `ModelEndpoint`.
@@ -311,7 +268,7 @@ export class ModelEndpoint extends Construct {
     }
     checkEnvironment(props.environment);
     const networkIsolation = props.networkIsolation ?? (props.mode._supportsNetworkIsolation && !props.vpc);
-    checkIsolatedEnvironment(networkIsolation, props);
+    checkIsolatedEnvironment(networkIsolation, props.environment);
 
     this.role = props.role ?? new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
@@ -460,19 +417,6 @@ export class ModelEndpoint extends Construct {
   private dependOnRolePolicies(model: CfnResource): void {
     const policies = Construct.isConstruct(this.role) ? this.role.node.findAll().filter((c) => c instanceof iam.CfnPolicy) : [];
     policies.forEach((policy) => model.node.addDependency(policy));
-  }
-}
-
-/**
- * A framework container whose code is an S3 URI downloads it itself at start-up, which
- * network isolation forbids (no outbound calls, no credentials).
- */
-function checkIsolatedEnvironment(networkIsolation: boolean, props: ModelEndpointProps): void {
-  const submit = props.environment?.SAGEMAKER_SUBMIT_DIRECTORY;
-  if (networkIsolation && submit !== undefined && !Token.isUnresolved(submit) && submit.startsWith('s3://')) {
-    throw new Error(`modelEndpoint environment SAGEMAKER_SUBMIT_DIRECTORY is '${submit}', which the container downloads itself, but `
-      + 'network isolation (on by default) forbids outbound calls: pack the code into the model data (code/ in model.tar.gz, '
-      + "SAGEMAKER_SUBMIT_DIRECTORY '/opt/ml/model/code'), or set networkIsolation to false");
   }
 }
 

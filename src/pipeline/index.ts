@@ -44,5 +44,6 @@ export * from './instance-type';
 export * from './jobs';
 export * from './steps';
 export * from './definition';
+export * from './pipeline-options';
 export * from './sagemaker-pipeline-base';
 export * from './sagemaker-pipeline';

@@ -221,7 +221,7 @@ describe('the data folder', () => {
     const dir = writeAssembly({ S: template });
     expect(() => prepare(args('--app', dir, '--work', tempDir()), io)).toThrow(new RegExp(
       '^model S-Model-[0-9a-f]{8} serves a model package \\(stack parameter PackageArn\\), and the local registry \\S+registry\\.json has no approved version: '
-      + 'run the training pipeline locally first with --parameter ModelApprovalStatus=Approved, or pass --stack-parameter PackageArn='));
+      + 'run the training pipeline locally first with --approve, or pass --stack-parameter PackageArn='));
   });
 });
 

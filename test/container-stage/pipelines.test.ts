@@ -57,7 +57,7 @@ describe('the reference app\'s pipelines', () => {
   });
 
   test('the training pipeline runs Train, Evaluate and the gate, and the registry stand-in records the model', () => {
-    const result = run(training, '--parameter', 'ModelApprovalStatus=Approved');
+    const result = run(training, '--approve');
 
     expect(result.stderr).not.toMatch(/Traceback/);
     expect(result.status).toBe(0);
@@ -76,7 +76,8 @@ describe('the reference app\'s pipelines', () => {
     expect(registry).toHaveLength(1);
     const record = registry[0];
     expect(record.ModelPackageGroupName).toBe(register.Arguments.ModelPackageGroupName);
-    expect(record.ModelApprovalStatus).toBe('Approved');
+    // the pipeline registers for review; --approve did the reviewer's part
+    expect([record.RegisteredApprovalStatus, record.ModelApprovalStatus]).toEqual(['PendingManualApproval', 'Approved']);
     expect(record.Containers).toHaveLength(1);
     expect(record.Containers[0].Image).toBe(IMAGE);
     // The model data is the training job's model.tar.gz, trained with the step's hyperparameters.

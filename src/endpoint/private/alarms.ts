@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import { checkInteger } from '../../private/validate';
-import { EndpointAlarmOptions } from '../model-endpoint';
+import { EndpointAlarmOptions } from '../alarm-options';
 import { IModelEndpoint } from '../model-endpoint-base';
 
 /** The names of an endpoint's own alarms. */

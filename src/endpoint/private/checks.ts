@@ -23,3 +23,16 @@ export function checkEnvironment(environment?: { [name: string]: string }): void
     }
   }
 }
+
+/**
+ * A framework container whose code is an S3 URI downloads it itself at start-up, which
+ * network isolation forbids (no outbound calls, no credentials).
+ */
+export function checkIsolatedEnvironment(networkIsolation: boolean, environment?: { [name: string]: string }): void {
+  const submit = environment?.SAGEMAKER_SUBMIT_DIRECTORY;
+  if (networkIsolation && submit !== undefined && !Token.isUnresolved(submit) && submit.startsWith('s3://')) {
+    throw new Error(`modelEndpoint environment SAGEMAKER_SUBMIT_DIRECTORY is '${submit}', which the container downloads itself, but `
+      + 'network isolation (on by default) forbids outbound calls: pack the code into the model data (code/ in model.tar.gz, '
+      + "SAGEMAKER_SUBMIT_DIRECTORY '/opt/ml/model/code'), or set networkIsolation to false");
+  }
+}
