@@ -77,6 +77,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // .ci/run reads the totals from this file: CI does not parse jest's summary.
     extraCliOptions: ['--json', '--outputFile=test-reports/jest-results.json'],
     jestConfig: {
+      // Jest's default is one worker fewer than the cores: on the 2-core CI machine, one.
+      // The suites synthesize stacks (CPU-bound), so every core runs one.
+      maxWorkers: '100%',
       // test/polyglot/<language>/ holds the consumer apps and their suites, which
       // only the polyglot stage runs (after the packages are built); the checks
       // directly in test/polyglot/ are unit tests and run here.
