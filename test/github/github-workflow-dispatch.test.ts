@@ -6,9 +6,9 @@ import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as YAML from 'yaml';
+import { fakePipeline } from './fake-pipeline';
 import { GitHubWorkflow } from '../../src/github/github-workflow';
 import { CustomTrainingImage } from '../../src/image/custom-training-image';
-import { ISageMakerPipeline } from '../../src/pipeline/pipeline';
 import { ModelPackageGroup } from '../../src/training/model-package-group';
 
 /**
@@ -30,17 +30,6 @@ afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-function fakePipeline(stack: Stack): ISageMakerPipeline {
-  const pipelineArn = stack.formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: 'training' });
-  return {
-    pipelineName: 'training',
-    pipelineArn,
-    imageUriParameterName: 'ImageUri',
-    grantManageExecutions: (grantee: iam.IGrantable) => iam.Grant.addToPrincipal({
-      grantee, actions: ['sagemaker:StartPipelineExecution'], resourceArns: [pipelineArn],
-    }),
-  } as unknown as ISageMakerPipeline;
-}
 
 function role(stack: Stack, id: string): iam.Role {
   return new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });

@@ -4,10 +4,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { fakePipeline } from './fake-pipeline';
 import { GitHubWorkflow, GitHubWorkflowProps } from '../../src/github/github-workflow';
 import { CustomTrainingImage } from '../../src/image/custom-training-image';
 import { DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope } from '../../src/image/deep-learning-container';
-import { ISageMakerPipeline } from '../../src/pipeline/pipeline';
 import { ModelPackageGroup } from '../../src/training/model-package-group';
 
 /**
@@ -68,17 +68,6 @@ function zizmor(generated: GitHubWorkflow): string[] {
   return findings.map((f) => `${f.ident}: ${f.desc} ${JSON.stringify(f.locations).slice(0, 300)}`);
 }
 
-function fakePipeline(stack: Stack): ISageMakerPipeline {
-  const pipelineArn = stack.formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: 'training' });
-  return {
-    pipelineName: 'training',
-    pipelineArn,
-    imageUriParameterName: 'ImageUri',
-    grantManageExecutions: (grantee: iam.IGrantable) => iam.Grant.addToPrincipal({
-      grantee, actions: ['sagemaker:StartPipelineExecution'], resourceArns: [pipelineArn],
-    }),
-  } as unknown as ISageMakerPipeline;
-}
 
 let counter = 0;
 function workflow(shape: (stack: Stack, role: (id: string) => iam.IRole) => Partial<GitHubWorkflowProps>): GitHubWorkflow {
