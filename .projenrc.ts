@@ -207,6 +207,11 @@ const example = project.addTask('example', {
   receiveArgs: true,
 });
 
+const checkov = project.addTask('checkov', {
+  description: 'checkov over the reference app and the integ snapshots (skips only where the library wrote a reason)',
+  exec: 'bash scripts/checkov.sh',
+});
+
 const cfnLint = project.addTask('cfn-lint', {
   description: 'cfn-lint every template of the reference app and the integ snapshots',
   exec: 'cfn-lint --non-zero-exit-code error --format parseable -- "examples/out/*.template.json" "integ/*.snapshot/*.template.json"',
@@ -244,6 +249,7 @@ project.testTask.spawn(typecheck);
 project.testTask.spawn(integ);
 project.testTask.spawn(example);
 project.testTask.spawn(cfnLint);
+project.testTask.spawn(checkov);
 project.testTask.spawn(polyglot, {
   // (projen evaluates conditions with its own portable shell: keep this to one plain command)
   condition: 'node -e "process.exit(process.env.SKIP_POLYGLOT === \'1\' ? 1 : 0)"',

@@ -4,6 +4,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DeployOnApproval, GitHubRepository, ModelPackageGroup } from '../src';
+import { addCheckovSkip } from '../src/private/nag';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerDeployOnApprovalInteg');
@@ -13,6 +14,7 @@ const models = new ModelPackageGroup(stack, 'Models', {
   removalPolicy: RemovalPolicy.DESTROY,
 });
 const alerts = new sns.Topic(stack, 'Alerts', { enforceSSL: true });
+addCheckovSkip(alerts.node.defaultChild as sns.CfnTopic, 'CKV_AWS_26', 'the integ test\'s alarm topic: it carries alarm state changes only, no data to encrypt with a customer key');
 
 // A real deploy needs this secret to exist, holding a fine-grained token with
 // "Contents: write" on the repository: the template holds only a reference to it.

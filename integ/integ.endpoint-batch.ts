@@ -5,6 +5,7 @@ import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import { starterModel } from './fixtures/starter-model';
 import { EndpointMode, ModelEndpoint } from '../src/endpoint';
 import { InferenceInstanceType } from '../src/pipeline';
+import { addCheckovSkip } from '../src/private/nag';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerGitHubEndpointBatchInteg');
@@ -13,10 +14,12 @@ const { model } = starterModel(stack);
 
 // The data to score and the predictions: the test's own bucket.
 const data = new s3.Bucket(stack, 'Data', {
+  versioned: true,
   enforceSSL: true,
   blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
   encryption: s3.BucketEncryption.S3_MANAGED,
 });
+addCheckovSkip(data.node.defaultChild as s3.CfnBucket, 'CKV_AWS_18', 'the integ test\'s scratch data bucket: server access logs would record only the test\'s own requests');
 NagSuppressions.addResourceSuppressions(data, [{
   id: 'AwsSolutions-S1',
   reason: 'the integ test\'s scratch data bucket: server access logs would record only the test\'s own requests',

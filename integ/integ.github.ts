@@ -17,7 +17,7 @@ const image = new CustomTrainingImage(stack, 'TrainingImage', {
 });
 
 // The roles of one repository share it (with its ids, they accept both subject forms).
-const repository = GitHubRepository.of('example-org', 'fraud-model', { ownerId: 1234567, repositoryId: 89012345 });
+const repository = GitHubRepository.withIds('example-org', 'fraud-model', { ownerId: 1234567, repositoryId: 89012345 });
 const buildRole = new GitHubActionsRole(stack, 'BuildRole', {
   provider,
   repository,

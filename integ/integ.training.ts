@@ -6,6 +6,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import { CustomTrainingImage } from '../src/image';
 import { TrainingInstanceType } from '../src/pipeline';
+import { addCheckovSkip } from '../src/private/nag';
 import { ModelPackageGroup, QualityGate, TrainingPipeline } from '../src/training';
 
 const app = new App();
@@ -19,11 +20,13 @@ const image = new CustomTrainingImage(stack, 'TrainingImage', {
 
 // Stateful resources of the test itself are destroyed with it.
 const data = new s3.Bucket(stack, 'Data', {
+  versioned: true,
   enforceSSL: true,
   encryption: s3.BucketEncryption.S3_MANAGED,
   blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
   removalPolicy: RemovalPolicy.DESTROY,
 });
+addCheckovSkip(data.node.defaultChild as s3.CfnBucket, 'CKV_AWS_18', 'the integ test\'s scratch data bucket: server access logs would record only the test\'s own requests');
 NagSuppressions.addResourceSuppressions(data, [{ id: 'AwsSolutions-S1', reason: 'a test bucket that lives for one integ run' }]);
 const artifacts = new s3.Bucket(stack, 'Artifacts', {
   enforceSSL: true,
@@ -33,6 +36,7 @@ const artifacts = new s3.Bucket(stack, 'Artifacts', {
   removalPolicy: RemovalPolicy.DESTROY,
 });
 NagSuppressions.addResourceSuppressions(artifacts, [{ id: 'AwsSolutions-S1', reason: 'a test bucket that lives for one integ run' }]);
+addCheckovSkip(artifacts.node.defaultChild as s3.CfnBucket, 'CKV_AWS_18', 'a test bucket that lives for one integ run');
 const group = new ModelPackageGroup(stack, 'Models', { removalPolicy: RemovalPolicy.DESTROY });
 
 const pipeline = new TrainingPipeline(stack, 'Training', {

@@ -19,6 +19,7 @@ import { hashLogicalId } from './private/hash';
 import { Hosting, ModeContext } from './private/mode';
 import { createDataBucket } from '../private/buckets';
 import { grantSageMakerLogsAndMetrics } from '../private/logs';
+import { addCheckovSkip } from '../private/nag';
 import { keyPrefix, sortedMap } from '../private/validate';
 import { renderVpcConfig } from '../private/vpc';
 
@@ -345,6 +346,12 @@ export class ModelEndpoint extends Construct {
     };
     const model = new sagemaker.CfnModel(this, 'Model', modelProps);
     hashLogicalId(model, modelProps);
+    // What the library turned off is explained to checkov; an explicit networkIsolation: false stays a finding.
+    if (!networkIsolation && props.networkIsolation === undefined) {
+      addCheckovSkip(model, 'CKV_AWS_370', props.mode._supportsNetworkIsolation
+        ? 'the model runs in a VPC, which is given so that the container reaches private resources: network isolation is off'
+        : 'serverless inference does not support network isolation (SageMaker Developer Guide, Serverless Inference, feature exclusions)');
+    }
     return model;
   }
 

@@ -176,7 +176,7 @@ export interface CdkDeployGrantOptions {
  *
  * @example
  * const bucket = new s3.Bucket(this, 'Models');
- * const repository = GitHubRepository.of('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 });
+ * const repository = GitHubRepository.withIds('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 });
  *
  * // trusts the account's github.com provider (GitHubOidcProvider.fromAccount)
  * const role = new GitHubActionsRole(this, 'DeployRole', {
@@ -387,7 +387,7 @@ function subjectClaimsOf(props: GitHubActionsRoleProps): string[] {
   const immutable = repository.immutableSubjectPrefix;
   if (forms !== GitHubSubjectForms.LEGACY && immutable === undefined) {
     throw new Error(`gitHubActionsRole subjectForms ${forms} needs the ids of repository ${repository.fullName}: give them `
-      + `(GitHubRepository.of('${repository.owner}', '${repository.name}', { ownerId, repositoryId }), the id fields of `
+      + `(GitHubRepository.withIds('${repository.owner}', '${repository.name}', { ownerId, repositoryId }), the id fields of `
       + 'https://api.github.com/repos/OWNER/REPO and its owner), or use GitHubSubjectForms.LEGACY');
   }
   if (!props.subjects || props.subjects.length === 0) {

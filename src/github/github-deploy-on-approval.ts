@@ -9,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { GitHubRepository } from './github-repository';
 import { nameCaseVariants } from '../private/arns';
-import { addNagSuppression } from '../private/nag';
+import { addCheckovSkip, addNagSuppression } from '../private/nag';
 import { checkInteger } from '../private/validate';
 import { IModelPackageGroup } from '../training/model-package-group';
 
@@ -188,6 +188,9 @@ export class DeployOnApproval extends Construct {
       enforceSSL: true,
       retentionPeriod: retention,
     });
+    // CKV_AWS_27 accepts only a KMS key; SqsManagedSseEnabled (SSE-SQS) encrypts the queue at rest.
+    addCheckovSkip(this.deadLetterQueue.node.defaultChild as sqs.CfnQueue, 'CKV_AWS_27',
+      'encrypted with SSE-SQS (SqsManagedSseEnabled); the events are approval notices (an ARN and a group name), no KMS key is needed');
     addNagSuppression(this.deadLetterQueue.node.defaultChild as sqs.CfnQueue, 'AwsSolutions-SQS3',
       'this queue is the dead-letter queue of the EventBridge target that calls GitHub; the alarm watches what lands in it');
 

@@ -26,17 +26,33 @@ export interface GitHubRepositoryIds {
  * `@` or `/`, and GitHub's own naming rules.
  *
  * @example
- * const repository = GitHubRepository.of('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 });
+ * const repository = GitHubRepository.withIds('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 });
  */
 export class GitHubRepository {
   /**
-   * A repository of `owner`.
+   * A repository of `owner`, known by its names only: roles trust the legacy
+   * subjects (`repo:OWNER/NAME:...`).
    *
    * @param owner the user or organization that owns the repository, exactly as GitHub spells it (IAM compares it case-sensitively), e.g. `my-org`
    * @param name the repository name without the owner, e.g. `my-model`
-   * @param ids the ids of the owner and the repository, for immutable subjects; without them only legacy subjects can be trusted
    */
-  public static of(owner: string, name: string, ids?: GitHubRepositoryIds): GitHubRepository {
+  public static of(owner: string, name: string): GitHubRepository {
+    return new GitHubRepository(owner, name);
+  }
+
+  /**
+   * A repository of `owner` with the ids of both, for the immutable subjects
+   * (`repo:OWNER@OWNER_ID/NAME@REPO_ID:...`) that new, renamed and
+   * transferred repositories get.
+   *
+   * (A separate factory rather than an optional argument of `of`: Python
+   * would make the ids' fields required keyword arguments of `of`.)
+   *
+   * @param owner the user or organization that owns the repository, e.g. `my-org`
+   * @param name the repository name without the owner, e.g. `my-model`
+   * @param ids the ids of the owner and the repository
+   */
+  public static withIds(owner: string, name: string, ids: GitHubRepositoryIds): GitHubRepository {
     return new GitHubRepository(owner, name, ids);
   }
 

@@ -8,6 +8,7 @@ import { DeepLearningContainer } from './deep-learning-container';
 import { ISageMakerImage, SageMakerImageConfig } from './image';
 import { checkImageReference, checkRepositoryName, IMAGE_TAG_PATTERN } from './private/reference';
 import { ECR_PUSH_ACTIONS, grantEcrAuthorizationToken, grantEcrPull } from '../private/ecr';
+import { addCheckovSkip } from '../private/nag';
 import { checkInteger } from '../private/validate';
 
 /**
@@ -259,6 +260,13 @@ export class CustomTrainingImage extends Construct implements ISageMakerImage, I
       removalPolicy,
       emptyOnDelete: props.emptyOnDelete,
     });
+    const cfnRepository = repository.node.defaultChild as ecr.CfnRepository;
+    // checkov's CKV_AWS_51 wants IMMUTABLE; ECR's IMMUTABLE_WITH_EXCLUSION keeps every release tag immutable.
+    addCheckovSkip(cfnRepository, 'CKV_AWS_51', `release tags are immutable (IMMUTABLE_WITH_EXCLUSION); only the buildx cache tag '${this.cacheTag}' `
+      + 'is excluded, because buildx overwrites its registry cache on every build');
+    if (!props.encryptionKey) {
+      addCheckovSkip(cfnRepository, 'CKV_AWS_136', 'images are encrypted at rest with AES-256 (ECR default); give encryptionKey for a customer managed KMS key');
+    }
 
     // ECR evaluates rules by priority, and an image that matches the tag
     // selection of a higher-priority rule cannot be expired by a lower one

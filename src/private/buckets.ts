@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { addNagSuppression } from './nag';
+import { addCheckovSkip, addNagSuppression } from './nag';
 
 /** How a bucket of models, captures or results is made. */
 export interface DataBucketOptions {
@@ -35,6 +35,7 @@ export function createDataBucket(scope: Construct, id: string, options: DataBuck
   });
   if (!options.serverAccessLogsBucket) {
     addNagSuppression(bucket.node.defaultChild as s3.CfnBucket, 'AwsSolutions-S1', options.withoutAccessLogsReason);
+    addCheckovSkip(bucket.node.defaultChild as s3.CfnBucket, 'CKV_AWS_18', options.withoutAccessLogsReason);
   }
   return bucket;
 }

@@ -157,3 +157,14 @@ function flatten(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/**
+ * Tells checkov (the CloudFormation scanner teams run) why `resource` passes
+ * a check it would fail: `Metadata.checkov.skip`, the form checkov reads in
+ * templates. Like a cdk-nag suppression, every skip carries a reason.
+ */
+export function addCheckovSkip(resource: CfnResource, id: string, comment: string): void {
+  const existing = resource.getMetadata('checkov') as { skip?: Array<{ id: string; comment: string }> } | undefined;
+  const skip = [...(existing?.skip ?? []).filter((s) => s.id !== id), { id, comment }];
+  resource.addMetadata('checkov', { skip });
+}

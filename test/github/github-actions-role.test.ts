@@ -139,14 +139,14 @@ describe('gitHubActionsRole trust policy', () => {
 
   test('never uses ForAnyValue or ForAllValues', () => {
     const f = fixture();
-    role(f, { subjects: [GitHubSubject.branch('main'), GitHubSubject.tag('v*')], repository: GitHubRepository.of('my-org', 'my-model', { ownerId: 1, repositoryId: 2 }) });
+    role(f, { subjects: [GitHubSubject.branch('main'), GitHubSubject.tag('v*')], repository: GitHubRepository.withIds('my-org', 'my-model', { ownerId: 1, repositoryId: 2 }) });
     expect(JSON.stringify(trustPolicy(f.stack))).not.toMatch(/ForAnyValue|ForAllValues/);
   });
 
   describe('subject forms', () => {
     test('ids given: both forms by default', () => {
       const f = fixture();
-      const r = role(f, { repository: GitHubRepository.of('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 }) });
+      const r = role(f, { repository: GitHubRepository.withIds('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 }) });
 
       expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
         StringEquals: {
@@ -159,7 +159,7 @@ describe('gitHubActionsRole trust policy', () => {
 
     test('IMMUTABLE: only the immutable form', () => {
       const f = fixture();
-      role(f, { repository: GitHubRepository.of('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 }), subjectForms: GitHubSubjectForms.IMMUTABLE });
+      role(f, { repository: GitHubRepository.withIds('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 }), subjectForms: GitHubSubjectForms.IMMUTABLE });
 
       expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
         StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:my-org@1234567/my-model@765432109:ref:refs/heads/main' },
@@ -168,7 +168,7 @@ describe('gitHubActionsRole trust policy', () => {
 
     test('LEGACY with ids: only the legacy form', () => {
       const f = fixture();
-      role(f, { repository: GitHubRepository.of('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 }), subjectForms: GitHubSubjectForms.LEGACY });
+      role(f, { repository: GitHubRepository.withIds('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 }), subjectForms: GitHubSubjectForms.LEGACY });
 
       expect(trustPolicy(f.stack)).toEqual(trust(statement(f, {
         StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:my-org/my-model:ref:refs/heads/main' },
@@ -177,7 +177,7 @@ describe('gitHubActionsRole trust policy', () => {
 
     test('BOTH with a wildcard subject: both forms in the StringLike statement', () => {
       const f = fixture();
-      role(f, { repository: GitHubRepository.of('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 }), subjects: [GitHubSubject.environment('production'), GitHubSubject.tag('v*')] });
+      role(f, { repository: GitHubRepository.withIds('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 }), subjects: [GitHubSubject.environment('production'), GitHubSubject.tag('v*')] });
 
       expect(trustPolicy(f.stack)).toEqual(trust(
         statement(f, {
@@ -196,7 +196,7 @@ describe('gitHubActionsRole trust policy', () => {
     test('ids may be tokens', () => {
       const f = fixture();
       const ownerId = new CfnParameter(f.stack, 'OwnerId', { type: 'Number' }).valueAsNumber;
-      role(f, { repository: GitHubRepository.of('my-org', 'my-model', { ownerId, repositoryId: 2 }), subjectForms: GitHubSubjectForms.IMMUTABLE });
+      role(f, { repository: GitHubRepository.withIds('my-org', 'my-model', { ownerId, repositoryId: 2 }), subjectForms: GitHubSubjectForms.IMMUTABLE });
 
       expect(trustPolicy(f.stack).Statement[0].Condition.StringEquals[SUB]).toEqual({
         'Fn::Join': ['', ['repo:my-org@', { Ref: 'OwnerId' }, '/my-model@2:ref:refs/heads/main']],
@@ -260,7 +260,7 @@ describe('gitHubActionsRole trust policy', () => {
 
   test('roles of one repository share its ids', () => {
     const f = fixture();
-    const repository = GitHubRepository.of('my-org', 'my-model', { ownerId: 1, repositoryId: 2 });
+    const repository = GitHubRepository.withIds('my-org', 'my-model', { ownerId: 1, repositoryId: 2 });
     const build = new GitHubActionsRole(f.stack, 'Build', { provider: f.provider, repository, subjects: [GitHubSubject.branch('main')] });
     const deploy = new GitHubActionsRole(f.stack, 'Deploy', { provider: f.provider, repository, subjects: [GitHubSubject.environment('prod')] });
 
@@ -330,7 +330,7 @@ describe('gitHubActionsRole properties', () => {
 describe('gitHubActionsRole refuses', () => {
   test.each([
     [{ subjects: [] }, /gitHubActionsRole subjects is empty: .*give at least one, e.g. GitHubSubject.branch\('main'\)/],
-    [{ subjectForms: GitHubSubjectForms.IMMUTABLE }, /gitHubActionsRole subjectForms IMMUTABLE needs the ids of repository my-org\/my-model: give them \(GitHubRepository.of\('my-org', 'my-model', \{ ownerId, repositoryId \}\), .*\), or use GitHubSubjectForms.LEGACY/],
+    [{ subjectForms: GitHubSubjectForms.IMMUTABLE }, /gitHubActionsRole subjectForms IMMUTABLE needs the ids of repository my-org\/my-model: give them \(GitHubRepository.withIds\('my-org', 'my-model', \{ ownerId, repositoryId \}\), .*\), or use GitHubSubjectForms.LEGACY/],
     [{ subjectForms: GitHubSubjectForms.BOTH }, /subjectForms BOTH needs the ids of repository my-org\/my-model/],
     [{ maxSessionDuration: Duration.minutes(30) }, /gitHubActionsRole maxSessionDuration 30 minutes is outside IAM's limits: use between Duration.hours\(1\) and Duration.hours\(12\)/],
     [{ maxSessionDuration: Duration.hours(13) }, /maxSessionDuration 13 hours is outside IAM's limits/],

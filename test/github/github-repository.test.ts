@@ -14,7 +14,7 @@ describe('gitHubRepository', () => {
   });
 
   test('with ids: the immutable subject prefix carries them', () => {
-    const repository = GitHubRepository.of('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 });
+    const repository = GitHubRepository.withIds('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 });
     expect([repository.hasIds, repository.ownerId, repository.repositoryId, repository.immutableSubjectPrefix])
       .toEqual([true, 1234567, 765432109, 'repo:my-org@1234567/my-model@765432109']);
   });
@@ -22,7 +22,7 @@ describe('gitHubRepository', () => {
   test('ids may be tokens', () => {
     const stack = new Stack();
     const ownerId = new CfnParameter(stack, 'OwnerId', { type: 'Number' }).valueAsNumber;
-    const repository = GitHubRepository.of('my-org', 'my-model', { ownerId, repositoryId: 2 });
+    const repository = GitHubRepository.withIds('my-org', 'my-model', { ownerId, repositoryId: 2 });
     expect(stack.resolve(repository.immutableSubjectPrefix)).toEqual({ 'Fn::Join': ['', ['repo:my-org@', { Ref: 'OwnerId' }, '/my-model@2']] });
   });
 
@@ -64,6 +64,15 @@ describe('gitHubRepository', () => {
     [1, 1.5, /gitHubRepository repositoryId 1.5 is not a GitHub id: use the positive integer in the id field of https:\/\/api.github.com\/repos\/OWNER\/REPO/],
     [-3, 1, /gitHubRepository ownerId -3 is not a GitHub id/],
   ])('refuses ownerId %j and repositoryId %j', (ownerId, repositoryId, message) => {
-    expect(() => GitHubRepository.of('my-org', 'my-model', { ownerId, repositoryId })).toThrow(message);
+    expect(() => GitHubRepository.withIds('my-org', 'my-model', { ownerId, repositoryId })).toThrow(message);
+  });
+});
+
+describe('GitHubRepository factories', () => {
+  test('of has names only, withIds adds both ids (the immutable subject prefix)', () => {
+    expect([
+      GitHubRepository.of('my-org', 'my-model').immutableSubjectPrefix,
+      GitHubRepository.withIds('my-org', 'my-model', { ownerId: 12, repositoryId: 34 }).immutableSubjectPrefix,
+    ]).toEqual([undefined, 'repo:my-org@12/my-model@34']);
   });
 });

@@ -8,7 +8,7 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     const provider = new GitHubOidcProvider(stack, 'Provider');
     const role = new GitHubActionsRole(stack, 'Role', {
       provider,
-      repository: GitHubRepository.of('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 }),
+      repository: GitHubRepository.withIds('my-org', 'my-model', { ownerId: 1234567, repositoryId: 765432109 }),
       subjects: [GitHubSubject.branch('main'), GitHubSubject.environment('production'), GitHubSubject.tag('v*')],
       maxSessionDuration: Duration.hours(6),
     });

@@ -79,12 +79,12 @@ func NewModelStack(scope constructs.Construct, id string, props *awscdk.StackPro
 		Registration: &sagemaker.RegistrationOptions{
 			InferenceInstanceTypes: &[]*string{jsii.String("ml.m5.large"), jsii.String("ml.m5.xlarge")},
 		},
-		QualityGate:     sagemaker.QualityGate_LessThanOrEqualTo(jsii.String("regression_metrics.mse.value"), jsii.Number(0.25)),
-		NotifyOnFailure: jsii.Bool(true),
+		QualityGate:   sagemaker.QualityGate_LessThanOrEqualTo(jsii.String("regression_metrics.mse.value"), jsii.Number(0.25)),
+		Notifications: &sagemaker.PipelineNotifications{NotifyOnFailure: jsii.Bool(true)},
 	})
 
 	// The roles trust the account's github.com provider (GitHubOidcProvider_FromAccount) by default.
-	repo := sagemaker.GitHubRepository_Of(jsii.String(owner), jsii.String(repository), nil)
+	repo := sagemaker.GitHubRepository_Of(jsii.String(owner), jsii.String(repository))
 	// Only the build job (its own `build` environment, limited to main) may assume this role.
 	buildRole := sagemaker.NewGitHubActionsRole(stack, jsii.String("BuildRole"), &sagemaker.GitHubActionsRoleProps{
 		Repository: repo,
