@@ -253,6 +253,13 @@ const errorsCatalogue = project.addTask('errors:catalogue', {
   exec: 'ts-node --transpile-only scripts/error-catalogue.ts',
 });
 project.testTask.spawn(errorsCatalogue);
+// The property-based suites (test/**/property*.test.ts, fast-check) with many more runs.
+project.addTask('test:property', {
+  description: 'The fast-check property suites with 1000 runs each (FAST_CHECK_SEED to change the seed)',
+  exec: "jest --coverage=false --testMatch='<rootDir>/test/**/property*.test.ts'",
+  env: { FAST_CHECK_RUNS: '1000' },
+  receiveArgs: true,
+});
 project.testTask.spawn(typecheck);
 project.testTask.spawn(integ);
 project.testTask.spawn(example);
