@@ -47,3 +47,4 @@ export * from './definition';
 export * from './pipeline-options';
 export * from './sagemaker-pipeline-base';
 export * from './sagemaker-pipeline';
+export * from './publish-names';

@@ -11,10 +11,12 @@ import { PipelineDefinition } from './definition';
 import { ISageMakerPipeline, PipelineExecutionStatus } from './pipeline';
 import { NewDataTrigger, SageMakerPipelineOptions } from './pipeline-options';
 import { ConditionedTopicTarget } from './private/topic-target';
+import { PublishNamesOptions } from './publish-names';
 import { SageMakerPipelineBase } from './sagemaker-pipeline-base';
 import { PipelineStep } from './steps';
 import { PipelineParameter } from './values';
 import { grantSageMakerLogsAndMetrics } from '../private/logs';
+import { PublishedName, publishNames } from '../private/outputs';
 import { checkInteger } from '../private/validate';
 
 /** `PipelineName` in the CreatePipeline API reference. */
@@ -279,6 +281,38 @@ export class SageMakerPipeline extends SageMakerPipelineBase {
     };
     visit(step);
     return step;
+  }
+
+  /**
+   * Publishes the names a client needs (a notebook, a script) as stack outputs
+   * `<prefix>PipelineName` and `<prefix>PipelineArn` (subclasses add theirs),
+   * and optionally as SSM parameters. Call it once.
+   *
+   * @param options output prefix and SSM path
+   */
+  public publishNames(options: PublishNamesOptions = {}): void {
+    publishNames(this, this._constructName(), this._publishedNames(), options);
+  }
+
+  /**
+   * The names `publishNames` writes; subclasses append theirs.
+   *
+   * @internal
+   */
+  protected _publishedNames(): PublishedName[] {
+    return [
+      { name: 'PipelineName', value: this.pipelineName, description: `The SageMaker pipeline ${this.node.path}` },
+      { name: 'PipelineArn', value: this.pipelineArn, description: `The ARN of the SageMaker pipeline ${this.node.path}` },
+    ];
+  }
+
+  /**
+   * The construct's name as error messages spell it.
+   *
+   * @internal
+   */
+  protected _constructName(): string {
+    return 'sageMakerPipeline';
   }
 
   private addNewDataTrigger(trigger: NewDataTrigger): void {
