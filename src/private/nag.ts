@@ -97,6 +97,17 @@ export function addNagSuppression(resource: CfnResource, id: string, reason: str
 }
 
 /**
+ * Suppresses one rule of both compliance packs (cdk-nag's NIST 800-53 R5 and
+ * HIPAA Security), which share rule names: `rule` is e.g.
+ * `CloudWatchAlarmAction`, and becomes `NIST.800.53.R5-CloudWatchAlarmAction`
+ * and `HIPAA.Security-CloudWatchAlarmAction`.
+ */
+export function addComplianceSuppression(resource: CfnResource, rule: string, reason: string): void {
+  addNagSuppression(resource, `NIST.800.53.R5-${rule}`, reason);
+  addNagSuppression(resource, `HIPAA.Security-${rule}`, reason);
+}
+
+/**
  * Explains to cdk-nag the wildcards of one statement of `policy`: an
  * AwsSolutions-IAM5 suppression whose `applies_to` lists exactly the findings
  * of that statement (`Action::<action>` for each action with a `*`,
