@@ -1,0 +1,58 @@
+// The library side of the benchmark: an app of N constructs of one kind, synthesized as a user
+// would (`app.synth()`), from the compiled library. Plain JavaScript, run by plain `node`, so
+// the measured process holds no transpiler.
+//
+//   node bench/app.js <kind> <n> <outdir> [perStack] [lib]
+//
+// kind: realtime | serverless | asynchronous | batch | training. The constructs are spread over
+// stacks of at most `perStack` each (default: all in one). Every stack has its own image and
+// imports its data bucket: nothing is shared between stacks.
+'use strict';
+const path = require('path');
+
+const [kind, nText, outdir, perStackText, libPath] = process.argv.slice(2);
+const n = Number(nText);
+const perStack = perStackText ? Number(perStackText) : n;
+if (!KINDS().includes(kind) || !(n >= 1) || !outdir || !(perStack >= 1)) {
+  throw new Error(`usage: node bench/app.js <${KINDS().join('|')}> <n >= 1> <outdir> [perStack >= 1] [lib], got ${process.argv.slice(2).join(' ')}`);
+}
+
+const cdk = require('aws-cdk-lib');
+const s3 = require('aws-cdk-lib/aws-s3');
+const lib = require(path.resolve(libPath || path.join(__dirname, '..', 'lib')));
+
+const app = new cdk.App({ outdir, context: require('./context') });
+for (let first = 0; first < n; first += perStack) {
+  const stack = new cdk.Stack(app, `Bench${kind[0].toUpperCase()}${kind.slice(1)}${first / perStack + 1}`);
+  const image = new lib.CustomTrainingImage(stack, 'Image', { imageTag: 'v1' });
+  const data = s3.Bucket.fromBucketName(stack, 'Data', 'bench-data');
+  const model = lib.ModelSource.fromImage(image, { bucket: data, key: 'models/model.tar.gz' });
+  for (let i = first; i < Math.min(n, first + perStack); i++) {
+    add(stack, i, { image, data, model });
+  }
+}
+app.synth();
+
+function add(stack, i, { image, data, model }) {
+  switch (kind) {
+    case 'realtime':
+      // The default realtime endpoint of issue 15: data capture, guardrail alarms, autoscaling.
+      return new lib.ModelEndpoint(stack, `Endpoint${i}`, { model, mode: lib.EndpointMode.realtime({ autoScaling: { maxCapacity: 4 } }) });
+    case 'serverless':
+      return new lib.ModelEndpoint(stack, `Endpoint${i}`, { model, mode: lib.EndpointMode.serverless() });
+    case 'asynchronous':
+      return new lib.ModelEndpoint(stack, `Endpoint${i}`, { model, mode: lib.EndpointMode.asynchronous() });
+    case 'batch':
+      return new lib.ModelEndpoint(stack, `Endpoint${i}`, { model, mode: lib.EndpointMode.batch({ inputBucket: data, inputPrefix: `score/${i}/` }) });
+    default:
+      return new lib.TrainingPipeline(stack, `Training${i}`, {
+        image,
+        trainingData: { channelName: 'train', bucket: data, prefix: `training/${i}/train/` },
+        testData: { bucket: data, prefix: `training/${i}/test/` },
+      });
+  }
+}
+
+function KINDS() {
+  return ['realtime', 'serverless', 'asynchronous', 'batch', 'training'];
+}

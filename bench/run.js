@@ -1,0 +1,354 @@
+#!/usr/bin/env node
+// The benchmark of issue 15 (`npx projen bench`; `npx projen bench:smoke` in the test task).
+//
+// For each kind of construct (the four endpoint modes and the training pipeline) and each N, it
+// synthesizes the library app (bench/app.js, from the compiled lib/), writes the floor (an app
+// that emits the same templates with raw CfnResource constructs, bench/floor.js), proves that
+// the floor's templates equal the library's, then runs both as whole processes, in pairs, in
+// alternating order, and reports the spread of the paired ratios. It also counts the resources
+// one construct adds, how many fit in one stack (and proves it: one more is refused by the CDK's
+// limit), and times the import of the package against the import of aws-cdk-lib alone.
+//
+//   node bench/run.js [--smoke] [--runs R] [--n 1,10,50,100] [--kinds realtime,...] [--out FILE]
+//
+// --smoke: N = 1, one pair, every kind; checks the harness (the floor equals the library, the
+// comparison finds a difference it must find) and writes nothing. Fails on any broken step.
+'use strict';
+const { spawnSync, execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { floorSource, stacksOf, templateDifferences } = require('./floor');
+
+const ROOT = path.join(__dirname, '..');
+const LIB = path.join(ROOT, 'lib');
+const CDK = path.dirname(require.resolve('aws-cdk-lib/package.json', { paths: [ROOT] }));
+const APP = path.join(__dirname, 'app.js');
+const MEASURE = path.join(__dirname, 'measure.js');
+const CONTEXT = require('./context');
+const KINDS = ['realtime', 'serverless', 'asynchronous', 'batch', 'training'];
+/** CloudFormation's limit, which the CDK enforces at synth (`TooManyResourcesInStack`). */
+const MAX_RESOURCES = 500;
+const TARGETS = { realtimeResources: 9, realtimeLeanResources: 7, endpointsPerStack: 55, synthRatioAt50: 1.25, importRatio: 1.5 };
+
+const args = parseArgs(process.argv.slice(2));
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-sagemaker-github-bench-'));
+try {
+  main();
+} finally {
+  if (!process.env.BENCH_KEEP) {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function main() {
+  if (!fs.existsSync(path.join(LIB, 'index.js'))) {
+    throw new Error('bench: lib/index.js is missing: compile first (npx projen compile)');
+  }
+  const started = new Date();
+  const loadBefore = os.loadavg();
+  log(`bench: ${args.smoke ? 'smoke' : 'full'} run, kinds ${args.kinds.join(',')}, N ${args.ns.join(',')}, ${args.runs} pair(s) each, work dir ${work}`);
+
+  // The smoke checks the harness only: no footprints, which take a synth of a full stack per kind.
+  const footprints = {};
+  for (const kind of args.smoke ? [] : args.kinds) {
+    footprints[kind] = footprint(kind);
+    log(`footprint ${kind}: ${footprints[kind].perConstruct} per construct, ${footprints[kind].fit} per stack (proved)`);
+  }
+  const imports = pairs('import', args.runs, () => measure(['-e', `require(${JSON.stringify(LIB)})`]),
+    () => measure(['-e', `require(${JSON.stringify(CDK)})`]));
+  log(`import: ${summary(imports)}`);
+
+  const synths = [];
+  for (const n of args.ns) {
+    for (const kind of args.kinds) {
+      const row = synthPairs(kind, n, footprints[kind]?.fit ?? n);
+      synths.push(row);
+      log(`synth ${kind} N=${n}: ${row.resources} resources in ${row.stacks} stack(s); ${summary(row.pairs)}`);
+    }
+  }
+  checkTheComparison(path.join(work, 'synth', `${args.kinds[0]}-${args.ns[0]}`, 'library.out'));
+  if (args.smoke) {
+    log('bench: smoke passed (the floor equals the library for every kind; the comparison finds a planted difference)');
+    return;
+  }
+  const finished = new Date();
+  const report = results({ started, finished, loadBefore, loadAfter: os.loadavg(), footprints, imports, synths });
+  fs.writeFileSync(args.out, report);
+  log(`bench: wrote ${path.relative(ROOT, args.out)}`);
+}
+
+/** The comparison must see a difference where there is one, or "equal" would prove nothing. */
+function checkTheComparison(assembly) {
+  const copy = path.join(work, 'planted');
+  fs.cpSync(assembly, copy, { recursive: true });
+  const [stack] = stacksOf(copy);
+  const file = path.join(copy, `${stack.id}.template.json`);
+  const template = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const [first] = Object.values(template.Resources);
+  first.Properties = { ...first.Properties, Planted: 'difference' };
+  fs.writeFileSync(file, JSON.stringify(template));
+  const found = templateDifferences(assembly, copy);
+  if (found.length !== 1 || !found[0].includes('Planted')) {
+    throw new Error(`bench: the template comparison missed a planted difference (found: ${JSON.stringify(found)})`);
+  }
+}
+
+/** Resources one construct adds, what a stack holds besides them, and how many fit in one stack. */
+function footprint(kind) {
+  const one = resourcesOf(synthLibrary(kind, 1, 1, path.join(work, 'fp', kind, '1')));
+  const two = resourcesOf(synthLibrary(kind, 2, 2, path.join(work, 'fp', kind, '2')));
+  const perConstruct = two.total - one.total;
+  const shared = one.total - perConstruct;
+  const byType = {};
+  for (const type of Object.keys(two.byType)) {
+    const count = two.byType[type] - (one.byType[type] ?? 0);
+    if (count > 0) {
+      byType[type] = count;
+    }
+  }
+  const fit = Math.floor((MAX_RESOURCES - shared) / perConstruct);
+  // The proof: `fit` synthesize in one stack, one more is refused by the CDK's resource limit.
+  const full = resourcesOf(synthLibrary(kind, fit, fit, path.join(work, 'fp', kind, 'fit')));
+  if (full.stacks !== 1 || full.total > MAX_RESOURCES) {
+    throw new Error(`bench: ${fit} ${kind} constructs should fit one stack, got ${full.total} resources in ${full.stacks} stack(s)`);
+  }
+  const over = spawnSync(process.execPath, [APP, kind, String(fit + 1), path.join(work, 'fp', kind, 'over'), String(fit + 1), LIB], { encoding: 'utf8' });
+  if (over.status === 0 || !/greater than allowed maximum of 500/.test(over.stderr)) {
+    throw new Error(`bench: ${fit + 1} ${kind} constructs in one stack should exceed the limit of ${MAX_RESOURCES}, got exit ${over.status}: ${over.stderr.slice(0, 500)}`);
+  }
+  return { one: one.total, perConstruct, shared, byType, fit, atFit: full.total };
+}
+
+/**
+ * Paired runs of the library app and its floor for one kind and N (with `perStack` per stack).
+ * The first pair runs the library first: the floor is generated from its output, and its
+ * templates must equal the library's before any other pair runs.
+ */
+function synthPairs(kind, n, perStack) {
+  const dir = path.join(work, 'synth', `${kind}-${n}`);
+  const libOut = path.join(dir, 'library.out');
+  const floorOut = path.join(dir, 'floor.out');
+  const floorApp = path.join(dir, 'floor.js');
+  let checked = false;
+  const result = pairs(`${kind} ${n}`, args.runs,
+    () => fresh(libOut, () => measure([APP, kind, String(n), libOut, String(perStack), LIB])),
+    () => {
+      if (!fs.existsSync(floorApp)) {
+        fs.writeFileSync(floorApp, floorSource(libOut, CDK, CONTEXT));
+      }
+      const measured = fresh(floorOut, () => measure([floorApp, floorOut]));
+      if (!checked) {
+        const differences = templateDifferences(libOut, floorOut);
+        if (differences.length > 0) {
+          throw new Error(`bench: the floor of ${kind} N=${n} does not emit the library's templates:\n  ${differences.slice(0, 20).join('\n  ')}`);
+        }
+        checked = true;
+      }
+      return measured;
+    });
+  const { total, stacks } = resourcesOf(libOut);
+  return { kind, n, stacks, resources: total, pairs: result };
+}
+
+/** `runs` pairs of (library, floor), the order alternating so that drift in the load cancels out. */
+function pairs(name, runs, library, floor) {
+  const out = [];
+  for (let i = 0; i < runs; i++) {
+    let l;
+    let f;
+    if (i % 2 === 0) {
+      l = library();
+      f = floor();
+    } else {
+      f = floor();
+      l = library();
+    }
+    out.push({ library: l, floor: f });
+  }
+  return out;
+}
+
+function fresh(outdir, fn) {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return fn();
+}
+
+function synthLibrary(kind, n, perStack, outdir) {
+  run([APP, kind, String(n), outdir, String(perStack), LIB]);
+  return outdir;
+}
+
+function run(argv) {
+  const child = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (child.status !== 0) {
+    throw new Error(`bench: node ${argv.join(' ')} failed (exit ${child.status}):\n${child.stderr}`);
+  }
+}
+
+/** One whole process: wall time from outside; CPU time and peak memory from the process itself. */
+function measure(argv) {
+  const file = path.join(work, `measure-${process.pid}.json`);
+  fs.rmSync(file, { force: true });
+  const start = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ['-r', MEASURE, ...argv], {
+    encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, BENCH_MEASURE_FILE: file },
+  });
+  const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (child.status !== 0 || !fs.existsSync(file)) {
+    throw new Error(`bench: node ${argv.join(' ')} failed (exit ${child.status}):\n${child.stderr}`);
+  }
+  return { wallSeconds, ...JSON.parse(fs.readFileSync(file, 'utf8')) };
+}
+
+function resourcesOf(outdir) {
+  const byType = {};
+  let total = 0;
+  const stacks = stacksOf(outdir);
+  for (const { template } of stacks) {
+    for (const resource of Object.values(template.Resources ?? {})) {
+      byType[resource.Type] = (byType[resource.Type] ?? 0) + 1;
+      total++;
+    }
+  }
+  return { total, byType, stacks: stacks.length };
+}
+
+// ---- statistics and the report ----
+
+function ratios(runs, key) {
+  return runs.map((p) => p.library[key] / p.floor[key]);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function spread(values, digits = 2) {
+  return `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+}
+
+function summary(runs) {
+  return `wall ratio ${spread(ratios(runs, 'wallSeconds'))}, CPU ratio ${spread(ratios(runs, 'cpuSeconds'))}`
+    + `, library ${median(runs.map((p) => p.library.wallSeconds)).toFixed(2)} s vs floor ${median(runs.map((p) => p.floor.wallSeconds)).toFixed(2)} s`;
+}
+
+function results({ started, finished, loadBefore, loadAfter, footprints, imports, synths }) {
+  const cdkVersion = require(path.join(CDK, 'package.json')).version;
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = git(['status', '--porcelain', '--', 'src', 'bench']) ? ' (with uncommitted changes in src/ or bench/)' : '';
+  const cpus = os.cpus();
+  const realtime = footprints.realtime;
+  const at50 = synths.find((s) => s.kind === 'realtime' && s.n === 50);
+  const importWall = median(ratios(imports, 'wallSeconds'));
+  const lines = [];
+  const verdict = (ok) => (ok ? 'met' : '**not met**');
+  lines.push(
+    '# Benchmark results',
+    '',
+    'Written by `npx projen bench` (`node bench/run.js`); do not edit by hand. Reproduce with',
+    '`npx projen compile && npx projen bench` (options: `node bench/run.js --runs 5 --n 1,10,50,100`).',
+    '',
+    `- date: ${started.toISOString()} to ${finished.toISOString()}`,
+    `- machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}`,
+    `- load average (1 min) before/after: ${loadBefore[0].toFixed(2)} / ${loadAfter[0].toFixed(2)} (other work shared the machine: the ratios of paired runs are what to read)`,
+    `- node ${process.version}, aws-cdk-lib ${cdkVersion}, commit ${commit}${dirty}`,
+    `- runs: ${args.runs} pairs per row, library and floor alternating which goes first; whole processes of compiled JavaScript (\`lib/\`)`,
+    '- the floor: an app generated from the library\'s synthesized templates that recreates every resource, output, parameter,',
+    '  condition and mapping with raw `CfnResource`/`CfnOutput`/... constructs; the harness checks its templates equal the library\'s',
+    '  before it times anything. Both synthesize with path metadata and version reporting off (bench/context.js).',
+    '',
+    '## Targets',
+    '',
+    '| target | goal | measured | |',
+    '|---|---|---|---|',
+    `| resources of a default realtime endpoint (capture, guardrail alarms, autoscaling) | ≤ ${TARGETS.realtimeResources} | ${realtime?.perConstruct ?? '–'} | ${verdict(realtime && realtime.perConstruct <= TARGETS.realtimeResources)} |`,
+    `| the same, lean | ≤ ${TARGETS.realtimeLeanResources} | ${realtime?.perConstruct ?? '–'} (no option makes it leaner with the same features) | ${verdict(realtime && realtime.perConstruct <= TARGETS.realtimeLeanResources)} |`,
+    `| default realtime endpoints in one stack | ≥ ${TARGETS.endpointsPerStack} | ${realtime?.fit ?? '–'} | ${verdict(realtime && realtime.fit >= TARGETS.endpointsPerStack)} |`,
+    at50
+      ? `| synth of 50 realtime endpoints vs the floor (median wall ratio) | ≤ ${TARGETS.synthRatioAt50} | ${spread(ratios(at50.pairs, 'wallSeconds'))} | ${verdict(median(ratios(at50.pairs, 'wallSeconds')) <= TARGETS.synthRatioAt50)} |`
+      : '| synth of 50 realtime endpoints vs the floor | ≤ 1.25 | not run | |',
+    `| import of the package vs aws-cdk-lib alone (median wall ratio) | ≤ ${TARGETS.importRatio} | ${spread(ratios(imports, 'wallSeconds'))} | ${verdict(importWall <= TARGETS.importRatio)} |`,
+    '',
+    'Ratios: median of the paired runs, with the lowest and highest pair in brackets.',
+    '',
+    '## Resources per construct',
+    '',
+    '| kind | per construct | shared per stack (with the image repository) | fit in one stack | resources at that fit | what one adds |',
+    '|---|---|---|---|---|---|',
+  );
+  for (const [kind, f] of Object.entries(footprints)) {
+    const types = Object.entries(f.byType).map(([type, count]) => `${type.replace(/^AWS::/, '')} ${count}`).join(', ');
+    lines.push(`| ${kind} | ${f.perConstruct} | ${f.shared} | ${f.fit} | ${f.atFit} (one more is refused: > ${MAX_RESOURCES}) | ${types} |`);
+  }
+  lines.push(
+    '',
+    '## Import',
+    '',
+    '`node -e "require(\'<package>/lib\')"` against `node -e "require(\'aws-cdk-lib\')"`, whole processes:',
+    '',
+    '| | package | aws-cdk-lib alone | wall ratio | CPU ratio |',
+    '|---|---|---|---|---|',
+    `| median wall s / CPU s / peak MiB | ${stats(imports, 'library')} | ${stats(imports, 'floor')} | ${spread(ratios(imports, 'wallSeconds'))} | ${spread(ratios(imports, 'cpuSeconds'))} |`,
+    '',
+    '## Synth against the same-template floor',
+    '',
+    'Each cell: median over the pairs. Library and floor: wall s / CPU s / peak MiB.',
+    '',
+    '| kind | N | stacks | resources | library | floor | wall ratio | CPU ratio | peak memory ratio |',
+    '|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const s of synths) {
+    lines.push(`| ${s.kind} | ${s.n} | ${s.stacks} | ${s.resources} | ${stats(s.pairs, 'library')} | ${stats(s.pairs, 'floor')} `
+      + `| ${spread(ratios(s.pairs, 'wallSeconds'))} | ${spread(ratios(s.pairs, 'cpuSeconds'))} | ${spread(ratios(s.pairs, 'maxRssMiB'))} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function stats(runs, side) {
+  const m = (key) => median(runs.map((p) => p[side][key]));
+  return `${m('wallSeconds').toFixed(2)} / ${m('cpuSeconds').toFixed(2)} / ${m('maxRssMiB').toFixed(0)}`;
+}
+
+function git(argv) {
+  try {
+    return execFileSync('git', argv, { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function log(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+function parseArgs(argv) {
+  const out = { smoke: false, runs: 5, ns: [1, 10, 50, 100], kinds: KINDS, out: path.join(__dirname, 'RESULTS.md') };
+  for (let i = 0; i < argv.length; i++) {
+    const value = () => {
+      if (argv[i + 1] === undefined) {
+        throw new Error(`bench: ${argv[i]} needs a value`);
+      }
+      return argv[++i];
+    };
+    switch (argv[i]) {
+      case '--smoke': out.smoke = true; break;
+      case '--runs': out.runs = Number(value()); break;
+      case '--n': out.ns = value().split(',').map(Number); break;
+      case '--kinds': out.kinds = value().split(','); break;
+      case '--out': out.out = path.resolve(value()); break;
+      default: throw new Error(`bench: unknown option ${argv[i]} (options: --smoke, --runs R, --n 1,10,50,100, --kinds ${KINDS.join(',')}, --out FILE)`);
+    }
+  }
+  if (out.smoke) {
+    out.runs = 1;
+    out.ns = [1];
+  }
+  if (!(out.runs >= 1) || out.ns.some((n) => !(n >= 1)) || out.kinds.some((k) => !KINDS.includes(k))) {
+    throw new Error(`bench: --runs and every --n must be >= 1 and every kind one of ${KINDS.join(', ')}, got runs ${out.runs}, n ${out.ns}, kinds ${out.kinds}`);
+  }
+  return out;
+}
