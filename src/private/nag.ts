@@ -1,5 +1,6 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, CfnResource, IAspect, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
 
 /** A finding the suppression covers: an exact finding id, or a regex in cdk-nag's `/.../g` form. */
 export type NagAppliesTo = string | { regex: string };
@@ -49,7 +50,10 @@ class NagSuppressions {
   }
 
   public add(rule: NagRule): void {
-    this.fixed.push(rule);
+    const json = JSON.stringify(rule);
+    if (!this.fixed.some((r) => JSON.stringify(r) === json)) {
+      this.fixed.push(rule);
+    }
   }
 
   public acceptWildcards(statement: iam.PolicyStatement, reason: string): void {
@@ -105,6 +109,71 @@ export function addNagSuppression(resource: CfnResource, id: string, reason: str
 export function addComplianceSuppression(resource: CfnResource, rule: string, reason: string): void {
   addNagSuppression(resource, `NIST.800.53.R5-${rule}`, reason);
   addNagSuppression(resource, `HIPAA.Security-${rule}`, reason);
+}
+
+/**
+ * The checks one decision of the library fails, as each scanner names them:
+ * the decision is explained to all of them with one reason.
+ */
+export interface ScannerChecks {
+  /** A rule of cdk-nag's AwsSolutions pack, e.g. `AwsSolutions-S1`. */
+  readonly awsSolutions?: string;
+  /** A rule of cdk-nag's NIST 800-53 R5 and HIPAA Security packs (named alike in both), e.g. `S3BucketLoggingEnabled`. */
+  readonly compliance?: string;
+  /** A checkov check, e.g. `CKV_AWS_18`. */
+  readonly checkov?: string;
+}
+
+/**
+ * Explains one decision of the library about `resource` (no access logs
+ * without a log bucket, S3-managed keys without a key, ...) to every scanner
+ * whose check it fails, with the same `reason`; name in the reason the prop
+ * that changes the decision, and write the explanation only when the user did
+ * not set that prop.
+ */
+export function explainDecision(resource: CfnResource, checks: ScannerChecks, reason: string): void {
+  if (checks.awsSolutions) {
+    addNagSuppression(resource, checks.awsSolutions, reason);
+  }
+  if (checks.compliance) {
+    addComplianceSuppression(resource, checks.compliance, reason);
+  }
+  if (checks.checkov) {
+    addCheckovSkip(resource, checks.checkov, reason);
+  }
+}
+
+/**
+ * Why a role the library creates holds its permissions in one
+ * `AWS::IAM::Policy` (the compliance packs' IAMNoInlinePolicy reason).
+ */
+export const ROLE_POLICY_REASON = 'the library gives each role it creates one policy of its own (DESIGN.md "Footprint": one '
+  + 'AWS::IAM::Policy per role), written from the grants that role\'s resources need and attached to that role alone: '
+  + 'CloudFormation creates, updates, rolls back and deletes it with the role, and no other principal can be given it, '
+  + 'which a reusable managed policy would allow';
+
+/** Adds the IAMNoInlinePolicy explanation to every IAM policy it visits. */
+const ROLE_POLICY_ASPECT: IAspect = {
+  visit(node: IConstruct): void {
+    if (node instanceof iam.CfnPolicy) {
+      addComplianceSuppression(node, 'IAMNoInlinePolicy', ROLE_POLICY_REASON);
+    }
+  },
+};
+
+/**
+ * Explains to the compliance packs (IAMNoInlinePolicy) the policy of a role
+ * the library creates, with `ROLE_POLICY_REASON`: every `AWS::IAM::Policy`
+ * under `role` (its `DefaultPolicy`, which aws-iam creates with the first
+ * grant, whenever that comes). Pass a construct that holds only roles the
+ * library made (an API destination with its events role, say) to explain
+ * theirs. An aspect does it, ahead of cdk-nag's own (it runs with
+ * `AspectPriority.MUTATING`, the packs with the default priority), since the
+ * policy may not exist yet when the role is created; a policy the user
+ * attaches from outside `role` stays the user's to explain.
+ */
+export function explainRolePolicy(role: IConstruct): void {
+  Aspects.of(role).add(ROLE_POLICY_ASPECT, { priority: AspectPriority.MUTATING });
 }
 
 /**
