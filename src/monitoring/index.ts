@@ -1,0 +1,3 @@
+export * from './options';
+export * from './monitor-baseline';
+export * from './model-monitor';
