@@ -23,9 +23,10 @@ import { buildCheckStep } from './private/check-step';
 import { checkAlarmOptions, checkCapture, checkMinRecords, checkMinutes, checkNamespace, schedulePeriod } from './private/checks';
 import { guardDefinition } from './private/retraining';
 import { runnerDefinition } from './private/runner';
+import { nameCaseVariants } from '../private/arns';
 import { createDataBucket } from '../private/buckets';
 import { grantWithWildcard } from '../private/grants';
-import { addComplianceSuppression } from '../private/nag';
+import { addComplianceSuppression, addNagSuppression } from '../private/nag';
 import { PublishedName, publishNames } from '../private/outputs';
 import { grantObjectRead, grantPrefixList, grantPrefixRead, grantPrefixWrite } from '../private/s3';
 import { keyPrefix } from '../private/validate';
@@ -229,6 +230,7 @@ export class ModelMonitor extends Construct {
 
   private readonly groundTruthLocation?: { bucket: s3.IBucket; prefix: string };
   private readonly ownRoles: iam.IRole[] = [];
+  private readonly stateMachineRoles: iam.IRole[] = [];
 
   constructor(scope: Construct, id: string, props: ModelMonitorProps) {
     super(scope, id);
@@ -324,6 +326,13 @@ export class ModelMonitor extends Construct {
     }
     // After every grant of the constructor, so that each role's one policy exists.
     this.ownRoles.forEach(suppressInlinePolicy);
+    for (const role of this.stateMachineRoles) {
+      const policy = role.node.tryFindChild('DefaultPolicy') as iam.Policy;
+      addNagSuppression(policy.node.defaultChild as iam.CfnPolicy, 'AwsSolutions-IAM5', 'Step Functions\' log delivery '
+        + '(logs:CreateLogDelivery and the other *LogDelivery actions, logs:DescribeLogGroups, resource policies) and X-Ray tracing '
+        + '(xray:PutTraceSegments, PutTelemetryRecords, GetSampling*) have no resource-level permissions (Service Authorization '
+        + 'Reference), so aws-stepfunctions grants them on *', ['Resource::*']);
+    }
   }
 
   /**
@@ -567,7 +576,13 @@ export class ModelMonitor extends Construct {
     }), `Starts ${options.pipeline.pipelineName} on drift, guarded`);
     options.pipeline.grantStartExecution(guard);
     // ListPipelineExecutions authorizes on the pipeline (Service Authorization Reference, Amazon SageMaker).
-    iam.Grant.addToPrincipal({ grantee: guard, actions: ['sagemaker:ListPipelineExecutions'], resourceArns: [options.pipeline.pipelineArn] });
+    iam.Grant.addToPrincipal({
+      grantee: guard,
+      actions: ['sagemaker:ListPipelineExecutions'],
+      // SageMaker may write a mixed-case pipeline name in lowercase in its ARNs.
+      resourceArns: [options.pipeline.pipelineArn, ...nameCaseVariants(options.pipeline.pipelineName).slice(1)
+        .map((name) => Stack.of(this).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: name }))],
+    });
     new events.Rule(this, 'RetrainingRule', {
       description: `Starts the retraining guard when ${this.node.path} alarms on drift or quality`,
       eventPattern: {
@@ -593,6 +608,7 @@ export class ModelMonitor extends Construct {
       tracingEnabled: true,
     });
     this.ownRoles.push(machine.role);
+    this.stateMachineRoles.push(machine.role);
     return machine;
   }
 

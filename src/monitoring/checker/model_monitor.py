@@ -837,7 +837,7 @@ def check(args):
         hint = ''
         if baseline.get('target_column') is None and widths == [width - 1]:
             hint = ' (the baseline may hold the target: make it with `baseline --target-column <name>`)'
-        raise CheckError(f'the captured requests have {", ".join(map(str, widths))} values a row, the baseline has {width} features '
+        raise CheckError(f'--captures: the captured requests have {", ".join(map(str, widths))} values a row, the baseline has {width} features '
                          f'({", ".join(names)}){hint}: make the baseline from data with the columns the endpoint receives')
     if len(good) < args.min_records:
         report.update({'status': 'skipped',

@@ -36,10 +36,9 @@ const CHECKER_ASSET_ID = 'CdkSageMakerGitHubModelMonitorChecker';
 export const CHECKER_ENTRYPOINT: string[] = [
   'python3',
   '-c',
-  'import glob,runpy,sys,zipfile;'
-    + `zipfile.ZipFile(glob.glob('${CHECKER_CODE_PATH}/*.zip')[0]).extractall('/tmp/checker');`
-    + "sys.path.insert(0,'/tmp/checker');sys.argv=['model_monitor.py']+sys.argv[1:];"
-    + "runpy.run_path('/tmp/checker/model_monitor.py',run_name='__main__')",
+  "import glob,runpy,sys,zipfile as z;d='/tmp/checker';"
+    + `z.ZipFile(glob.glob('${CHECKER_CODE_PATH}/*.zip')[0]).extractall(d);`
+    + "sys.path.insert(0,d);sys.argv[0]=d+'/model_monitor.py';runpy.run_path(sys.argv[0],run_name='__main__')",
 ];
 
 /**
