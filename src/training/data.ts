@@ -47,6 +47,14 @@ export interface TrainingChannel extends DataLocation {
    * @default S3DataDistribution.FULLY_REPLICATED
    */
   readonly distribution?: S3DataDistribution;
+
+  /**
+   * In a heterogeneous cluster (`training.instanceGroups`), the groups that
+   * get this channel (e.g. only the data loaders); at most 5.
+   *
+   * @default - every instance
+   */
+  readonly instanceGroupNames?: string[];
 }
 
 /**

@@ -1,7 +1,10 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { TrainingCode } from './code';
 import { TrainingChannel } from './data';
+import { Distribution } from './distribution';
+import { EvaluationMethod } from './evaluation';
 import { IModelPackageGroup } from './model-package-group';
 import { ISageMakerImage } from '../image';
 import { MetricDefinition, ProcessingInstanceType, TrainingInstanceGroup, TrainingInstanceType } from '../pipeline';
@@ -137,11 +140,29 @@ export interface TrainingOptions {
   readonly environment?: { [name: string]: string };
 
   /**
-   * Metrics parsed from the training log and sent to CloudWatch.
+   * Metrics parsed from the training log and sent to CloudWatch (at most 40).
    *
    * @default - none
    */
   readonly metricDefinitions?: MetricDefinition[];
+
+  /**
+   * Script mode of the `sagemaker-training` toolkit (framework Deep Learning
+   * Containers, or an image that installs the toolkit): the script the
+   * toolkit runs, baked into the image or uploaded from the repository.
+   *
+   * @default - the image's own `train` runs
+   */
+  readonly code?: TrainingCode;
+
+  /**
+   * How a framework container launches the job across hosts and devices
+   * (torchrun, MPI, SMDDP, parameter servers). With a distribution the
+   * instance type and count are fixed at deploy time, not parameters.
+   *
+   * @default - the container launches itself
+   */
+  readonly distribution?: Distribution;
 }
 
 /**
@@ -157,13 +178,28 @@ export interface EvaluationOptions {
   readonly image?: ISageMakerImage;
 
   /**
-   * The evaluation command (the processing job's entrypoint). It gets
+   * How the model is evaluated: the library's contract, a script on a stock
+   * image, an image's own command, or not at all.
+   *
+   * @default EvaluationMethod.contract(command)
+   */
+  readonly method?: EvaluationMethod;
+
+  /**
+   * The evaluation command of the contract (the processing job's entrypoint). It gets
    * `--model-dir`, `--test-dir` and `--output-dir` and must write
-   * `evaluation.json` to the output directory.
+   * `evaluation.json` to the output directory. Not with another `method`.
    *
    * @default ['evaluate']
    */
   readonly command?: string[];
+
+  /**
+   * The number of instances of the evaluation job (1 to 100).
+   *
+   * @default 1
+   */
+  readonly instanceCount?: number;
 
   /**
    * The instance type of the evaluation job.

@@ -1,5 +1,8 @@
 import { ConditionOperator } from '../pipeline';
 
+/** `MetricDefinition` Name in the CreateTrainingJob API reference: `.+`, at most 255 characters. */
+const TRAINING_METRIC_NAME = /^.{1,255}$/;
+
 /**
  * A condition on a metric of the evaluation report (`evaluation.json`) that a
  * model must meet to be registered.
@@ -34,6 +37,28 @@ export class QualityGate {
     return new QualityGate(metricPath, ConditionOperator.EQUALS, threshold, '=');
   }
 
+  /**
+   * A condition on a metric of the training job (its last value,
+   * `FinalMetricDataList['<name>'].Value`), for pipelines without an
+   * evaluation step (`EvaluationMethod.none()`), or to gate on a training metric anyway.
+   * The metric must be one of `training.metricDefinitions`.
+   *
+   * @param metricName the metric definition's name, e.g. `validation:loss`
+   * @param comparison how the metric is compared with the threshold
+   * @param threshold the threshold
+   */
+  public static onTrainingMetric(metricName: string, comparison: ConditionOperator, threshold: number): QualityGate {
+    if (typeof metricName !== 'string' || !TRAINING_METRIC_NAME.test(metricName)) {
+      throw new Error(`qualityGate metricName must be the name of a training metric definition (1 to 255 characters), got ${JSON.stringify(metricName)}: `
+        + "e.g. 'validation:loss'");
+    }
+    if (comparison === ConditionOperator.NOT_EQUALS) {
+      throw new Error(`qualityGate comparison ${comparison} is not a quality gate: use GreaterThan(OrEqualTo), LessThan(OrEqualTo) or Equals`);
+    }
+    const symbols: { [op: string]: string } = { GreaterThan: '>', GreaterThanOrEqualTo: '>=', LessThan: '<', LessThanOrEqualTo: '<=', Equals: '=' };
+    return new QualityGate(metricName, comparison, threshold, symbols[comparison] ?? comparison, true);
+  }
+
   /** The JSON path of the metric inside `evaluation.json`, e.g. `regression_metrics.mse.value`. */
   public readonly metricPath: string;
   /** How the metric is compared with the threshold. */
@@ -42,9 +67,17 @@ export class QualityGate {
   public readonly threshold: number;
   /** The comparison as a symbol, for messages. */
   public readonly symbol: string;
+  /** Whether the metric is a training metric (`metricPath` is then its name), not a path in `evaluation.json`. */
+  public readonly trainingMetric: boolean;
 
-  private constructor(metricPath: string, comparison: ConditionOperator, threshold: number, symbol: string) {
-    checkMetricPath(metricPath);
+  private constructor(metricPath: string, comparison: ConditionOperator, threshold: number, symbol: string, trainingMetric = false) {
+    if (!trainingMetric) {
+      checkMetricPath(metricPath);
+    }
+    if (typeof threshold !== 'number' || Number.isNaN(threshold)) {
+      throw new Error(`qualityGate threshold must be a number, got ${JSON.stringify(threshold)}: e.g. 0.25`);
+    }
+    this.trainingMetric = trainingMetric;
     this.metricPath = metricPath;
     this.comparison = comparison;
     this.threshold = threshold;

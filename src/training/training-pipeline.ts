@@ -4,18 +4,22 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DataLocation, TrainingChannel } from './data';
+import { EvaluationKind } from './evaluation';
 import { IModelPackageGroup, ModelPackageGroup } from './model-package-group';
 import { ArtifactsOptions, EvaluationOptions, ModelApproval, ModelApprovalStatus, RegistrationOptions, TrainingNetworkOptions, TrainingOptions } from './options';
+import { PreparationOptions } from './preparation';
+import { ISageMakerImage } from '../image';
 import { checkTrainingPipelineProps } from './private/checks';
-import { buildEvaluationStep } from './private/evaluation-step';
+import { buildEvaluationStep, evaluationMethod } from './private/evaluation-step';
+import { buildPreparationStep } from './private/preparation-step';
 import { buildQualityGate, buildRegisterStep } from './private/registration';
 import { buildTrainingStep } from './private/training-step';
 import { QualityGate } from './quality-gate';
-import { ISageMakerImage } from '../image';
 import {
   JobNetworkOptions, PipelineParameter, PipelineValue, ProcessingStep, RegisterModelStep, SageMakerPipeline, SageMakerPipelineOptions, TrainingStep,
 } from '../pipeline';
 import { createDataBucket } from '../private/buckets';
+import { PublishedName } from '../private/outputs';
 import { grantPrefixRead, grantPrefixWrite } from '../private/s3';
 import { renderVpcConfig } from '../private/vpc';
 
@@ -23,6 +27,7 @@ import { renderVpcConfig } from '../private/vpc';
 const MODELS = 'models/';
 const CHECKPOINTS = 'checkpoints/';
 const EVALUATION = 'evaluation/';
+const PREPARED = 'prepared/';
 
 /**
  * Properties of a `TrainingPipeline`: the image and the data, and one group
@@ -50,6 +55,14 @@ export interface TrainingPipelineProps extends SageMakerPipelineOptions {
   readonly testData: DataLocation;
 
   /**
+   * A data preparation step before training: its outputs feed training
+   * channels and the test data by reference.
+   *
+   * @default - no preparation: training reads `trainingData` as it is
+   */
+  readonly preparation?: PreparationOptions;
+
+  /**
    * The training job: cluster, limits, spot capacity, hyperparameters, metrics.
    *
    * @default - one ml.m5.xlarge on spot capacity with checkpoints, at most 24 hours
@@ -57,7 +70,8 @@ export interface TrainingPipelineProps extends SageMakerPipelineOptions {
   readonly training?: TrainingOptions;
 
   /**
-   * The evaluation job.
+   * The evaluation: its method (the library's contract, a script on a stock
+   * image, an image's own command, or none) and its job.
    *
    * @default - `evaluate` in `image` on one ml.m5.large, 30 GiB, at most 1 hour
    */
@@ -148,8 +162,19 @@ export class TrainingPipeline extends SageMakerPipeline {
   /** The training step. */
   public readonly trainingStep: TrainingStep;
 
-  /** The evaluation step. */
-  public readonly evaluationStep: ProcessingStep;
+  /**
+   * The evaluation step.
+   *
+   * @default - none with `EvaluationMethod.none()`
+   */
+  public readonly evaluationStep?: ProcessingStep;
+
+  /**
+   * The data preparation step.
+   *
+   * @default - none unless `preparation` is given
+   */
+  public readonly preparationStep?: ProcessingStep;
 
   /** The registration step. */
   public readonly registerStep: RegisterModelStep;
@@ -162,7 +187,7 @@ export class TrainingPipeline extends SageMakerPipeline {
   public readonly securityGroups?: ec2.ISecurityGroup[];
 
   constructor(scope: Construct, id: string, props: TrainingPipelineProps) {
-    super(scope, id, { ...props, imageUriParameterName: 'ImageUri' });
+    super(scope, id, { ...checkRequired(props), imageUriParameterName: 'ImageUri' });
     checkTrainingPipelineProps(this, props);
     const role = this.role;
     const registration = props.registration ?? {};
@@ -170,6 +195,21 @@ export class TrainingPipeline extends SageMakerPipeline {
     if (autoApprove && !props.qualityGate) {
       throw new Error('trainingPipeline registration.approval is ModelApproval.AUTO but no qualityGate is given: every model that '
         + 'evaluates would be approved and deployed; give a qualityGate or use ModelApproval.MANUAL');
+    }
+    const evaluation = props.evaluation ?? {};
+    const method = evaluationMethod(evaluation);
+    const evaluates = method.kind !== EvaluationKind.NONE;
+    const gate = props.qualityGate;
+    if (gate && !gate.trainingMetric && !evaluates) {
+      throw new Error(`trainingPipeline qualityGate reads '${gate.metricPath}' of evaluation.json, but evaluation.method is EvaluationMethod.none(): `
+        + 'there is no report to read; gate on a training metric (QualityGate.onTrainingMetric) or choose an evaluation method');
+    }
+    if (gate?.trainingMetric) {
+      const defined = (props.training?.metricDefinitions ?? []).map((m) => m.name);
+      if (!defined.includes(gate.metricPath)) {
+        throw new Error(`trainingPipeline qualityGate metricName '${gate.metricPath}' is not one of training.metricDefinitions `
+          + `(${defined.length > 0 ? defined.join(', ') : 'none'}): add a metric definition that parses it from the training log`);
+      }
     }
 
     this.artifactsBucket = props.artifacts?.bucket ?? createDataBucket(this, 'ArtifactsBucket', {
@@ -186,41 +226,76 @@ export class TrainingPipeline extends SageMakerPipeline {
     const imageUri = this.addParameter(PipelineParameter.stringParameter('ImageUri', props.image.bind(this, role).imageUri, {
       description: 'the training container image URI (the GitHub workflow passes the image it pushed)',
     }));
-    const trainingDataUri = this.addParameter(PipelineParameter.stringParameter('TrainingDataUri', locationUri(props.trainingData), {
-      description: `S3 URI of the '${props.trainingData.channelName}' channel`,
-    }));
-    // With auto-approval, what the gate scores on is fixed: an execution may not pick easier test data.
-    const testDataUri = autoApprove
-      ? PipelineValue.fromString(locationUri(props.testData))
-      : this.addParameter(PipelineParameter.stringParameter('TestDataUri', locationUri(props.testData), {
-        description: 'S3 URI of the test data the evaluation scores the model on',
-      })).value;
-
     const { network, securityGroups } = this.renderNetwork(props.network);
     this.securityGroups = securityGroups;
+
+    // Preparation: its outputs feed channels and the test data by reference (the step's output property).
+    const channelNames = [props.trainingData, ...(props.training?.extraChannels ?? [])].map((c) => c.channelName);
+    const prepared = new Map<string, string>();
+    let preparedTest: string | undefined;
+    if (props.preparation) {
+      this.preparationStep = buildPreparationStep({
+        scope: this,
+        options: props.preparation,
+        role,
+        image: props.preparation.image ? PipelineValue.fromString(props.preparation.image.bind(this, role).imageUri) : imageUri.value,
+        outputS3Uri: (name) => PipelineValue.join([perExecution(PREPARED), PipelineValue.fromString(`/${name}`)]),
+        locationUri,
+        channelNames,
+        encryptionKey: props.encryptionKey,
+        network,
+      });
+      for (const out of props.preparation.outputs) {
+        if (out.channelName !== undefined) prepared.set(out.channelName, out.outputName);
+        if (out.testData) preparedTest = out.outputName;
+      }
+    }
+    const prep = this.preparationStep;
+
+    const trainingDataUri = prepared.has(props.trainingData.channelName) ? undefined
+      : this.addParameter(PipelineParameter.stringParameter('TrainingDataUri', locationUri(props.trainingData), {
+        description: `S3 URI of the '${props.trainingData.channelName}' channel`,
+      }));
+    // With auto-approval, what the gate scores on is fixed: an execution may not pick easier test data.
+    let testDataUri: PipelineValue | undefined;
+    if (evaluates) {
+      testDataUri = preparedTest ? prep!.outputS3Uri(preparedTest)
+        : autoApprove ? PipelineValue.fromString(locationUri(props.testData))
+          : this.addParameter(PipelineParameter.stringParameter('TestDataUri', locationUri(props.testData), {
+            description: 'S3 URI of the test data the evaluation scores the model on',
+          })).value;
+    }
+
     this.trainingStep = buildTrainingStep({
+      scope: this,
       options: props.training ?? {},
       trainingData: props.trainingData,
       role,
       image: imageUri.value,
-      trainingDataUri: trainingDataUri.value,
+      channelUri: (c, i) => {
+        const output = prepared.get(c.channelName);
+        if (output) return prep!.outputS3Uri(output);
+        return i === 0 ? trainingDataUri!.value : PipelineValue.fromString(locationUri(c));
+      },
       outputS3Uri: artifactsUri('models'),
       checkpointS3Uri: perExecution(CHECKPOINTS),
       encryptionKey: props.encryptionKey,
       network,
       addParameter: (p) => this.addParameter(p),
-      locationUri,
     });
-    this.evaluationStep = buildEvaluationStep({
-      options: props.evaluation ?? {},
-      role,
-      image: props.evaluation?.image ? PipelineValue.fromString(props.evaluation.image.bind(this, role).imageUri) : imageUri.value,
-      trainingStep: this.trainingStep,
-      testDataUri,
-      reportS3Uri: perExecution(EVALUATION),
-      encryptionKey: props.encryptionKey,
-      network,
-    });
+    if (evaluates) {
+      this.evaluationStep = buildEvaluationStep({
+        scope: this,
+        options: evaluation,
+        role,
+        image: evaluation.image ? PipelineValue.fromString(evaluation.image.bind(this, role).imageUri) : imageUri.value,
+        trainingStep: this.trainingStep,
+        testDataUri: testDataUri!,
+        reportS3Uri: perExecution(EVALUATION),
+        encryptionKey: props.encryptionKey,
+        network,
+      });
+    }
 
     this.modelPackageGroup = registration.modelPackageGroup ?? new ModelPackageGroup(this, 'ModelPackageGroup', {
       description: `Models trained by the SageMaker pipeline ${this.pipelineName}`,
@@ -235,12 +310,14 @@ export class TrainingPipeline extends SageMakerPipeline {
       evaluationStep: this.evaluationStep,
     });
 
+    if (prep) this.addStep(prep);
     this.addStep(this.trainingStep);
-    this.addStep(this.evaluationStep);
+    if (this.evaluationStep) this.addStep(this.evaluationStep);
     // With auto-approval the threshold is fixed: an execution may not lower the bar for a version that deploys at once.
-    this.addStep(buildQualityGate(props.qualityGate, this.evaluationStep, this.registerStep, autoApprove ? undefined : (p) => this.addParameter(p)));
+    const addThreshold = autoApprove ? undefined : (p: PipelineParameter) => this.addParameter(p);
+    this.addStep(buildQualityGate(gate, this.trainingStep, this.evaluationStep, this.registerStep, addThreshold));
 
-    this.grantData(props);
+    this.grantData(props, prepared, preparedTest !== undefined || !evaluates);
     // Volumes are encrypted through grants that the caller of Create*Job creates (SageMaker developer guide, "Encrypt data at rest").
     props.encryptionKey?.grant(role, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:CreateGrant', 'kms:DescribeKey');
     // The definition names the group: it must exist before an execution registers a model.
@@ -248,6 +325,31 @@ export class TrainingPipeline extends SageMakerPipeline {
     if (group instanceof ModelPackageGroup && Stack.of(group) === Stack.of(this)) {
       this.node.defaultChild!.node.addDependency(group);
     }
+  }
+
+  /**
+   * Adds what a notebook or script needs to start a run and find its results:
+   * the model package group, the artifacts bucket and the prefixes in it.
+   *
+   * @internal
+   */
+  protected _publishedNames(): PublishedName[] {
+    const path = this.node.path;
+    return [
+      ...super._publishedNames(),
+      { name: 'ModelPackageGroupName', value: this.modelPackageGroup.modelPackageGroupName, description: `The model package group of ${path}` },
+      { name: 'ArtifactsBucketName', value: this.artifactsBucket.bucketName, description: `The bucket of models, checkpoints and evaluation reports of ${path}` },
+      { name: 'ModelArtifactsPrefix', value: MODELS, description: `The key prefix of model.tar.gz files in the artifacts bucket of ${path}` },
+      ...(this.evaluationStep ? [{
+        name: 'EvaluationReportsPrefix', value: EVALUATION, description: `The key prefix of evaluation reports (<execution id>/evaluation.json) of ${path}`,
+      }] : []),
+      { name: 'ExecutionRoleArn', value: this.role.roleArn, description: `The execution role of ${path}` },
+    ];
+  }
+
+  /** @internal */
+  protected _constructName(): string {
+    return 'trainingPipeline';
   }
 
   /** The jobs' network: a VPC's security groups and subnets (and the EC2 grants SageMaker needs there). */
@@ -271,18 +373,62 @@ export class TrainingPipeline extends SageMakerPipeline {
   }
 
   /** Reads of the data locations and writes of the artifacts bucket, on their prefixes only. */
-  private grantData(props: TrainingPipelineProps): void {
+  private grantData(props: TrainingPipelineProps, prepared: Map<string, string>, testDataUnread: boolean): void {
     const reason = 'object keys under the prefix are chosen at execution time (the data, SageMaker\'s job names), '
       + 'so the objects are granted by prefix';
-    for (const location of [props.trainingData, ...(props.training?.extraChannels ?? []), props.testData]) {
+    const channels = [props.trainingData, ...(props.training?.extraChannels ?? [])].filter((c) => !prepared.has(c.channelName));
+    const locations: DataLocation[] = [...channels, ...(props.preparation?.inputs ?? []), ...(testDataUnread ? [] : [props.testData])];
+    for (const location of locations) {
       grantPrefixRead(this.role, location.bucket, location.prefix ?? '', { reason });
     }
     // The training job writes models and checkpoints (and lists checkpoints to resume); evaluation
     // reads the model and writes its report, which the pipeline reads for the quality gate.
-    const artifacts = [MODELS, CHECKPOINTS, EVALUATION];
+    const artifacts = [MODELS, CHECKPOINTS, ...(this.evaluationStep ? [EVALUATION] : []), ...(props.preparation ? [PREPARED] : [])];
     grantPrefixRead(this.role, this.artifactsBucket, artifacts, { reason });
     grantPrefixWrite(this.role, this.artifactsBucket, artifacts, { reason });
   }
+}
+
+/** Required props that JavaScript callers (and jsii languages with null) may leave out: an Error naming the property, not a TypeError. */
+function checkRequired(props: TrainingPipelineProps): TrainingPipelineProps {
+  if (!props || typeof props !== 'object') {
+    throw new Error(`trainingPipeline props must be an object, got ${JSON.stringify(props ?? null)}: give image, trainingData and testData`);
+  }
+  if (!props.image || typeof (props.image as any).bind !== 'function') {
+    throw new Error(`trainingPipeline image must be an ISageMakerImage, got ${describe(props.image)}: give a CustomTrainingImage or SageMakerImage.fromEcrRepository(...)`);
+  }
+  checkLocation('trainingData', props.trainingData, true);
+  for (const [i, c] of (props.training?.extraChannels ?? []).entries()) {
+    checkLocation(`training.extraChannels[${i}]`, c, true);
+  }
+  checkLocation('testData', props.testData, false);
+  for (const [i, input] of (props.preparation?.inputs ?? []).entries()) {
+    checkLocation(`preparation.inputs[${i}]`, input, false);
+  }
+  return props;
+}
+
+function checkLocation(property: string, location: any, channel: boolean): void {
+  const fix = channel ? "give { channelName: 'train', bucket, prefix: 'train/' }" : "give { bucket, prefix: 'test/' }";
+  if (!location || typeof location !== 'object') {
+    throw new Error(`trainingPipeline ${property} must be a data location, got ${describe(location)}: ${fix}`);
+  }
+  if (!location.bucket || typeof location.bucket.bucketName !== 'string') {
+    throw new Error(`trainingPipeline ${property}.bucket must be an s3.IBucket, got ${describe(location.bucket)}: ${fix}`);
+  }
+  if (location.prefix !== undefined && location.prefix !== null && typeof location.prefix !== 'string') {
+    throw new Error(`trainingPipeline ${property}.prefix must be a string, got ${describe(location.prefix)}: ${fix}`);
+  }
+  if (channel && typeof location.channelName !== 'string') {
+    throw new Error(`trainingPipeline ${property}.channelName must be a string, got ${describe(location.channelName)}: ${fix}`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return `an object without the expected members (${Object.keys(value as object).slice(0, 5).join(', ') || 'empty'})`;
+  return `${typeof value} ${JSON.stringify(value)}`;
 }
 
 function locationUri(location: DataLocation): string {

@@ -89,6 +89,13 @@ export interface TrainingJobChannel {
    * @default S3DataDistribution.FULLY_REPLICATED
    */
   readonly distribution?: S3DataDistribution;
+  /**
+   * In a heterogeneous cluster, the instance groups that get this channel
+   * (`S3DataSource.InstanceGroupNames`, at most 5).
+   *
+   * @default - every instance
+   */
+  readonly instanceGroupNames?: string[];
 }
 
 /**

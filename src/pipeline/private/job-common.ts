@@ -29,6 +29,13 @@ export function volumeSizeInGb(property: string, size: Size | undefined, default
 export function runtimeSeconds(property: string, duration: Duration, maxSeconds: number, fix: string): number {
   if (!duration.isUnresolved()) {
     checkInteger(`${property} (seconds)`, duration.toSeconds(), 1, maxSeconds, fix);
+    return duration.toSeconds();
   }
-  return duration.toSeconds();
+  try {
+    return duration.toSeconds();
+  } catch {
+    // Duration.hours(token).toSeconds() throws: a token cannot be converted between units.
+    throw new Error(`${property} must be given with Duration.seconds() when its value is a token, got ${duration.toString()}: `
+      + 'a token cannot be converted between units at synth time; write Duration.seconds(parameter.valueAsNumber)');
+  }
 }

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { renderJobVpcConfig, runtimeSeconds, volumeSizeInGb } from './job-common';
 import { checkInteger, sortedMap } from '../../private/validate';
 import { ProcessingInstanceType } from '../instance-type';
+import { checkEnvironment } from './training-job';
 import { ProcessingJobOptions } from '../jobs/processing-job';
 import { S3DataDistribution } from '../jobs/training-job';
 
@@ -62,4 +63,5 @@ export function checkProcessingJob(property: string, job: ProcessingJobOptions):
   volumeSizeInGb(`${property} volumeSize`, job.volumeSize, 30, 16_384);
   runtimeSeconds(`${property} maxRuntime`, job.maxRuntime ?? Duration.hours(1), 432_000, 'give a Duration of at most 5 days');
   renderJobVpcConfig(`${property} network`, job.network);
+  checkEnvironment(`${property} environment`, job.environment, { entries: 100, key: 256, value: 256 });
 }

@@ -12,7 +12,7 @@ const CHECKPOINT_LOCAL_PATH = '/opt/ml/checkpoints';
 export function renderTrainingJob(property: string, job: TrainingJobOptions): { [key: string]: any } {
   checkTrainingJob(property, job);
   const maxRuntime = job.maxRuntime ?? Duration.hours(24);
-  const maxWait = job.spot ? (job.maxWaitTime ?? Duration.seconds(maxRuntime.toSeconds() * 2)) : undefined;
+  const maxWait = job.spot ? (job.maxWaitTime ?? defaultMaxWait(maxRuntime)) : undefined;
   const volume = {
     VolumeSizeInGB: volumeSizeInGb(`${property} volumeSize`, job.volumeSize, 30, 16_384),
     VolumeKmsKeyId: job.encryptionKey?.keyArn,
@@ -26,7 +26,7 @@ export function renderTrainingJob(property: string, job: TrainingJobOptions): { 
     InstanceType: job.instanceType ?? TrainingInstanceType.ML_M5_XLARGE.name,
     InstanceCount: job.instanceCount ?? 1,
     ...volume,
-    KeepAlivePeriodInSeconds: job.keepAlivePeriod?.toSeconds(),
+    KeepAlivePeriodInSeconds: job.keepAlivePeriod ? durationSeconds(`${property} keepAlivePeriod`, job.keepAlivePeriod) : undefined,
   };
   return {
     AlgorithmSpecification: {
@@ -42,6 +42,7 @@ export function renderTrainingJob(property: string, job: TrainingJobOptions): { 
           S3DataType: 'S3Prefix',
           S3Uri: c.s3Uri,
           S3DataDistributionType: c.distribution ?? S3DataDistribution.FULLY_REPLICATED,
+          InstanceGroupNames: c.instanceGroupNames,
         },
       },
       ContentType: c.contentType,
@@ -51,7 +52,7 @@ export function renderTrainingJob(property: string, job: TrainingJobOptions): { 
     ResourceConfig: resourceConfig,
     StoppingCondition: {
       MaxRuntimeInSeconds: runtimeSeconds(`${property} maxRuntime`, maxRuntime, 2_419_200, 'give a Duration of at most 28 days'),
-      MaxWaitTimeInSeconds: maxWait?.toSeconds(),
+      MaxWaitTimeInSeconds: maxWait ? durationSeconds(`${property} maxWaitTime`, maxWait) : undefined,
     },
     EnableManagedSpotTraining: job.spot,
     CheckpointConfig: job.checkpointS3Uri ? { S3Uri: job.checkpointS3Uri, LocalPath: CHECKPOINT_LOCAL_PATH } : undefined,
@@ -61,6 +62,30 @@ export function renderTrainingJob(property: string, job: TrainingJobOptions): { 
     EnableNetworkIsolation: job.network?.networkIsolation,
     EnableInterContainerTrafficEncryption: job.network?.interContainerTrafficEncryption,
   };
+}
+
+/**
+ * The spot wait when none is given: twice the runtime. A runtime that is a token (a
+ * CfnParameter, say) cannot be doubled at synth time, and neither CloudFormation nor
+ * the pipeline definition language has arithmetic: the wait is then the runtime itself
+ * (MaxWaitTimeInSeconds must be >= MaxRuntimeInSeconds, CreateTrainingJob StoppingCondition),
+ * so the token survives and the job stays valid.
+ */
+export function defaultMaxWait(maxRuntime: Duration): Duration {
+  if (maxRuntime.isUnresolved()) {
+    return maxRuntime;
+  }
+  return Duration.seconds(maxRuntime.toSeconds() * 2);
+}
+
+/** A Duration in seconds; a token Duration must have been given in seconds (no conversion of a token is possible). */
+export function durationSeconds(property: string, duration: Duration): number {
+  try {
+    return duration.toSeconds();
+  } catch {
+    throw new Error(`${property} must be given with Duration.seconds() when its value is a token, got ${duration.toString()}: `
+      + 'a token cannot be converted between units at synth time; write Duration.seconds(parameter.valueAsNumber)');
+  }
 }
 
 /** Throws on options CreateTrainingJob would refuse. */
@@ -88,7 +113,7 @@ export function checkTrainingJob(p: string, job: TrainingJobOptions): void {
       + 'spot training needs maxWaitTime >= maxRuntime; raise maxWaitTime or lower maxRuntime');
   }
   if (job.keepAlivePeriod) {
-    checkInteger(`${p} keepAlivePeriod (seconds)`, job.keepAlivePeriod.toSeconds(), 1, 3600, 'warm pools keep instances for at most one hour');
+    checkInteger(`${p} keepAlivePeriod (seconds)`, durationSeconds(`${p} keepAlivePeriod`, job.keepAlivePeriod), 1, 3600, 'warm pools keep instances for at most one hour');
     if (job.spot) {
       throw new Error(`${p} keepAlivePeriod (a warm pool) cannot be used with spot training: set spot to false to keep a warm pool`);
     }
@@ -105,7 +130,23 @@ export function checkTrainingJob(p: string, job: TrainingJobOptions): void {
       throw new Error(`${p} channelName '${c.channelName}' is used twice: give each channel its own name`);
     }
     names.add(c.channelName);
+    checkChannelGroups(p, c.channelName, c.instanceGroupNames, job.instanceGroups?.map((g) => g.groupName));
   }
+  // CreateTrainingJob InputDataConfig: at most 20 channels.
+  if (job.channels.length > 20) {
+    throw new Error(`${p} channels has ${job.channels.length} channels: SageMaker accepts at most 20; merge some under one prefix`);
+  }
+  for (const g of job.instanceGroups ?? []) {
+    // CreateTrainingJob InstanceGroupName: 1 to 64 characters, ^.+$.
+    if (!Token.isUnresolved(g.groupName) && (typeof g.groupName !== 'string' || g.groupName.length < 1 || g.groupName.length > 64)) {
+      throw new Error(`${p} instanceGroups groupName must be 1 to 64 characters, got ${JSON.stringify(g.groupName)}: give each group a short name`);
+    }
+  }
+  const groupNames = (job.instanceGroups ?? []).map((g) => g.groupName);
+  if (new Set(groupNames).size !== groupNames.length) {
+    throw new Error(`${p} instanceGroups groupName is used twice (${groupNames.join(', ')}): give each group its own name`);
+  }
+  checkEnvironment(`${p} environment`, job.environment);
   const hyperparameters = Object.entries(job.hyperparameters ?? {});
   // CreateTrainingJob HyperParameters: at most 100 entries, keys up to 256 characters, values up to 2500.
   if (hyperparameters.length > 100) {
@@ -120,8 +161,64 @@ export function checkTrainingJob(p: string, job: TrainingJobOptions): void {
         + 'pass large values in a channel instead');
     }
   }
+  // CreateTrainingJob AlgorithmSpecification MetricDefinitions: at most 40.
+  if ((job.metricDefinitions?.length ?? 0) > 40) {
+    throw new Error(`${p} metricDefinitions has ${job.metricDefinitions!.length} metrics: SageMaker accepts at most 40; keep the ones you chart or gate on`);
+  }
   for (const m of job.metricDefinitions ?? []) {
     checkMetricDefinition(`${p} metricDefinitions`, m);
+  }
+}
+
+/** Channel → instance group pinning (S3DataSource InstanceGroupNames: at most 5, names of the job's groups). */
+function checkChannelGroups(p: string, channel: string, pinned: string[] | undefined, groups: string[] | undefined): void {
+  if (pinned === undefined) {
+    return;
+  }
+  if (!groups) {
+    throw new Error(`${p} channel '${channel}' instanceGroupNames needs instanceGroups: describe the groups, or drop instanceGroupNames`);
+  }
+  if (pinned.length === 0 || pinned.length > 5) {
+    throw new Error(`${p} channel '${channel}' instanceGroupNames has ${pinned.length} names: give 1 to 5 (S3DataSource InstanceGroupNames)`);
+  }
+  for (const name of pinned) {
+    if (!groups.includes(name)) {
+      throw new Error(`${p} channel '${channel}' instanceGroupNames '${name}' is not a group of instanceGroups (${groups.join(', ')}): fix the name`);
+    }
+  }
+}
+
+/**
+ * Environment of a training or processing job: CreateTrainingJob and CreateProcessingJob take at
+ * most 100 entries, keys matching `[a-zA-Z_][a-zA-Z0-9_]*` up to 512 (training) or 256
+ * (processing) characters, values up to 512 (training) or 256 (processing) characters.
+ */
+export function checkEnvironment(p: string, environment: { [key: string]: string } | undefined,
+  limits = { entries: 100, key: 512, value: 512 }): void {
+  if (environment === undefined) {
+    return;
+  }
+  if (typeof environment !== 'object' || environment === null) {
+    throw new Error(`${p} must be a map of names to strings, got ${JSON.stringify(environment)}: e.g. { LOG_LEVEL: 'info' }`);
+  }
+  const entries = Object.entries(environment);
+  if (entries.length > limits.entries) {
+    throw new Error(`${p} has ${entries.length} entries: SageMaker accepts at most ${limits.entries}; pass the rest as hyperparameters or in a channel`);
+  }
+  for (const [key, value] of entries) {
+    if (Token.isUnresolved(key)) {
+      continue;
+    }
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key) || key.length > limits.key) {
+      throw new Error(`${p} key '${key.slice(0, 64)}' is not a valid variable name: use letters, digits and '_', `
+        + `not starting with a digit, at most ${limits.key} characters`);
+    }
+    if (typeof value !== 'string') {
+      throw new Error(`${p} '${key}' must be a string, got ${JSON.stringify(value)}: write numbers and booleans as text`);
+    }
+    if (!Token.isUnresolved(value) && value.length > limits.value) {
+      throw new Error(`${p} '${key}' has a value of ${value.length} characters: SageMaker accepts at most ${limits.value}; pass it in a channel`);
+    }
   }
 }
 

@@ -14,7 +14,8 @@ export interface RegisterStepInputs {
   /** The inference image: the options' own, or the pipeline's image parameter. */
   readonly image: PipelineValue;
   readonly trainingStep: TrainingStep;
-  readonly evaluationStep: ProcessingStep;
+  /** The evaluation step, whose report becomes the model quality statistics (none with EvaluationMethod.none()). */
+  readonly evaluationStep?: ProcessingStep;
 }
 
 /** The RegisterModel step: the model version, with the evaluation report as its quality metrics. */
@@ -36,14 +37,14 @@ export function buildRegisterStep(inputs: RegisterStepInputs): RegisterModelStep
         SupportedRealtimeInferenceInstanceTypes: inferenceInstanceTypes,
         SupportedTransformInstanceTypes: inferenceInstanceTypes,
       },
-      ModelMetrics: {
+      ModelMetrics: inputs.evaluationStep ? {
         ModelQuality: {
           Statistics: {
             ContentType: 'application/json',
             S3Uri: PipelineValue.join([inputs.evaluationStep.outputS3Uri('evaluation'), PipelineValue.fromString('/evaluation.json')]),
           },
         },
-      },
+      } : undefined,
     },
   });
 }
@@ -54,8 +55,8 @@ export function buildRegisterStep(inputs: RegisterStepInputs): RegisterModelStep
  * (`addParameter` given: a person still approves what passes) or, with
  * auto-approval, the gate's literal threshold.
  */
-export function buildQualityGate(gate: QualityGate | undefined, evaluation: ProcessingStep, register: RegisterModelStep,
-  addParameter: ((parameter: PipelineParameter) => PipelineParameter) | undefined): PipelineStep {
+export function buildQualityGate(gate: QualityGate | undefined, training: TrainingStep, evaluation: ProcessingStep | undefined,
+  register: RegisterModelStep, addParameter: ((parameter: PipelineParameter) => PipelineParameter) | undefined): PipelineStep {
   if (!gate) {
     return register;
   }
@@ -64,7 +65,10 @@ export function buildQualityGate(gate: QualityGate | undefined, evaluation: Proc
       description: `the quality gate's threshold: ${gate.metricPath} ${gate.symbol} threshold to register (a person still approves)`,
     })).value
     : PipelineValue.fromNumber(gate.threshold);
-  const metric = evaluation.jsonGet('Evaluation', gate.metricPath);
+  // A training metric's last value is FinalMetricDataList['<name>'].Value of DescribeTrainingJob (what the
+  // SageMaker Python SDK's step.properties.FinalMetricDataList[...] renders).
+  const metric = gate.trainingMetric ? training.property(`FinalMetricDataList['${gate.metricPath}'].Value`)
+    : evaluation!.jsonGet('Evaluation', gate.metricPath);
   return new ConditionStep({
     name: 'QualityGate',
     description: `Registers the model only if ${gate.metricPath} ${gate.symbol} ${addParameter ? 'QualityThreshold' : gate.threshold}`,
