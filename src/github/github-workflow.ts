@@ -133,8 +133,10 @@ export interface GitHubWorkflowProps {
    * and their default commits: `jlumbroso/free-disk-space` v1.3.1,
    * `actions/checkout` v7.0.1, `aws-actions/configure-aws-credentials`
    * v6.2.3, `aws-actions/amazon-ecr-login` v2.1.7,
-   * `docker/setup-buildx-action` v4.3.0, `docker/build-push-action` v7.3.0
-   * and `actions/setup-node` v7.0.0 (see `GitHubWorkflow.pinnedActionVersions`).
+   * `docker/setup-buildx-action` v4.3.0, `docker/build-push-action` v7.3.0,
+   * `actions/setup-node` v7.0.0, and for the deploy job of a Python, Java or Go
+   * app `actions/setup-python` v7.0.0, `actions/setup-java` v5.7.0 or
+   * `actions/setup-go` v7.0.0 (see `GitHubWorkflow.pinnedActionVersions`).
    *
    * @default - every action is pinned to the commit of the release the library carries
    */

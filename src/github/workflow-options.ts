@@ -1,5 +1,6 @@
 import { CfnParameter, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { CdkApp } from './cdk-app';
 import { ISageMakerPipeline } from '../pipeline/pipeline';
 import { IModelPackageGroup } from '../training/model-package-group';
 
@@ -60,9 +61,18 @@ export interface WorkflowTrainOptions {
 }
 
 /**
- * The deployment job of a `GitHubWorkflow`: `npx cdk deploy` from the repository.
+ * The deployment job of a `GitHubWorkflow`: install the CDK app and run
+ * `cdk deploy` from the repository.
  */
 export interface WorkflowDeployOptions {
+  /**
+   * The CDK app the job deploys: its language, package manager and directory
+   * (`CdkApp.typescript()`, `.python()`, `.java()`, `.golang()`, `.custom()`).
+   *
+   * @default - the app that synthesizes the workflow (`CdkApp.fromEnvironment()`): a Python, Java or Go app when a jsii host runs it, else a TypeScript app with the package manager of its lock file
+   */
+  readonly app?: CdkApp;
+
   /**
    * The role the job assumes through GitHub OIDC to run `cdk deploy`
    * (typically one allowed to assume the CDK bootstrap roles).

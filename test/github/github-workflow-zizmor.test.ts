@@ -5,6 +5,7 @@ import * as path from 'path';
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { fakePipeline } from './fake-pipeline';
+import { CdkApp, NodePackageManager } from '../../src/github/cdk-app';
 import { GitHubWorkflow, GitHubWorkflowProps } from '../../src/github/github-workflow';
 import { CustomTrainingImage } from '../../src/image/custom-training-image';
 import { DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope } from '../../src/image/deep-learning-container';
@@ -132,6 +133,23 @@ describe('zizmor finds nothing in the generated workflow', () => {
       freeDiskSpace: false,
       pinnedActions: { 'actions/checkout': 'b4ffde65f46336ab88eb53be808477a3936bae11' },
       deploy: { role: role('DeployRole') },
+    })))).toEqual([]);
+  });
+
+  zizmorTest.each([
+    ['TypeScript with pnpm in a directory', CdkApp.typescript({ packageManager: NodePackageManager.PNPM, directory: 'infra' })],
+    ['Python', CdkApp.python({ pythonVersion: '3.12' })],
+    ['Java', CdkApp.java({ javaVersion: '21', directory: 'cdk' })],
+    ['Go', CdkApp.golang()],
+    ['custom, with an app command', CdkApp.custom({ installCommand: 'dotnet restore', appCommand: 'dotnet run --project src/App' })],
+  ])('the deploy job of a %s app, with the newest approved version', (_, app) => {
+    expect(zizmor(workflow((stack, role) => ({
+      deploy: {
+        role: role('DeployRole'),
+        app,
+        modelPackageGroup: new ModelPackageGroup(stack, 'Models', { modelPackageGroupName: 'fraud-model' }),
+        modelPackageParameter: new CfnParameter(stack, 'ModelPackageArn'),
+      },
     })))).toEqual([]);
   });
 });

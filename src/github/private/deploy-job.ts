@@ -7,6 +7,7 @@ import { approvedModelScript, DeployParameter, deployScript, dispatchedModelScri
 import { deployedStacks } from './workflow-stacks';
 import { IBuildableImage } from '../../image/buildable-image';
 import { grantWithWildcard } from '../../private/grants';
+import { CdkApp } from '../cdk-app';
 import type { WorkflowDeployOptions } from '../workflow-options';
 
 /** The event of an approved model version (`GitHubWorkflow.MODEL_APPROVED_EVENT_TYPE`) comes as this trigger. */
@@ -60,6 +61,13 @@ export function deployJob(context: JobContext, deploy: WorkflowDeployOptions, im
       });
     }
   }
+  const app = deploy.app ?? CdkApp.fromEnvironment();
+  if (!(app instanceof CdkApp)) {
+    throw new Error(`gitHubWorkflow deploy.app must be a CdkApp, got ${JSON.stringify(app)}: `
+      + 'give e.g. CdkApp.python(), or leave it out for the app that synthesizes the workflow');
+  }
+  const setup = app._setup((action) => context.uses(WORKFLOW_ACTIONS[action]));
+  Object.assign(env, setup.env);
   const dispatchedNeeds = onApproval && needs.includes('train');
   return {
     'name': 'Deploy',
@@ -76,19 +84,15 @@ export function deployJob(context: JobContext, deploy: WorkflowDeployOptions, im
     'steps': [
       ...context.checkVariablesStep([role, context.region, model?.group ?? '']),
       { name: 'Check out', uses: context.uses(WORKFLOW_ACTIONS.checkout), with: { 'persist-credentials': false } },
-      {
-        name: 'Set up Node.js',
-        uses: context.uses(WORKFLOW_ACTIONS.setupNode),
-        with: { 'node-version': 'lts/*', 'cache': 'npm' },
-      },
-      { name: 'Install dependencies', run: 'npm ci\n' },
+      ...setup.steps,
       context.credentialsStep(role, 'sagemaker-deploy'),
       ...modelSteps,
       {
         name: 'Deploy',
         ...(onApproval ? { if: "steps.approved.outputs.deployed != 'true'" } : {}),
         ...(Object.keys(env).length > 0 ? { env } : {}),
-        run: deployScript(stacks, parameters),
+        ...(setup.workingDirectory ? { 'working-directory': setup.workingDirectory } : {}),
+        run: deployScript(stacks, parameters, setup.cli, { prelude: setup.prelude, app: 'CDK_APP' in setup.env }),
       },
     ],
   };

@@ -8,13 +8,19 @@ export type WorkflowScalar = string | number | boolean;
 
 /** One step of a job. */
 export interface WorkflowStep {
-  readonly name: string;
-  readonly id?: string;
-  readonly if?: string;
-  readonly uses?: string;
-  readonly with?: Record<string, WorkflowScalar>;
-  readonly env?: Record<string, WorkflowScalar>;
-  readonly run?: string;
+  readonly 'name': string;
+  readonly 'id'?: string;
+  readonly 'if'?: string;
+  readonly 'uses'?: string;
+  readonly 'with'?: Record<string, WorkflowScalar>;
+  readonly 'env'?: Record<string, WorkflowScalar>;
+  readonly 'working-directory'?: string;
+  readonly 'run'?: string;
+  /**
+   * A zizmor audit this step's `run:` is exempt from, and why: rendered as a
+   * `# zizmor: ignore[<audit>] <reason>` comment on the `run:` line (the key itself is not written).
+   */
+  readonly 'zizmor-ignore'?: { readonly audit: string; readonly reason: string };
 }
 
 /** A job's or the workflow's `permissions:` of the `GITHUB_TOKEN` (and `id-token` for OIDC). */

@@ -25,6 +25,11 @@ export interface WorkflowAction {
  * | docker/setup-buildx-action | v4.3.0 | 37fe631027851001ddb9b187196cc803df7f5f0e |
  * | docker/build-push-action | v7.3.0 | 53b7df96c91f9c12dcc8a07bcb9ccacbed38856a |
  * | actions/setup-node | v7.0.0 | 820762786026740c76f36085b0efc47a31fe5020 |
+ * | actions/setup-python | v7.0.0 | 5fda3b95a4ea91299a34e894583c3862153e4b97 |
+ * | actions/setup-java | v5.7.0 | b6effb05e454b25005698d916606bdc6ffcbf961 |
+ * | actions/setup-go | v7.0.0 | b7ad1dad31e06c5925ef5d2fc7ad053ef454303e |
+ *
+ * (The deploy job of a Python, Java or Go app uses the last three.)
  */
 export const WORKFLOW_ACTIONS = {
   freeDiskSpace: { name: 'jlumbroso/free-disk-space', version: 'v1.3.1', sha: '54081f138730dfa15788a46383842cd2f914a1be' },
@@ -36,6 +41,9 @@ export const WORKFLOW_ACTIONS = {
   setupBuildx: { name: 'docker/setup-buildx-action', version: 'v4.3.0', sha: '37fe631027851001ddb9b187196cc803df7f5f0e' },
   buildPush: { name: 'docker/build-push-action', version: 'v7.3.0', sha: '53b7df96c91f9c12dcc8a07bcb9ccacbed38856a' },
   setupNode: { name: 'actions/setup-node', version: 'v7.0.0', sha: '820762786026740c76f36085b0efc47a31fe5020' },
+  setupPython: { name: 'actions/setup-python', version: 'v7.0.0', sha: '5fda3b95a4ea91299a34e894583c3862153e4b97' },
+  setupJava: { name: 'actions/setup-java', version: 'v5.7.0', sha: 'b6effb05e454b25005698d916606bdc6ffcbf961' },
+  setupGo: { name: 'actions/setup-go', version: 'v7.0.0', sha: 'b7ad1dad31e06c5925ef5d2fc7ad053ef454303e' },
 } satisfies Record<string, WorkflowAction>;
 
 /** The `uses:` reference of an action: the commit it is pinned to (`pinned` overrides the table's). */
@@ -60,6 +68,16 @@ export function renderWorkflow(workflow: object, header: string, pinned: Record<
     versions.set(`${action.name}@${sha ?? action.sha}`, sha && sha !== action.sha ? action.version.split('.')[0] : action.version);
   }
   YAML.visit(doc, {
+    Map(_, map) {
+      const ignore = map.get('zizmor-ignore');
+      if (YAML.isMap(ignore)) {
+        map.delete('zizmor-ignore');
+        const run = map.get('run', true);
+        if (YAML.isScalar(run)) {
+          run.comment = ` zizmor: ignore[${ignore.get('audit')}] ${ignore.get('reason')}`;
+        }
+      }
+    },
     Pair(_, pair) {
       if (YAML.isScalar(pair.key) && pair.key.value === 'uses' && YAML.isScalar(pair.value)) {
         const version = versions.get(String(pair.value.value));

@@ -217,14 +217,20 @@ export interface DeployParameter {
   readonly variable: string;
 }
 
-/** `npx cdk deploy`, with the stack parameters the job sets (the image tag, the model package). */
-export function deployScript(stacks: string[], parameters: DeployParameter[] = []): string {
+/**
+ * `cdk deploy` (the app's own CLI, `npx cdk`, unless `cli` says otherwise), with the
+ * stack parameters the job sets (the image tag, the model package); `--app "$CDK_APP"`
+ * when the app command is given; `prelude` first (e.g. entering a virtual environment).
+ */
+export function deployScript(stacks: string[], parameters: DeployParameter[] = [], cli = 'npx cdk',
+  options: { prelude?: string[]; app?: boolean } = {}): string {
   const targets = stacks.length > 0 ? stacks.map((s) => `'${s}'`).join(' ') : '--all';
   // The CLI looks `--parameters` up by the physical stack name (STACK:KEY=VALUE).
   const lines = [
-    `npx cdk deploy ${targets}`,
+    `${cli} deploy ${targets}`,
+    ...(options.app ? ['  --app "$CDK_APP"'] : []),
     '  --require-approval never',
     ...parameters.map((p) => `  --parameters "${p.key}=$${p.variable}"`),
   ];
-  return ['set -euo pipefail', lines.join(' \\\n')].join('\n') + '\n';
+  return ['set -euo pipefail', ...(options.prelude ?? []), lines.join(' \\\n')].join('\n') + '\n';
 }
