@@ -7,6 +7,7 @@ import { GitHubSubject } from './github-subject';
 import { GITHUB_ISSUER_URL, issuerHostAndPath } from './private/issuer';
 import { hasWildcard } from './private/wildcard';
 import { writeActionsOf } from './private/write-actions';
+import { explainRolePolicy } from '../private/nag';
 
 /**
  * Which forms of the `sub` claim a `GitHubActionsRole` accepts.
@@ -248,6 +249,9 @@ export class GitHubActionsRole extends iam.Role {
         principals: [principal],
       }));
     }
+
+    // The grants to the role go into its one default policy (IAMNoInlinePolicy of the compliance packs).
+    explainRolePolicy(this);
 
     this.repository = props.repository;
     this.subjects = [...props.subjects];

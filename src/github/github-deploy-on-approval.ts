@@ -9,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { GitHubRepository } from './github-repository';
 import { nameCaseVariants } from '../private/arns';
-import { addCheckovSkip, addNagSuppression } from '../private/nag';
+import { addCheckovSkip, addComplianceSuppression, addNagSuppression, explainRolePolicy } from '../private/nag';
 import { checkInteger } from '../private/validate';
 import { IModelPackageGroup } from '../training/model-package-group';
 
@@ -182,6 +182,8 @@ export class DeployOnApproval extends Construct {
       httpMethod: events.HttpMethod.POST,
       rateLimitPerSecond: rateLimit,
     });
+    // The events role that the API destination target creates holds its one policy (IAMNoInlinePolicy).
+    explainRolePolicy(this.apiDestination);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -257,6 +259,10 @@ export class DeployOnApproval extends Construct {
       const action = new cwactions.SnsAction(props.alarmTopic);
       this.alarm.addAlarmAction(action);
       this.alarm.addOkAction(action);
+    } else {
+      addComplianceSuppression(this.alarm.node.defaultChild as cloudwatch.CfnAlarm, 'CloudWatchAlarmAction',
+        'no alarmTopic was given, so the alarm notifies nobody: its state shows in the CloudWatch console and can be '
+        + 'read by any alarm-watching tool; give alarmTopic (an SNS topic) to be notified of undelivered approvals');
     }
   }
 }
