@@ -146,6 +146,9 @@ project.compileTask.reset('jsii --fail-on-warnings');
 const COPY_CLI_FILES = 'node -e "for (const f of [\'local_run.py\', \'requirements.txt\']) require(\'fs\').copyFileSync(\'src/cli/\' + f, \'lib/cli/\' + f)"';
 project.compileTask.exec(COPY_CLI_FILES);
 project.tasks.tryFind('watch')!.reset('jsii -w --fail-on-warnings');
+// The entry points load a construct's files when it is first used (issue 15): after jsii, each
+// lib/**/index.js becomes lazy re-exports. jsii reads the TypeScript: the API does not change.
+project.compileTask.exec('node scripts/bench-lazy-index.js lib');
 
 for (const [name, value] of Object.entries(OFFLINE_ENV)) {
   project.tasks.addEnvironment(name, value);
@@ -285,6 +288,21 @@ const container = project.addTask('container', {
 project.testTask.spawn(container, {
   condition: 'node -e "process.exit(process.env.SKIP_CONTAINER === \'1\' ? 1 : 0)"',
 });
+
+// The benchmark (bench/, issue 15): the library's synth against a same-template floor of raw
+// CfnResource constructs, resources per construct, the import; writes bench/RESULTS.md. The
+// smoke (N = 1, one pair) runs in the test task and fails if the harness breaks.
+project.addPackageIgnore('/bench/');
+project.addTask('bench', {
+  description: 'Benchmark: synth of N = 1, 10, 50, 100 constructs of each kind against a same-template floor; writes bench/RESULTS.md',
+  exec: 'node bench/run.js',
+  receiveArgs: true,
+});
+const benchSmoke = project.addTask('bench:smoke', {
+  description: 'The benchmark harness at N = 1 with one pair (fails if the floor stops emitting the library\'s templates)',
+  exec: 'node bench/run.js --smoke',
+});
+project.testTask.spawn(benchSmoke);
 
 // publib publishes to the public npm registry by default; the workflow need not name it.
 project.github?.tryFindWorkflow('release')?.file?.addDeletionOverride('jobs.release_npm.steps.9.env.NPM_REGISTRY');
