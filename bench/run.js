@@ -61,11 +61,17 @@ function main() {
   log(`import: ${summary(imports)}`);
 
   const synths = [];
+  const planned = args.ns.length * args.kinds.length;
   for (const n of args.ns) {
     for (const kind of args.kinds) {
       const row = synthPairs(kind, n, footprints[kind]?.fit ?? n);
       synths.push(row);
       log(`synth ${kind} N=${n}: ${row.resources} resources in ${row.stacks} stack(s); ${summary(row.pairs)}`);
+      if (!args.smoke && synths.length < planned) {
+        // A long run that is stopped still leaves what it measured, marked as partial.
+        const partial = { started, finished: new Date(), loadBefore, loadAfter: os.loadavg(), footprints, imports, synths, partial: `${synths.length} of ${planned} rows` };
+        fs.writeFileSync(args.out, results(partial));
+      }
     }
   }
   checkTheComparison(path.join(work, 'synth', `${args.kinds[0]}-${args.ns[0]}`, 'library.out'));
@@ -236,7 +242,7 @@ function summary(runs) {
     + `, library ${median(runs.map((p) => p.library.wallSeconds)).toFixed(2)} s vs floor ${median(runs.map((p) => p.floor.wallSeconds)).toFixed(2)} s`;
 }
 
-function results({ started, finished, loadBefore, loadAfter, footprints, imports, synths }) {
+function results({ started, finished, loadBefore, loadAfter, footprints, imports, synths, partial }) {
   const cdkVersion = require(path.join(CDK, 'package.json')).version;
   const commit = git(['rev-parse', '--short', 'HEAD']);
   const dirty = LIB !== path.join(ROOT, 'lib') ? ' (the library from a build given with --lib)'
@@ -250,6 +256,7 @@ function results({ started, finished, loadBefore, loadAfter, footprints, imports
   lines.push(
     '# Benchmark results',
     '',
+    ...(partial ? [`**Partial: the run was stopped after ${partial}.**`, ''] : []),
     'Written by `npx projen bench` (`node bench/run.js`); do not edit by hand. Reproduce with',
     '`npx projen compile && npx projen bench` (options: `node bench/run.js --runs 5 --n 1,10,50,100`).',
     '',
