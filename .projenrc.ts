@@ -55,7 +55,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   bundledDeps: ['yaml'],
-  // `npx cdk-sagemaker-github local-run`: runs a synthesized pipeline locally (src/cli, not exported).
+  // `npx cdk-sagemaker-github local-run` runs a synthesized pipeline locally, `init-container`
+  // writes the starter container (src/cli, not exported).
   bin: { 'cdk-sagemaker-github': 'lib/cli/main.js' },
   devDeps: [
     `@aws-cdk/integ-tests-alpha@${CDK_VERSION}-alpha.0`,
@@ -145,6 +146,11 @@ project.compileTask.reset('jsii --fail-on-warnings');
 // local-run's python side ships beside its compiled JavaScript (jsii compiles only the .ts files).
 const COPY_CLI_FILES = 'node -e "for (const f of [\'local_run.py\', \'requirements.txt\']) require(\'fs\').copyFileSync(\'src/cli/\' + f, \'lib/cli/\' + f)"';
 project.compileTask.exec(COPY_CLI_FILES);
+// `init-container` writes the starter container from lib/cli/container: every file of
+// examples/container (modes kept, Python caches left out), so it ships in the npm package.
+const COPY_STARTER_CONTAINER = 'node -e "const fs = require(\'fs\'); fs.rmSync(\'lib/cli/container\', { recursive: true, force: true }); '
+  + 'fs.cpSync(\'examples/container\', \'lib/cli/container\', { recursive: true, filter: (f) => !f.includes(\'__pycache__\') && !f.endsWith(\'.pyc\') })"';
+project.compileTask.exec(COPY_STARTER_CONTAINER);
 project.tasks.tryFind('watch')!.reset('jsii -w --fail-on-warnings');
 // The entry points load a construct's files when it is first used (issue 15): after jsii, each
 // lib/**/index.js becomes lazy re-exports. jsii reads the TypeScript: the API does not change.
