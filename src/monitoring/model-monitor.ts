@@ -326,8 +326,8 @@ export class ModelMonitor extends Construct {
     }
     // After every grant of the constructor, so that each role's one policy exists.
     this.ownRoles.forEach(suppressInlinePolicy);
-    for (const role of this.stateMachineRoles) {
-      const policy = role.node.tryFindChild('DefaultPolicy') as iam.Policy;
+    for (const machineRole of this.stateMachineRoles) {
+      const policy = machineRole.node.tryFindChild('DefaultPolicy') as iam.Policy;
       addNagSuppression(policy.node.defaultChild as iam.CfnPolicy, 'AwsSolutions-IAM5', 'Step Functions\' log delivery '
         + '(logs:CreateLogDelivery and the other *LogDelivery actions, logs:DescribeLogGroups, resource policies) and X-Ray tracing '
         + '(xray:PutTraceSegments, PutTelemetryRecords, GetSampling*) have no resource-level permissions (Service Authorization '

@@ -6,6 +6,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { DeepLearningContainer, DlcFramework, DlcScope, ISageMakerImage } from '../../image';
 import { JobNetworkOptions, PipelineStep, PipelineValue, ProcessingInstanceType, ProcessingStep } from '../../pipeline';
+import { grantObjectRead } from '../../private/s3';
 
 /**
  * The key prefix of drift baselines in a training pipeline's artifacts bucket:
@@ -77,6 +78,14 @@ export interface BaselineStepInputs {
   /** Where the baseline goes: a prefix of its own per execution, e.g. `s3://<artifacts>/baselines/<execution id>`. */
   readonly outputS3Uri: PipelineValue;
   /**
+   * The column of the training data that is the label, not a feature (its
+   * name, 0-based index or `last`): the endpoint never receives it, so the
+   * baseline leaves it out.
+   *
+   * @default - every column is a feature
+   */
+  readonly targetColumn?: string;
+  /**
    * The image the checker runs on.
    *
    * @default - the SageMaker scikit-learn 1.4-2 (Python 3.12) image
@@ -137,7 +146,7 @@ export interface BaselineStep {
  */
 export function buildBaselineStep(scope: Construct, inputs: BaselineStepInputs): BaselineStep {
   const code = checkerAsset(scope);
-  code.grantRead(inputs.role);
+  grantObjectRead(inputs.role, code.bucket, code.s3ObjectKey);
   const image = (inputs.image ?? defaultCheckerImage()).bind(scope, inputs.role).imageUri;
   const step = new ProcessingStep({
     name: 'Baseline',
@@ -147,7 +156,8 @@ export function buildBaselineStep(scope: Construct, inputs: BaselineStepInputs):
       image: PipelineValue.fromString(image),
       role: inputs.role,
       entrypoint: CHECKER_ENTRYPOINT,
-      containerArguments: ['baseline', '--data', BASELINE_DATA_PATH, '--output', BASELINE_OUTPUT_PATH],
+      containerArguments: ['baseline', '--data', BASELINE_DATA_PATH, '--output', BASELINE_OUTPUT_PATH,
+        ...(inputs.targetColumn !== undefined ? ['--target-column', inputs.targetColumn] : [])],
       inputs: [
         { inputName: 'code', s3Uri: PipelineValue.fromString(code.s3ObjectUrl), localPath: CHECKER_CODE_PATH },
         { inputName: 'data', s3Uri: inputs.trainingDataUri, localPath: BASELINE_DATA_PATH },
