@@ -1,10 +1,10 @@
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, Aspects, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { DeployOnApproval, GitHubRepository, ModelPackageGroup } from '../src';
-import { addCheckovSkip } from '../src/private/nag';
+import { explainDecision } from '../src/private/nag';
+import { addNagPacks } from '../test/nag';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerDeployOnApprovalInteg');
@@ -14,7 +14,8 @@ const models = new ModelPackageGroup(stack, 'Models', {
   removalPolicy: RemovalPolicy.DESTROY,
 });
 const alerts = new sns.Topic(stack, 'Alerts', { enforceSSL: true });
-addCheckovSkip(alerts.node.defaultChild as sns.CfnTopic, 'CKV_AWS_26', 'the integ test\'s alarm topic: it carries alarm state changes only, no data to encrypt with a customer key');
+explainDecision(alerts.node.defaultChild as sns.CfnTopic, { compliance: 'SNSEncryptedKMS', checkov: 'CKV_AWS_26' },
+  'the integ test\'s alarm topic: it carries alarm state changes only, no data to encrypt with a customer key');
 
 // A real deploy needs this secret to exist, holding a fine-grained token with
 // "Contents: write" on the repository: the template holds only a reference to it.
@@ -27,7 +28,7 @@ const deploy = new DeployOnApproval(stack, 'DeployOnApproval', {
   alarmTopic: alerts,
 });
 
-Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }));
+addNagPacks(stack);
 
 const integ = new IntegTest(app, 'DeployOnApprovalTest', { testCases: [stack] });
 // The destination calls GitHub's dispatches endpoint of the one repository.

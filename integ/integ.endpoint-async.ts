@@ -1,9 +1,9 @@
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { starterModel } from './fixtures/starter-model';
 import { EndpointMode, ModelEndpoint } from '../src/endpoint';
 import { InferenceInstanceType } from '../src/pipeline';
+import { addNagPacks } from '../test/nag';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerGitHubEndpointAsyncInteg');
@@ -20,7 +20,7 @@ const endpoint = new ModelEndpoint(stack, 'Endpoint', {
   }),
 });
 
-Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }));
+addNagPacks(stack);
 
 const integ = new IntegTest(app, 'EndpointAsyncTest', { testCases: [stack] });
 const bucketName = endpoint.asyncBucket!.bucketName;

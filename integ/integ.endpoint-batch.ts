@@ -1,11 +1,10 @@
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import { starterModel } from './fixtures/starter-model';
 import { EndpointMode, ModelEndpoint } from '../src/endpoint';
 import { InferenceInstanceType } from '../src/pipeline';
-import { addCheckovSkip } from '../src/private/nag';
+import { addNagPacks, explainTestBucket } from '../test/nag';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerGitHubEndpointBatchInteg');
@@ -19,11 +18,7 @@ const data = new s3.Bucket(stack, 'Data', {
   blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
   encryption: s3.BucketEncryption.S3_MANAGED,
 });
-addCheckovSkip(data.node.defaultChild as s3.CfnBucket, 'CKV_AWS_18', 'the integ test\'s scratch data bucket: server access logs would record only the test\'s own requests');
-NagSuppressions.addResourceSuppressions(data, [{
-  id: 'AwsSolutions-S1',
-  reason: 'the integ test\'s scratch data bucket: server access logs would record only the test\'s own requests',
-}]);
+explainTestBucket(data);
 
 const scoring = new ModelEndpoint(stack, 'Scoring', {
   model,
@@ -34,7 +29,7 @@ const scoring = new ModelEndpoint(stack, 'Scoring', {
   }),
 });
 
-Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }));
+addNagPacks(stack);
 
 const integ = new IntegTest(app, 'EndpointBatchTest', { testCases: [stack] });
 const pipelineName = scoring.transformPipeline!.pipelineName;

@@ -1,9 +1,9 @@
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { expectServing, starterModel } from './fixtures/starter-model';
 import { CapacitySize, EndpointMode, ModelEndpoint, TrafficShifting } from '../src/endpoint';
 import { InferenceInstanceType } from '../src/pipeline';
+import { addNagPacks } from '../test/nag';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerGitHubEndpointRealtimeInteg');
@@ -23,7 +23,7 @@ const endpoint = new ModelEndpoint(stack, 'Endpoint', {
   }),
 });
 
-Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }));
+addNagPacks(stack);
 
 const integ = new IntegTest(app, 'EndpointRealtimeTest', { testCases: [stack] });
 

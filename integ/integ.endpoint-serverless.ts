@@ -1,8 +1,8 @@
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, Aspects, Stack } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App, Stack } from 'aws-cdk-lib';
 import { expectServing, starterModel } from './fixtures/starter-model';
 import { EndpointMode, ModelEndpoint } from '../src/endpoint';
+import { addNagPacks } from '../test/nag';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerGitHubEndpointServerlessInteg');
@@ -15,7 +15,7 @@ const endpoint = new ModelEndpoint(stack, 'Endpoint', {
   mode: EndpointMode.serverless({ memorySizeMiB: 2048, maxConcurrency: 5 }),
 });
 
-Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }));
+addNagPacks(stack);
 
 const integ = new IntegTest(app, 'EndpointServerlessTest', { testCases: [stack] });
 

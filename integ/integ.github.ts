@@ -1,9 +1,9 @@
 import * as os from 'os';
 import * as path from 'path';
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CustomTrainingImage, GitHubActionsRole, GitHubOidcProvider, GitHubRepository, GitHubSubject, GitHubWorkflow } from '../src';
+import { addNagPacks } from '../test/nag';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerGitHubOidcInteg');
@@ -38,7 +38,7 @@ new GitHubWorkflow(stack, 'Workflow', {
   outputPath: path.join(os.tmpdir(), 'cdk-sagemaker-github-integ', 'sagemaker.yml'),
 });
 
-Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }));
+addNagPacks(stack);
 
 const integ = new IntegTest(app, 'GitHubOidcTest', { testCases: [stack] });
 // The provider accepts GitHub's tokens for STS only, and the build role is reachable through it.

@@ -1,9 +1,9 @@
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, Aspects, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { CustomTrainingImage, DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope } from '../src';
+import { addNagPacks, explainTestRole } from '../test/nag';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerGitHubImageInteg');
@@ -31,8 +31,10 @@ image.bind(stack, sageMakerRole);
 base.bind(stack, sageMakerRole);
 const buildRole = new iam.Role(stack, 'BuildRole', { assumedBy: new iam.AccountRootPrincipal() });
 image.grantPullPush(buildRole);
+explainTestRole(sageMakerRole);
+explainTestRole(buildRole);
 
-Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }));
+addNagPacks(stack);
 
 const integ = new IntegTest(app, 'ImageTest', { testCases: [stack] });
 // The repository scans on push, keeps release tags immutable and the cache tag writable.

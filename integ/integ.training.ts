@@ -1,13 +1,12 @@
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import { CustomTrainingImage } from '../src/image';
 import { TrainingInstanceType } from '../src/pipeline';
-import { addCheckovSkip } from '../src/private/nag';
 import { ModelPackageGroup, QualityGate, TrainingPipeline } from '../src/training';
+import { addNagPacks, explainTestBucket, explainTestRole } from '../test/nag';
 
 const app = new App();
 const stack = new Stack(app, 'SageMakerGitHubTrainingInteg');
@@ -26,8 +25,7 @@ const data = new s3.Bucket(stack, 'Data', {
   blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
   removalPolicy: RemovalPolicy.DESTROY,
 });
-addCheckovSkip(data.node.defaultChild as s3.CfnBucket, 'CKV_AWS_18', 'the integ test\'s scratch data bucket: server access logs would record only the test\'s own requests');
-NagSuppressions.addResourceSuppressions(data, [{ id: 'AwsSolutions-S1', reason: 'a test bucket that lives for one integ run' }]);
+explainTestBucket(data);
 const artifacts = new s3.Bucket(stack, 'Artifacts', {
   enforceSSL: true,
   encryption: s3.BucketEncryption.S3_MANAGED,
@@ -35,8 +33,7 @@ const artifacts = new s3.Bucket(stack, 'Artifacts', {
   versioned: true,
   removalPolicy: RemovalPolicy.DESTROY,
 });
-NagSuppressions.addResourceSuppressions(artifacts, [{ id: 'AwsSolutions-S1', reason: 'a test bucket that lives for one integ run' }]);
-addCheckovSkip(artifacts.node.defaultChild as s3.CfnBucket, 'CKV_AWS_18', 'a test bucket that lives for one integ run');
+explainTestBucket(artifacts);
 const group = new ModelPackageGroup(stack, 'Models', { removalPolicy: RemovalPolicy.DESTROY });
 
 const pipeline = new TrainingPipeline(stack, 'Training', {
@@ -66,8 +63,9 @@ const approvers = new iam.Role(stack, 'Approvers', {
   description: 'Approves or rejects the versions of the integ model package group',
 });
 group.grantApprove(approvers);
+explainTestRole(approvers);
 
-Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }));
+addNagPacks(stack);
 
 const integ = new IntegTest(app, 'TrainingTest', { testCases: [stack] });
 // CloudFormation accepted the definition and SageMaker holds the pipeline, ready to start.

@@ -2,8 +2,9 @@ import { App, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { NAG_PACKS, nagFindings, nagPackOf } from './nag';
+import { explainTestBucket, explainTestRole, NAG_PACKS, nagFindings, nagPackOf } from './nag';
 import { addComplianceSuppression, addNagSuppression } from '../src/private/nag';
 
 /** A bucket with server access logs off: AwsSolutions-S1 and both packs' S3BucketLoggingEnabled, among others. */
@@ -89,5 +90,27 @@ describe('a suppression with a reason silences exactly one rule', () => {
     const after = nagFindings(stack);
     expect([rulesOf(before.filter((f) => !after.includes(f))), after.filter((f) => !before.includes(f))])
       .toEqual([['AwsSolutions-S1'], []]);
+  });
+});
+
+describe('the integ apps\' helpers for their own resources', () => {
+  test('explainTestBucket: a scratch bucket (versioned, TLS only, SSE-S3) has no findings left', () => {
+    const stack = new Stack(new App(), 'Integ');
+    explainTestBucket(new s3.Bucket(stack, 'Data', {
+      versioned: true, enforceSSL: true, encryption: s3.BucketEncryption.S3_MANAGED, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    }));
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  test('explainTestRole: the stand-in role\'s one policy is explained; before any grant it throws', () => {
+    const stack = new Stack(new App(), 'Integ');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
+    expect(() => explainTestRole(role)).toThrow('explainTestRole: Integ/Role has no DefaultPolicy yet: call it after the grants');
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:DescribeModelPackageGroup'],
+      resources: [stack.formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: 'models' })],
+    }));
+    explainTestRole(role);
+    expect(nagFindings(stack).filter((f) => f.includes('IAMNoInlinePolicy'))).toEqual([]);
   });
 });
