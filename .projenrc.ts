@@ -86,7 +86,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // only the polyglot stage runs (after the packages are built); the checks
       // directly in test/polyglot/ are unit tests and run here.
       // test/container-stage/ needs a Docker engine: only the container stage runs it.
-      testPathIgnorePatterns: ['/node_modules/', '/test/polyglot/[^/]+/', '/test/container-stage/'],
+      // test/notebooks/ executes the notebooks against moto (a minute): only the notebook stage runs it.
+      testPathIgnorePatterns: ['/node_modules/', '/test/polyglot/[^/]+/', '/test/container-stage/', '/test/notebooks/'],
       modulePathIgnorePatterns: [...POLYGLOT_WORK_DIRS, ...CONTAINER_WORK_DIRS]
         .map((dir) => `<rootDir>${dir.replace(/\*/g, '[^/]+').replace(/\./g, '\\.')}`),
     },
@@ -274,6 +275,21 @@ project.testTask.spawn(integ);
 project.testTask.spawn(example);
 project.testTask.spawn(cfnLint);
 project.testTask.spawn(checkov);
+
+// The notebook stage: examples/notebooks/*.ipynb executed to the last cell with nbclient against
+// moto's server on 127.0.0.1, seeded from examples/out (so after `example`). Its python (kernel,
+// nbclient, boto3, moto; scripts/notebook/requirements.txt, pinned) is made once under
+// node_modules/.cache. Suites: test/notebooks/ (jest --json into test-reports/notebook-results.json).
+// SKIP_NOTEBOOK=1 skips it.
+const notebook = project.addTask('notebook', {
+  description: 'Execute the notebooks of examples/notebooks against a local stand-in for AWS (moto), seeded from examples/out',
+});
+notebook.exec('ts-node --transpile-only scripts/notebook/venv.ts');
+notebook.exec('jest --ci --runInBand --coverage=false --reporters=default --testPathIgnorePatterns=/node_modules/'
+  + " --testMatch='<rootDir>/test/notebooks/*.test.ts' --json --outputFile=test-reports/notebook-results.json", { receiveArgs: true });
+project.testTask.spawn(notebook, {
+  condition: 'node -e "process.exit(process.env.SKIP_NOTEBOOK === \'1\' ? 1 : 0)"',
+});
 project.testTask.spawn(polyglot, {
   // (projen evaluates conditions with its own portable shell: keep this to one plain command)
   condition: 'node -e "process.exit(process.env.SKIP_POLYGLOT === \'1\' ? 1 : 0)"',
