@@ -6,9 +6,10 @@
 #                                                     # pinned as the stock scikit-learn image has them
 #   bash scripts/container/monitor-venv.sh evidently  # the same plus evidently (the test-only cross-check)
 #
-# The environment lives in node_modules/.cache/monitor-<which>-venv-<key>, where the key
-# is a hash of the requirements files and the python version, so a changed pin makes a
-# new one. Progress goes to stderr; the last line on stdout is the python to run.
+# The environment lives in node_modules/.cache/monitor-<which>-venv-<key> (MONITOR_VENV_ROOT
+# in place of node_modules/.cache when set), where the key is a hash of the requirements
+# files and the python version, so a changed pin makes a new one. Progress goes to stderr;
+# the last line on stdout is the python to run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -22,10 +23,11 @@ python=${MONITOR_VENV_PYTHON:-python3}
 version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])') \
   || { echo "monitor-venv: $python does not run: install python3 (3.10 or newer)" >&2; exit 1; }
 key=$(cat test/monitoring/checker/requirements.txt "$requirements" | { cat; echo "python $version"; } | sha256sum | cut -c1-12)
-venv=node_modules/.cache/monitor-$which-venv-$key
-mkdir -p node_modules/.cache
+cache=${MONITOR_VENV_ROOT:-node_modules/.cache}
+venv=$cache/monitor-$which-venv-$key
+mkdir -p "$cache"
 # Jest runs suites side by side: one of them makes the environment, the others wait for it.
-exec 9>"node_modules/.cache/monitor-$which-venv.lock"
+exec 9>"$cache/monitor-$which-venv.lock"
 flock 9
 if [ ! -x "$venv/bin/python" ] || [ ! -f "$venv/.complete" ]; then
   rm -rf "$venv"
@@ -37,4 +39,4 @@ if [ ! -x "$venv/bin/python" ] || [ ! -f "$venv/.complete" ]; then
   touch "$venv/.complete"
   echo "monitor-venv: made $venv in $(($(date +%s) - started)) s" >&2
 fi
-echo "$PWD/$venv/bin/python"
+case "$venv" in /*) echo "$venv/bin/python" ;; *) echo "$PWD/$venv/bin/python" ;; esac

@@ -6,8 +6,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { baselineThenCheck, readJson, runChecker, runScenarios, ScenarioResult } from './checker/harness';
 import { expectError } from '../errors';
+import { baselineThenCheck, readJson, runChecker, runScenarios, ScenarioResult } from './checker/harness';
 
 jest.setTimeout(60_000);
 

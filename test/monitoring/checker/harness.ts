@@ -51,29 +51,6 @@ export function tempDir(name: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `monitor-${name}-`));
 }
 
-export interface Scenario {
-  readonly dir: string;
-  readonly reference: string;
-  readonly captures: string;
-  readonly groundTruth: string;
-  readonly expected: any;
-}
-
-/** A scenario written by generate.py from `spec` (see its docstring for the keys). */
-export function generate(name: string, spec: Record<string, unknown>): Scenario {
-  const dir = tempDir(name);
-  fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec));
-  const made = spawnSync(checkerPython(), [path.join(FIXTURES, 'generate.py'), path.join(dir, 'spec.json'), dir], { encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`generate.py failed: ${made.stderr}`);
-  return {
-    dir,
-    reference: path.join(dir, 'reference'),
-    captures: path.join(dir, 'captures'),
-    groundTruth: path.join(dir, 'ground-truth'),
-    expected: JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8')),
-  };
-}
-
 export interface ScenarioPlan {
   readonly id: string;
   /** generate.py's spec: the scenario is written into {dir} first. */
@@ -103,25 +80,14 @@ export function baselineThenCheck(check: string[] = [], baseline: string[] = ['-
  * Runs every scenario of `plan` in one python process (scenarios.py: the checker's main()
  * with these command lines), so that the libraries are imported once.
  */
-export function runScenarios(name: string, plan: ScenarioPlan[]): Record<string, ScenarioResult> {
+export function runScenarios(name: string, plan: ScenarioPlan[], interpreter: string = checkerPython()): Record<string, ScenarioResult> {
   const dir = tempDir(name);
   fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(plan));
-  const r = spawnSync(checkerPython(), [path.join(FIXTURES, 'scenarios.py'), path.join(dir, 'plan.json'), dir], {
+  const r = spawnSync(interpreter, [path.join(FIXTURES, 'scenarios.py'), path.join(dir, 'plan.json'), dir], {
     encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
   });
   if (r.status !== 0) throw new Error(`scenarios.py failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout);
-}
-
-/** `baseline` then `check` over a scenario; returns the report and the runs. */
-export function baselineAndCheck(s: Scenario, checkArgs: string[] = [], baselineArgs: string[] = ['--target-column', 'y']) {
-  const baselineDir = path.join(s.dir, 'baseline');
-  const baseline = runChecker(['baseline', '--data', s.reference, '--output', baselineDir, ...baselineArgs]);
-  if (baseline.status !== 0) throw new Error(`baseline failed (${baseline.status}): ${baseline.stderr}`);
-  const reportDir = path.join(s.dir, 'report');
-  const check = runChecker(['check', '--baseline', path.join(baselineDir, 'baseline.json'), '--captures', s.captures,
-    '--output', reportDir, ...checkArgs]);
-  return { baseline, check, report: readJson(path.join(reportDir, 'report.json')), reportDir, baselineDir };
 }
 
 export function readJson(file: string): any {
