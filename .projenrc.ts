@@ -147,6 +147,12 @@ project.compileTask.reset('jsii --fail-on-warnings');
 // local-run's python side ships beside its compiled JavaScript (jsii compiles only the .ts files).
 const COPY_CLI_FILES = 'node -e "for (const f of [\'local_run.py\', \'requirements.txt\']) require(\'fs\').copyFileSync(\'src/cli/\' + f, \'lib/cli/\' + f)"';
 project.compileTask.exec(COPY_CLI_FILES);
+// The model monitor's checker (src/monitoring/checker/*.py, run by the baseline and check
+// Processing steps from the stack's asset of lib/monitoring/checker/) ships there too.
+const COPY_CHECKER_FILES = 'node -e "const fs = require(\'fs\'); fs.mkdirSync(\'lib/monitoring/checker\', { recursive: true });'
+  + ' for (const f of fs.readdirSync(\'src/monitoring/checker\').filter((n) => n.endsWith(\'.py\')))'
+  + ' fs.copyFileSync(\'src/monitoring/checker/\' + f, \'lib/monitoring/checker/\' + f)"';
+project.compileTask.exec(COPY_CHECKER_FILES);
 // `init-container` writes the starter container from lib/cli/container: every file of
 // examples/container (modes kept, Python caches left out), so it ships in the npm package.
 const COPY_STARTER_CONTAINER = 'node -e "const fs = require(\'fs\'); fs.rmSync(\'lib/cli/container\', { recursive: true, force: true }); '
