@@ -145,6 +145,7 @@ for app in training endpoint-batch; do
     || { tail -20 "$STAGE/integ-$app.log" >&2; fail "synthesizing integ/integ.$app.ts failed"; }
 done
 phase synth
+source scripts/container/monitor.sh || fail "the model monitor's stock-image-shaped image or Evidently's python could not be made (scripts/container/monitor.sh)"
 
 # ---------------------------------------------------------------- 6. the suites
 
