@@ -45,6 +45,14 @@ describe('explainRolePolicy', () => {
     ]);
   });
 
+  test('the same with aspect stabilization on (the feature flag new apps set)', () => {
+    const stack = new Stack(new App({ context: { '@aws-cdk/core:aspectStabilization': true } }), 'Test');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    explainRolePolicy(role);
+    new s3.Bucket(stack, 'Bucket', { enforceSSL: true }).grantRead(role);
+    expect(nagFindings(stack).filter((f) => f.includes('IAMNoInlinePolicy'))).toEqual([]);
+  });
+
   test('a role it was not called for keeps the finding; calling it twice writes each rule once', () => {
     const { stack, role } = roleWithGrants();
     explainRolePolicy(role);
