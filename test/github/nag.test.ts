@@ -2,7 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository, GitHubSubject } from '../../src/github';
 import { expectNagClean } from '../nag';
 
-describe('cdk-nag AwsSolutionsChecks', () => {
+describe('cdk-nag AwsSolutions, NIST 800-53 R5 and HIPAA Security', () => {
   test('a provider and a role that deploys with CDK have no findings', () => {
     const stack = new Stack(new App(), 'GitHub');
     const provider = new GitHubOidcProvider(stack, 'Provider');
