@@ -309,7 +309,8 @@ function results({ started, finished, loadBefore, loadAfter, footprints, imports
     '| kind | N | stacks | resources | library | floor | wall ratio | CPU ratio | peak memory ratio |',
     '|---|---|---|---|---|---|---|---|---|',
   );
-  for (const s of synths) {
+  const ordered = [...synths].sort((a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || a.n - b.n);
+  for (const s of ordered) {
     lines.push(`| ${s.kind} | ${s.n} | ${s.stacks} | ${s.resources} | ${stats(s.pairs, 'library')} | ${stats(s.pairs, 'floor')} `
       + `| ${spread(ratios(s.pairs, 'wallSeconds'))} | ${spread(ratios(s.pairs, 'cpuSeconds'))} | ${spread(ratios(s.pairs, 'maxRssMiB'))} |`);
   }
