@@ -226,11 +226,10 @@ def resolve_column(names, spec, argument):
     raise CheckError(f'{argument} {spec!r} is not a column of --data ({", ".join(names)}): give a column name, a 0-based index or "last"')
 
 
-def summarize_feature(name, values, kind, max_sample, rng):
-    present = [v for v in values if not is_missing(v)]
+def summarize_feature(name, values, present, numbers, kind, max_sample, rng):
     feature = {'name': name, 'type': kind, 'count': len(values), 'missing': len(values) - len(present)}
     if kind == 'numerical':
-        x = np.array([as_number(v) for v in present], dtype=float)
+        x = np.array(numbers, dtype=float)
         feature['unique'] = int(len(np.unique(x)))
         feature['integral'] = bool(len(x) and np.all(np.mod(x, 1) == 0))
         if len(x):
@@ -273,7 +272,8 @@ def make_baseline(args):
             continue
         values = [r[i] for r in rows]
         present = [v for v in values if not is_missing(v)]
-        numeric = bool(present) and all(as_number(v) is not None for v in present)
+        numbers = [as_number(v) for v in present]
+        numeric = bool(present) and None not in numbers
         # evidently core/datasets.py::infer_column_type: floats are numerical; integers are
         # categorical up to INTEGER_CARDINALITY_LIMIT = 10 unique values (a column with missing
         # values reads as floats there); strings are categorical
@@ -289,7 +289,7 @@ def make_baseline(args):
             kind = 'categorical'
         else:
             kind = 'numerical' if numeric else 'categorical'
-        features.append(summarize_feature(name, values, kind, args.max_sample, rng))
+        features.append(summarize_feature(name, values, present, numbers, kind, args.max_sample, rng))
     if not features:
         raise CheckError('--data has no feature column besides --target-column: give the features the endpoint receives')
     baseline = {
@@ -303,7 +303,7 @@ def make_baseline(args):
         'drift': drift_settings(),
     }
     os.makedirs(args.output, exist_ok=True)
-    write_json(os.path.join(args.output, 'baseline.json'), baseline)
+    write_json(os.path.join(args.output, 'baseline.json'), baseline, indent=None)
     write_json(os.path.join(args.output, 'statistics.json'), statistics_json(baseline))
     write_json(os.path.join(args.output, 'constraints.json'), constraints_json(baseline))
     print(f'model_monitor: baseline of {len(rows)} rows, {len(features)} features -> {args.output}')
@@ -448,10 +448,11 @@ def read_captures(captures, names, start, end):
         out['files'] += 1
         with open(file, encoding='utf-8') as f:
             lines = f.read().splitlines()
+        shown = os.path.relpath(file, captures) if os.path.isdir(captures) else file
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
-            where = f'{os.path.relpath(file, captures) if os.path.isdir(captures) else file} line {number}'
+            where = f'{shown} line {number}'
             try:
                 record = json.loads(line)
                 meta = record.get('eventMetadata') or {}
@@ -1011,10 +1012,10 @@ def publish(report, namespace, endpoint):
 
 # ------------------------------------------------------------------ main
 
-def write_json(path, payload):
+def write_json(path, payload, indent=2):
     tmp = f'{path}.tmp'
     with open(tmp, 'w', encoding='utf-8') as f:
-        json.dump(payload, f, indent=2, default=float)
+        json.dump(payload, f, indent=indent, default=float)
         f.write('\n')
     os.replace(tmp, path)
 
