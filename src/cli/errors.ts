@@ -1,10 +1,6 @@
 /**
  * A problem with what the user asked for or gave: the command prints the
- * message alone (no stack trace) and exits with code 2.
+ * message alone (no stack trace) and exits with code 2. (Its `name` stays
+ * `Error`: main tells it apart with `instanceof`.)
  */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export class UsageError extends Error {}

@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 /**
- * The `cdk-sagemaker-github` command (the package's bin). One subcommand:
- * `local-run`, which runs a synthesized pipeline on this machine.
+ * The `cdk-sagemaker-github` command (the package's bin): `local-run`, which
+ * runs a synthesized pipeline on this machine, and `init-container`, which
+ * writes the starter container into the user's repository.
  */
 import { UsageError } from './errors';
+import { initContainer, parseInitContainerArgs } from './init-container';
 import { localRun } from './local-run';
 import { parseLocalRunArgs } from './options';
 
 const USAGE = `usage: cdk-sagemaker-github <command> [options]
 
 commands:
+  init-container [DIR]
+              write the starter SageMaker container (Dockerfile, train, serve,
+              evaluate, README) into DIR, default container
+              (cdk-sagemaker-github init-container --help)
   local-run   run a synthesized SageMaker pipeline locally, in Docker, with the
               SageMaker Python SDK's local mode (cdk-sagemaker-github local-run --help)
 `;
@@ -26,8 +32,11 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
       io.out(USAGE);
       return command === undefined ? 2 : 0;
     }
+    if (command === 'init-container') {
+      return initContainer(parseInitContainerArgs(rest), io);
+    }
     if (command !== 'local-run') {
-      throw new UsageError(`unknown command ${command}: the command is local-run (cdk-sagemaker-github local-run --help)`);
+      throw new UsageError(`unknown command ${command}: the commands are init-container and local-run (cdk-sagemaker-github --help)`);
     }
     return localRun(parseLocalRunArgs(rest, env), io);
   } catch (e) {

@@ -97,7 +97,11 @@ export interface GitHubWorkflowProps {
   /**
    * The Docker build context, relative to the repository root.
    *
-   * @default '.'
+   * `npx cdk-sagemaker-github init-container` writes the starter container
+   * (Dockerfile, `train`, `serve`, `evaluate`) into `container/`, this default;
+   * give `'.'` for a Dockerfile at the repository root.
+   *
+   * @default 'container'
    */
   readonly dockerContext?: string;
 

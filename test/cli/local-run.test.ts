@@ -43,7 +43,7 @@ describe('the command line', () => {
     } finally {
       spy.mockRestore();
     }
-    expect(written[0]).toBe('cdk-sagemaker-github: unknown command deploy: the command is local-run (cdk-sagemaker-github local-run --help)\n');
+    expect(written[0]).toBe('cdk-sagemaker-github: unknown command deploy: the commands are init-container and local-run (cdk-sagemaker-github --help)\n');
     expect(written[1]).toMatch(/^cdk-sagemaker-github: --app \S+missing is not a synthesized cloud assembly \(no manifest\.json\): run cdk synth first/);
   });
 });

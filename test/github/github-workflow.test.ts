@@ -248,8 +248,9 @@ describe('build job', () => {
       if: "steps.existing.outputs.digest == ''",
       uses: BUILD_PUSH,
       with: {
-        'context': '.',
-        'file': 'Dockerfile',
+        // where init-container writes the starter container
+        'context': 'container',
+        'file': 'container/Dockerfile',
         'push': true,
         'provenance': false,
         'sbom': false,
@@ -355,6 +356,9 @@ describe('build job', () => {
     const explicit = step(parse(newWorkflow(other, { dockerContext: 'container', dockerfile: 'docker/train.Dockerfile' })).jobs.build,
       'Build and push the image');
     expect(explicit.with.file).toBe('docker/train.Dockerfile');
+
+    const root = step(parse(newWorkflow(newStack(), { dockerContext: '.' })).jobs.build, 'Build and push the image');
+    expect([root.with.context, root.with.file]).toEqual(['.', 'Dockerfile']);
   });
 
   test('freeDiskSpace: false leaves the step out', () => {
@@ -1484,7 +1488,7 @@ describe('errors', () => {
   });
 
   test.each([
-    ['dockerContext', { dockerContext: '' }, "'' is not valid: it must be a single line of 1 to 1024 characters known at synth time; give a directory relative to the repository root, e.g. '.'"],
+    ['dockerContext', { dockerContext: '' }, "'' is not valid: it must be a single line of 1 to 1024 characters known at synth time; give a directory relative to the repository root, e.g. 'container' or '.'"],
     ['dockerfile', { dockerfile: 'a\nb' }, "'a\nb' is not valid: it must be a single line of 1 to 1024 characters known at synth time; give a path relative to the repository root, e.g. 'Dockerfile'"],
   ])('an invalid %s', (property, props, message) => {
     const stack = newStack();

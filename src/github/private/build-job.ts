@@ -30,8 +30,9 @@ export function buildJob(context: JobContext, options: BuildJobOptions): Workflo
   const values = context.values;
   const role = values.use('BUILD_ROLE_ARN', 'the role of the build job', buildRole.roleArn);
   const repository = values.use('IMAGE_REPOSITORY_URI', 'the URI of the image repository', image.repository.repositoryUri);
-  const dockerContext = options.dockerContext ?? '.';
-  checkLine('dockerContext', dockerContext, 'give a directory relative to the repository root, e.g. \'.\'');
+  // Where `cdk-sagemaker-github init-container` writes the starter container by default.
+  const dockerContext = options.dockerContext ?? 'container';
+  checkLine('dockerContext', dockerContext, 'give a directory relative to the repository root, e.g. \'container\' or \'.\'');
   const dockerfile = options.dockerfile ?? path.posix.join(dockerContext, 'Dockerfile');
   checkLine('dockerfile', dockerfile, 'give a path relative to the repository root, e.g. \'Dockerfile\'');
 

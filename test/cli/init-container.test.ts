@@ -1,0 +1,151 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { initContainer, parseInitContainerArgs, starterContainerDir, starterFiles } from '../../src/cli/init-container';
+import { main } from '../../src/cli/main';
+import { expectError } from '../errors';
+
+const ROOT = path.join(__dirname, '..', '..');
+const SOURCE = path.join(ROOT, 'examples', 'container');
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'init-container-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `cdk-sagemaker-github <args>` in `cwd` through main, collecting what it prints. */
+function command(args: string[], cwd: string): { code: number; out: string; err: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((s) => { out.push(String(s)); return true; });
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((s) => { err.push(String(s)); return true; });
+  const before = process.cwd();
+  try {
+    process.chdir(cwd);
+    return { code: main(args), out: out.join(''), err: err.join('') };
+  } finally {
+    process.chdir(before);
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+}
+
+/** Every file of the starter in git, as the repository holds it (what the package ships). */
+function committedFiles(): string[] {
+  const result = spawnSync('git', ['ls-files', '--', 'examples/container'], { cwd: ROOT, encoding: 'utf-8' });
+  return result.stdout.trim().split('\n').map((f) => path.relative('examples/container', f)).sort();
+}
+
+describe('init-container', () => {
+  test('writes every file of the starter, with its content and executable bits, into container/ by default', () => {
+    const repo = tempDir();
+    const { code, out } = command(['init-container'], repo);
+    expect(code).toBe(0);
+    const written = starterFiles(path.join(repo, 'container'));
+    expect(written).toEqual(starterFiles(SOURCE));
+    // the starter is what git holds, whatever files it has now (the list is never written down here)
+    expect(written).toEqual(expect.arrayContaining(committedFiles()));
+    expect(written).toEqual(expect.arrayContaining(['Dockerfile', 'README.md', 'evaluate', 'serve', 'train']));
+    for (const file of written) {
+      expect(fs.readFileSync(path.join(repo, 'container', file))).toEqual(fs.readFileSync(path.join(SOURCE, file)));
+      expect(fs.statSync(path.join(repo, 'container', file)).mode & 0o777).toBe(fs.statSync(path.join(SOURCE, file)).mode & 0o777);
+    }
+    expect(fs.statSync(path.join(repo, 'container', 'train')).mode & 0o111).not.toBe(0);
+    expect(out).toContain("GitHubWorkflow builds it by default (dockerContext 'container')");
+  });
+
+  test('into a directory of your choice, which it names for GitHubWorkflow', () => {
+    const repo = tempDir();
+    const { code, out } = command(['init-container', 'ml/image'], repo);
+    expect(code).toBe(0);
+    expect(fs.existsSync(path.join(repo, 'ml', 'image', 'Dockerfile'))).toBe(true);
+    expect(out).toContain("give GitHubWorkflow dockerContext: 'ml/image' to build it");
+  });
+
+  test('never overwrites without --force, and then writes nothing at all', () => {
+    const repo = tempDir();
+    fs.mkdirSync(path.join(repo, 'container'));
+    fs.writeFileSync(path.join(repo, 'container', 'Dockerfile'), 'FROM mine\n');
+    const { code, err } = command(['init-container'], repo);
+    expect(code).toBe(2);
+    expect(err).toBe('cdk-sagemaker-github: init-container would overwrite container/Dockerfile: nothing was written; '
+      + 'give another directory, or --force to overwrite them\n');
+    expect(fs.readdirSync(path.join(repo, 'container'))).toEqual(['Dockerfile']);
+    expect(fs.readFileSync(path.join(repo, 'container', 'Dockerfile'), 'utf-8')).toBe('FROM mine\n');
+
+    expect(command(['init-container', '--force'], repo).code).toBe(0);
+    expect(fs.readFileSync(path.join(repo, 'container', 'Dockerfile'))).toEqual(fs.readFileSync(path.join(SOURCE, 'Dockerfile')));
+  });
+
+  test('--help', () => {
+    const { code, out } = command(['init-container', '--help'], tempDir());
+    expect(code).toBe(0);
+    expect(out).toContain('usage: cdk-sagemaker-github init-container [DIR] [--force]');
+  });
+
+  test('the package ships the starter: compiled, it is found beside the command; from the sources, in examples/container', () => {
+    expect(starterContainerDir()).toBe(SOURCE);
+  });
+
+  describe('errors', () => {
+    test('an unknown option', () => {
+      expectError(() => parseInitContainerArgs(['--overwrite']), { construct: 'init-container', property: 'option', value: '--overwrite' },
+        'unknown option --overwrite: init-container takes a directory, --force and --help (cdk-sagemaker-github init-container --help)');
+    });
+
+    test('two directories', () => {
+      expectError(() => parseInitContainerArgs(['a', 'b']), { construct: 'init-container', property: 'directory', value: 'a b' },
+        "init-container takes one directory, got 'a' and 'b': give one, e.g. cdk-sagemaker-github init-container container");
+    });
+
+    test('an empty directory', () => {
+      expectError(() => parseInitContainerArgs(['']), { construct: 'init-container', property: 'directory', value: "''" },
+        'init-container directory is empty: give a directory, e.g. container');
+    });
+
+    test('a directory that is a file', () => {
+      const repo = tempDir();
+      fs.writeFileSync(path.join(repo, 'container'), '');
+      expectError(() => initContainer({ directory: 'container', force: false, help: false }, { out: () => undefined, err: () => undefined }, repo),
+        { construct: 'init-container', property: 'directory', value: 'container (a file)' },
+        'init-container directory container is a file, not a directory: give a new or existing directory');
+    });
+  });
+});
+
+/**
+ * The starter's own tests (test/container), run against the copy the command
+ * wrote: they and their harness are copied beside it, so that the harness's
+ * `examples/container` is the written copy.
+ */
+test("the written container passes the starter's own tests", () => {
+  const tree = tempDir();
+  expect(command(['init-container', path.join('examples', 'container')], tree).code).toBe(0);
+  fs.mkdirSync(path.join(tree, 'test', 'container'), { recursive: true });
+  for (const file of fs.readdirSync(path.join(ROOT, 'test', 'container')).filter((f) => f.endsWith('.ts'))) {
+    fs.copyFileSync(path.join(ROOT, 'test', 'container', file), path.join(tree, 'test', 'container', file));
+  }
+  const config = {
+    rootDir: tree,
+    testMatch: ['<rootDir>/test/container/*.test.ts'],
+    transform: { '^.+\\.ts$': [require.resolve('ts-jest'), { tsconfig: path.join(ROOT, 'tsconfig.dev.json'), isolatedModules: true }] },
+  };
+  const result = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--config', JSON.stringify(config), '--ci', '--runInBand', '--json'], {
+    cwd: tree,
+    encoding: 'utf-8',
+    timeout: 240_000,
+    env: { ...process.env, TS_JEST_DISABLE_VER_CHECKER: 'true' },
+  });
+  const report = JSON.parse(result.stdout);
+  const failed = report.testResults.flatMap((r: any) => r.assertionResults.filter((a: any) => a.status !== 'passed').map((a: any) => a.fullName));
+  expect(failed).toEqual([]);
+  expect(report.numTotalTestSuites).toBe(fs.readdirSync(path.join(ROOT, 'test', 'container')).filter((f) => f.endsWith('.test.ts')).length);
+  expect(report.numPassedTests).toBeGreaterThan(10);
+  expect(result.status).toBe(0);
+}, 300_000);
