@@ -32,6 +32,18 @@ const results = runScenarios('errors', [
     runs: [['baseline', '--data', '{dir}/reference', '--output', '{dir}/baseline'], baselineThenCheck()[1]],
   },
   {
+    id: 'output-only',
+    spec: { seed: 1, current_rows: 10 },
+    files: {
+      'captures/ep/AllTraffic/2026/03/01/10/out.jsonl': JSON.stringify({
+        captureData: { endpointOutput: { observedContentType: 'text/csv', mode: 'OUTPUT', data: '0.5', encoding: 'CSV' } },
+        eventMetadata: { eventId: 'e-1', inferenceTime: '2026-03-01T10:00:01Z' },
+        eventVersion: '0',
+      }) + '\n',
+    },
+    runs: [baselineThenCheck()[0], ['check', '--baseline', '{dir}/baseline/baseline.json', '--captures', '{dir}/captures/ep', '--output', '{dir}/report']],
+  },
+  {
     id: 'binary-numbers',
     spec: { seed: 1, current_rows: 120, problem_type: 'regression' },
     runs: withBaseline(['--ground-truth', '{dir}/ground-truth', '--problem-type', 'binary']),
@@ -95,6 +107,12 @@ describe('check', () => {
     expectError(failure(results['with-target']), { construct: CHECK, property: '--captures', value: 'rows of 4 values, a baseline of 5 features' },
       '--captures: the captured requests have 4 values a row, the baseline has 5 features (x1, x2, x3, color, y) (the baseline may hold the target: '
       + 'make it with `baseline --target-column <name>`): make the baseline from data with the columns the endpoint receives');
+  });
+
+  test('captures of outputs only', () => {
+    expectError(failure(results['output-only']), { construct: CHECK, property: '--captures', value: 'records without captureData.endpointInput' },
+      '--captures: none of the 1 capture records in the window could be read; the first: AllTraffic/2026/03/01/10/out.jsonl line 1: '
+      + 'no captureData.endpointInput (capture the input: CaptureOptions Input)');
   });
 
   test('--problem-type binary with numbers for labels', () => {

@@ -833,6 +833,9 @@ def check(args):
                          'rows_wrong_width': len(captured['rows']) - len(good), 'outside_window': captured['outside_window']},
         'drift_method': drift_settings(),
     }
+    if captured['undecodable'] and not captured['requests']:
+        raise CheckError(f'--captures: none of the {captured["undecodable"]} capture records in the window could be read; '
+                         f'the first: {captured["errors"][0]}')
     if captured['rows'] and not good:
         widths = sorted({len(r) for r in captured['rows']})
         hint = ''
