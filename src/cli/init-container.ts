@@ -119,7 +119,7 @@ export function initContainer(options: InitContainerOptions, io: InitContainerIo
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.copyFileSync(from, to);
     // The entry points are run directly (`docker run IMAGE train`): keep their executable bits.
-    fs.chmodSync(to, fs.statSync(from).mode & 0o777);
+    fs.chmodSync(to, fs.statSync(from).mode % 0o1000);
   }
   const shown = path.relative(cwd, target) || '.';
   io.out(`wrote the starter SageMaker container into ${shown}/: ${files.join(', ')}`);
