@@ -88,7 +88,7 @@ export function runCalls(python: string, endpoint: string, calls: Call[]): any[]
     const file = path.join(dir, 'calls.json');
     fs.writeFileSync(file, JSON.stringify(calls));
     const r = spawnSync(python, [path.join(NOTEBOOK_SCRIPTS, 'calls.py'), file], { env: awsEnv(endpoint), encoding: 'utf8', timeout: 120_000 });
-    if (r.status !== 0) throw new Error(`seeding the stand-in failed: ${r.error?.message ?? r.stderr}`);
+    if (r.status !== 0) throw new Error(`calls to the stand-in failed: ${r.error?.message ?? r.stderr}`);
     return JSON.parse(r.stdout);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
