@@ -16,6 +16,7 @@ import { SageMakerPipelineBase } from './sagemaker-pipeline-base';
 import { PipelineStep } from './steps';
 import { PipelineParameter } from './values';
 import { grantSageMakerLogsAndMetrics } from '../private/logs';
+import { explainRolePolicy } from '../private/nag';
 import { PublishedName, publishNames } from '../private/outputs';
 import { checkInteger } from '../private/validate';
 
@@ -159,6 +160,7 @@ export class SageMakerPipeline extends SageMakerPipelineBase {
       description: `Runs the SageMaker pipeline ${this.node.path} and its jobs`,
     });
     this.role = role;
+    explainRolePolicy(role);
     // Every job step passes this role to the job it creates.
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['iam:PassRole'],
@@ -199,6 +201,7 @@ export class SageMakerPipeline extends SageMakerPipelineBase {
         description: `Starts the SageMaker pipeline ${pipelineName}`,
         target: new schedulerTargets.SageMakerStartPipelineExecution(this, {
           pipelineParameterList: parameterList(triggers.scheduleParameters),
+          role: this.createScheduleRole(),
         }),
       });
     } else if (triggers.scheduleParameters) {
@@ -323,6 +326,7 @@ export class SageMakerPipeline extends SageMakerPipelineBase {
       description: `Lets EventBridge start the SageMaker pipeline ${this.node.path}`,
     });
     this.grantStartExecution(role);
+    explainRolePolicy(role);
     const key = trigger.prefix === undefined || trigger.prefix === '' ? undefined : [{ prefix: trigger.prefix }];
     // aws-events-targets has no SageMaker pipeline target (aws-cdk issue 14887): the rule is written in L1.
     new events.CfnRule(this, 'NewDataRule', {
@@ -344,6 +348,21 @@ export class SageMakerPipeline extends SageMakerPipelineBase {
           : undefined,
       }],
     });
+  }
+
+  /**
+   * The schedule's own role (the target grants it StartPipelineExecution on this pipeline), instead of
+   * the stack-wide role aws-scheduler-targets would share between every schedule of the stack. Only
+   * schedules of this account may assume it (EventBridge Scheduler user guide, "Set up the execution role":
+   * confused deputy prevention).
+   */
+  private createScheduleRole(): iam.IRole {
+    const role = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+      description: `Lets EventBridge Scheduler start the SageMaker pipeline ${this.node.path}`,
+    });
+    explainRolePolicy(role);
+    return role;
   }
 
   private createFailureTopic(): { topic: sns.ITopic; key: kms.IKey } {
