@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { checkOptional, checkRequired, checkStruct, isNumber, wholeSeconds } from '../image/private/input';
 import { checkInteger } from '../private/validate';
 
 /**
@@ -39,6 +40,7 @@ export class CapacitySize {
    * @param count at least 1
    */
   public static instances(count: number): CapacitySize {
+    checkRequired('capacitySize.instances count', count, isNumber, 'a number', '1');
     checkInteger('capacitySize.instances count', count, 1, Number.MAX_SAFE_INTEGER);
     return new CapacitySize(CapacitySizeType.INSTANCE_COUNT, count);
   }
@@ -49,6 +51,7 @@ export class CapacitySize {
    * @param percent 1 to 100
    */
   public static percent(percent: number): CapacitySize {
+    checkRequired('capacitySize.percent percent', percent, isNumber, 'a number', '10');
     checkInteger('capacitySize.percent percent', percent, 1, 100);
     return new CapacitySize(CapacitySizeType.CAPACITY_PERCENT, percent);
   }
@@ -146,6 +149,7 @@ export class TrafficShifting {
    * @param options the baking period
    */
   public static allAtOnce(options: AllAtOnceTrafficShiftingOptions = {}): TrafficShifting {
+    checkShiftingOptions('allAtOnce', options);
     return new TrafficShifting(TrafficShiftingType.ALL_AT_ONCE, options.waitInterval ?? Duration.minutes(5));
   }
 
@@ -155,6 +159,8 @@ export class TrafficShifting {
    * @param options canary size and wait
    */
   public static canary(options: CanaryTrafficShiftingOptions = {}): TrafficShifting {
+    checkShiftingOptions('canary', options);
+    checkOptional('trafficShifting.canary canarySize', options.canarySize, (v) => v instanceof CapacitySize, 'a CapacitySize', 'CapacitySize.percent(10)');
     const size = options.canarySize ?? CapacitySize.percent(10);
     if (size.sizeType === CapacitySizeType.CAPACITY_PERCENT && !Token.isUnresolved(size.value) && size.value > 50) {
       throw new Error(`trafficShifting.canary canarySize is ${size.value}%: SageMaker allows at most 50% of the fleet; `
@@ -169,6 +175,8 @@ export class TrafficShifting {
    * @param options step size and wait
    */
   public static linear(options: LinearTrafficShiftingOptions = {}): TrafficShifting {
+    checkShiftingOptions('linear', options);
+    checkOptional('trafficShifting.linear stepSize', options.stepSize, (v) => v instanceof CapacitySize, 'a CapacitySize', 'CapacitySize.percent(20)');
     const size = options.stepSize ?? CapacitySize.percent(20);
     if (size.sizeType === CapacitySizeType.CAPACITY_PERCENT && !Token.isUnresolved(size.value) && (size.value < 10 || size.value > 50)) {
       throw new Error(`trafficShifting.linear stepSize is ${size.value}%: SageMaker allows 10% to 50% of the fleet per step; `
@@ -203,6 +211,13 @@ export class TrafficShifting {
     this.canarySize = canarySize;
     this.linearStepSize = linearStepSize;
   }
+}
+
+/** The options struct of a traffic shifting factory, and its baking period in whole seconds (0-3600, a token in seconds passes). */
+function checkShiftingOptions(factory: string, options: { readonly waitInterval?: Duration }): void {
+  checkStruct(`trafficShifting.${factory} options`, options, true, '{ waitInterval: Duration.minutes(5) }');
+  // TrafficRoutingConfig WaitIntervalInSeconds: 0-3600 (SageMaker API reference).
+  checkInteger(`trafficShifting.${factory} waitInterval (seconds)`, wholeSeconds(`trafficShifting.${factory} waitInterval`, options?.waitInterval), 0, 3600);
 }
 
 /**

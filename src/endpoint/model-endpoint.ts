@@ -8,18 +8,19 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EndpointAlarmOptions } from './alarm-options';
-import { EndpointMode } from './endpoint-mode';
+import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { DataCaptureLocation, IModelEndpoint, ModelEndpointAttributes } from './model-endpoint-base';
 import { ModelSource } from './model-source';
 import { ISageMakerPipeline } from '../pipeline';
 import { createAlarms, ownAlarmNames } from './private/alarms';
-import { checkEnvironment, checkIsolatedEnvironment, checkName } from './private/checks';
+import { checkIsolatedEnvironment, checkModelEndpointProps, checkName } from './private/checks';
 import { HostedEndpoint, ImportedEndpoint } from './private/endpoints';
 import { hashLogicalId } from './private/hash';
 import { Hosting, ModeContext } from './private/mode';
+import { checkOptional, checkStruct, isBoolean, isBucket, isString } from '../image/private/input';
 import { createDataBucket } from '../private/buckets';
 import { grantSageMakerLogsAndMetrics } from '../private/logs';
-import { addCheckovSkip } from '../private/nag';
+import { addCheckovSkip, addComplianceSuppression } from '../private/nag';
 import { keyPrefix, sortedMap } from '../private/validate';
 import { renderVpcConfig } from '../private/vpc';
 
@@ -161,6 +162,7 @@ export class ModelEndpoint extends Construct {
    * @param endpointName the endpoint's name
    */
   public static fromEndpointName(scope: Construct, id: string, endpointName: string): IModelEndpoint {
+    checkName('modelEndpoint.fromEndpointName endpointName', endpointName);
     return ModelEndpoint.fromEndpointAttributes(scope, id, { endpointName });
   }
 
@@ -173,7 +175,11 @@ export class ModelEndpoint extends Construct {
    */
   public static fromEndpointAttributes(scope: Construct, id: string, attrs: ModelEndpointAttributes): IModelEndpoint {
     const what = 'modelEndpoint.fromEndpointAttributes';
+    checkStruct(`${what} attrs`, attrs, false, "{ endpointName: 'fraud-scoring' }");
     checkName(`${what} endpointName`, attrs.endpointName);
+    checkOptional(`${what} dataCaptureBucket`, attrs.dataCaptureBucket, isBucket, 'an s3.IBucket', "s3.Bucket.fromBucketName(this, 'Captures', 'captures')");
+    checkOptional(`${what} dataCapturePrefix`, attrs.dataCapturePrefix, isString, 'a string', "'data-capture'");
+    checkOptional(`${what} asynchronous`, attrs.asynchronous, isBoolean, 'true or false', 'true');
     const variantName = attrs.variantName ?? DEFAULT_VARIANT;
     checkName(`${what} variantName`, variantName);
     if (attrs.dataCapturePrefix !== undefined && !attrs.dataCaptureBucket) {
@@ -257,17 +263,10 @@ export class ModelEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
     super(scope, id);
+    checkModelEndpointProps(this, props);
     this.mode = props.mode;
 
     const variantName = props.variantName ?? DEFAULT_VARIANT;
-    checkName('modelEndpoint variantName', variantName);
-    if (props.endpointName !== undefined) {
-      checkName('modelEndpoint endpointName', props.endpointName);
-    }
-    if (!props.vpc && (props.vpcSubnets || props.securityGroups)) {
-      throw new Error('modelEndpoint vpcSubnets or securityGroups is set without vpc: give the vpc they belong to, or drop them');
-    }
-    checkEnvironment(props.environment);
     const networkIsolation = props.networkIsolation ?? (props.mode._supportsNetworkIsolation && !props.vpc);
     checkIsolatedEnvironment(networkIsolation, props.environment);
 
@@ -365,6 +364,15 @@ export class ModelEndpoint extends Construct {
     };
     const config = new sagemaker.CfnEndpointConfig(this, 'Config', configProps);
     hashLogicalId(config, configProps);
+    if (!hosting.kmsKeyId) {
+      // KmsKeyId encrypts "the storage volume attached to the ML compute instance that hosts the endpoint"
+      // (CreateEndpointConfig); without a key SageMaker encrypts it with an AWS managed key.
+      addComplianceSuppression(config, 'SageMakerEndpointConfigurationKMSKeyConfigured', this.mode.kind === EndpointModeKind.SERVERLESS
+        ? 'KmsKeyId encrypts the storage volume of the instances that host an endpoint; a serverless endpoint has no instances or '
+          + 'volumes of its own, and EndpointMode.serverless offers no key'
+        : 'the instances\' storage volumes are encrypted with an AWS managed key; give the mode\'s volumeEncryptionKey for a '
+          + 'customer managed key (not on instance types with local NVMe storage, whose volumes the instance encrypts itself)');
+    }
     const resource = new sagemaker.CfnEndpoint(this, 'Resource', {
       endpointConfigName: config.attrEndpointConfigName,
       endpointName,

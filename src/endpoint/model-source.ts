@@ -4,6 +4,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DeepLearningContainer, ISageMakerImage } from '../image';
 import { OBJECTS_ONLY } from './private/grants';
+import { checkSameRegion } from './private/region';
+import { checkOptional, checkRequired, checkStruct, isBucket, isString } from '../image/private/input';
 import { grantObjectRead, grantPrefixRead } from '../private/s3';
 import { TrainingPipeline } from '../training';
 
@@ -134,6 +136,13 @@ export abstract class ModelSource {
    * @param options the image and artifacts the package points to
    */
   public static fromModelPackage(modelPackageArn: string, options: ModelPackageSourceOptions = {}): ModelSource {
+    const what = 'modelSource.fromModelPackage';
+    checkRequired(`${what} modelPackageArn`, modelPackageArn, isString, 'a string',
+      "'arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud/3', or a CfnParameter's valueAsString");
+    checkStruct(`${what} options`, options, true, '{ image, artifactsBucket }');
+    checkOptional(`${what} image`, options.image, isImage, 'an ISageMakerImage', 'a CustomTrainingImage');
+    checkOptional(`${what} artifactsBucket`, options.artifactsBucket, isBucket, 'an s3.IBucket', "s3.Bucket.fromBucketName(this, 'Artifacts', 'artifacts')");
+    checkOptional(`${what} artifactsPrefix`, options.artifactsPrefix, isString, 'a string', "'models/'");
     if (!Token.isUnresolved(modelPackageArn) && !/^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[^/]+\/\d+$/.test(modelPackageArn)) {
       throw new Error(`modelSource.fromModelPackage modelPackageArn '${modelPackageArn}' is not a versioned model package ARN: `
         + 'give arn:<partition>:sagemaker:<region>:<account>:model-package/<group>/<version> (what a TrainingPipeline registers)');
@@ -154,6 +163,12 @@ export abstract class ModelSource {
    * @param options the image the model package names
    */
   public static fromTrainingPipeline(training: TrainingPipeline, modelPackageArn: string, options: TrainingPipelineSourceOptions = {}): ModelSource {
+    const what = 'modelSource.fromTrainingPipeline';
+    checkRequired(`${what} training`, training, (v) => typeof v?.modelPackageGroup?.modelPackageGroupName === 'string' && isBucket(v?.artifactsBucket),
+      'a TrainingPipeline', 'the pipeline that registers the model');
+    checkRequired(`${what} modelPackageArn`, modelPackageArn, isString, 'a string', "a CfnParameter's valueAsString that the deploy job sets");
+    checkStruct(`${what} options`, options, true, '{ image }');
+    checkOptional(`${what} image`, options.image, isImage, 'an ISageMakerImage', 'a CustomTrainingImage');
     const group = training.modelPackageGroup.modelPackageGroupName;
     const arnGroup = /:model-package\/([^/]+)\/\d+$/.exec(modelPackageArn)?.[1];
     // SageMaker writes the group name in lowercase in model package ARNs.
@@ -178,6 +193,13 @@ export abstract class ModelSource {
    * @param modelData the `model.tar.gz` SageMaker unpacks into `/opt/ml/model`
    */
   public static fromImage(image: ISageMakerImage, modelData?: ModelDataLocation): ModelSource {
+    const what = 'modelSource.fromImage';
+    checkRequired(`${what} image`, image, isImage, 'an ISageMakerImage', "a CustomTrainingImage, or SageMakerImage.fromAsset('container')");
+    checkStruct(`${what} modelData`, modelData, true, "{ bucket, key: 'models/model.tar.gz' }");
+    if (modelData) {
+      checkRequired(`${what} modelData bucket`, modelData.bucket, isBucket, 'an s3.IBucket', "s3.Bucket.fromBucketName(this, 'Artifacts', 'artifacts')");
+      checkRequired(`${what} modelData key`, modelData.key, isString, 'a string', "'models/model.tar.gz'");
+    }
     if (image instanceof DeepLearningContainer && image.scope === 'training') {
       throw new Error(`modelSource.fromImage image is the ${image.framework} ${image.version} Deep Learning Container for training `
         + `(${image.repositoryName}), which cannot serve: select it with scope DlcScope.INFERENCE (or INFERENCE_GRAVITON)`);
@@ -191,6 +213,15 @@ export abstract class ModelSource {
   protected constructor() {}
 
   /**
+   * Throws when the model's data is in a region other than `stackRegion` (both known).
+   *
+   * @internal
+   */
+  public _checkRegion(stackRegion: string): void {
+    void stackRegion;
+  }
+
+  /**
    * Binds the source to the model that uses it and grants the execution role
    * what SageMaker needs to create and run the model.
    *
@@ -200,9 +231,25 @@ export abstract class ModelSource {
   public abstract bind(scope: Construct, role: iam.IRole): ModelSourceConfig;
 }
 
+/** An `ISageMakerImage`: anything that binds. */
+function isImage(value: any): boolean {
+  return typeof value?.bind === 'function';
+}
+
 class ModelPackageSource extends ModelSource {
   constructor(private readonly arn: string, private readonly options: ModelPackageSourceOptions) {
     super();
+  }
+
+  public _checkRegion(stackRegion: string): void {
+    // arn:<partition>:sagemaker:<region>:...
+    const arnRegion = Token.isUnresolved(this.arn) ? undefined : this.arn.split(':')[3];
+    if (arnRegion !== undefined && !Token.isUnresolved(stackRegion) && arnRegion !== stackRegion) {
+      throw new Error(`modelEndpoint model is the model package '${this.arn}' of region '${arnRegion}', but the endpoint's stack is in `
+        + `'${stackRegion}': CreateModel takes model packages of its own region only; register the model in '${stackRegion}' or deploy the stack to '${arnRegion}'`);
+    }
+    const bucket = this.options.artifactsBucket;
+    checkSameRegion('modelEndpoint model artifactsBucket', bucket?.env.region, stackRegion);
   }
 
   public bind(scope: Construct, role: iam.IRole): ModelSourceConfig {
@@ -226,6 +273,10 @@ class ModelPackageSource extends ModelSource {
 class ImageSource extends ModelSource {
   constructor(private readonly image: ISageMakerImage, private readonly modelData?: ModelDataLocation) {
     super();
+  }
+
+  public _checkRegion(stackRegion: string): void {
+    checkSameRegion('modelEndpoint model modelData bucket', this.modelData?.bucket.env.region, stackRegion);
   }
 
   public bind(scope: Construct, role: iam.IRole): ModelSourceConfig {

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { IBuildableImage } from './buildable-image';
 import { DeepLearningContainer } from './deep-learning-container';
 import { ISageMakerImage, SageMakerImageConfig } from './image';
+import { checkFinite, checkOptional, checkStruct, isBoolean, isDuration, isKey, isRepository, isString } from './private/input';
 import { checkImageReference, checkRepositoryName, IMAGE_TAG_PATTERN } from './private/reference';
 import { ECR_PUSH_ACTIONS, grantEcrAuthorizationToken, grantEcrPull } from '../private/ecr';
 import { addCheckovSkip } from '../private/nag';
@@ -145,6 +146,7 @@ export class CustomTrainingImage extends Construct implements ISageMakerImage, I
 
   constructor(scope: Construct, id: string, props: CustomTrainingImageProps = {}) {
     super(scope, id);
+    checkProps(props);
 
     this.cacheTag = props.cacheTag ?? 'buildcache';
     checkImageReference('customTrainingImage cacheTag', this.cacheTag);
@@ -295,6 +297,23 @@ export class CustomTrainingImage extends Construct implements ISageMakerImage, I
     });
     return repository;
   }
+}
+
+/** Everything a `CustomTrainingImage` is given, checked before anything is built, for every language's callers. */
+function checkProps(props: CustomTrainingImageProps): void {
+  const what = 'customTrainingImage';
+  checkStruct(`${what} props`, props, true, '{ maxReleaseImages: 20 }');
+  checkOptional(`${what} repository`, props.repository, isRepository, 'an ecr.IRepository', "ecr.Repository.fromRepositoryName(this, 'Repo', 'trainer')");
+  for (const key of ['repositoryName', 'imageTag', 'cacheTag'] as const) {
+    checkOptional(`${what} ${key}`, props[key], isString, 'a string', key === 'repositoryName' ? "'ml/trainer'" : "'v1'");
+  }
+  checkFinite(`${what} maxReleaseImages`, props.maxReleaseImages, '30');
+  checkOptional(`${what} untaggedImageExpiry`, props.untaggedImageExpiry, isDuration, 'a Duration', 'Duration.days(7)');
+  checkOptional(`${what} encryptionKey`, props.encryptionKey, isKey, 'a kms.IKey', "new kms.Key(this, 'ImageKey')");
+  checkOptional(`${what} removalPolicy`, props.removalPolicy, (v) => Object.values(RemovalPolicy).includes(v), 'a RemovalPolicy', 'RemovalPolicy.RETAIN');
+  checkOptional(`${what} emptyOnDelete`, props.emptyOnDelete, isBoolean, 'true or false', 'true');
+  checkOptional(`${what} baseImage`, props.baseImage, (v) => v instanceof DeepLearningContainer, 'a DeepLearningContainer',
+    'DeepLearningContainer.fromFramework({ framework: DlcFramework.PYTORCH, version: \'2.6\', scope: DlcScope.TRAINING, processor: DlcProcessor.GPU })');
 }
 
 /** The lifecycle policy is JSON text in the template: its numbers must be literal. */

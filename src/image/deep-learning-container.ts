@@ -5,6 +5,7 @@ import { ISageMakerImage, SageMakerImageConfig } from './image';
 import { ECR_PULL_ACTIONS, grantEcrAuthorizationToken } from '../private/ecr';
 import { comparePython, literal, nearestVersions, unique } from './private/dlc-lookup';
 import { DLC_REGISTRIES, DLC_TABLE, DlcRegistry, DlcScopeTable, DlcVariant } from './private/dlc-table.generated';
+import { checkRequired, checkStruct, isString, show } from './private/input';
 
 /**
  * A framework of the AWS Deep Learning Containers and SageMaker framework images.
@@ -36,6 +37,7 @@ export class DlcFramework {
    * @param name the table name: `pytorch`, `tensorflow`, `huggingface-pytorch`, ...
    */
   public static of(name: string): DlcFramework {
+    checkRequired('dlcFramework.of name', name, isString, 'a string', "'pytorch'");
     return new DlcFramework(name);
   }
 
@@ -69,6 +71,7 @@ export class DlcScope {
    * @param name the table name: `training`, `inference` or `inference_graviton`
    */
   public static of(name: string): DlcScope {
+    checkRequired('dlcScope.of name', name, isString, 'a string', "'training'");
     return new DlcScope(name);
   }
 
@@ -101,6 +104,7 @@ export class DlcProcessor {
    * @param name the name in the tag, e.g. `cpu`
    */
   public static of(name: string): DlcProcessor {
+    checkRequired('dlcProcessor.of name', name, isString, 'a string', "'gpu'");
     return new DlcProcessor(name);
   }
 
@@ -172,6 +176,24 @@ export interface DeepLearningContainerProps {
    * @default - the newest base published for that Transformers version
    */
   readonly baseFrameworkVersion?: string;
+}
+
+/**
+ * The name of a `DlcFramework`, `DlcScope` or `DlcProcessor`; a plain string (what a JavaScript
+ * caller may pass) is refused with the constant or `.of()` that makes one.
+ */
+function classValue(property: string, value: unknown, cls: Function & { of(name: string): { name: string } }, example: string): string | undefined {
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  const className = cls.name;
+  if (typeof value === 'string') {
+    throw new Error(`deepLearningContainer ${property} must be a ${className}, got the string '${value}': give ${className}.of('${value}') or e.g. ${example}`);
+  }
+  if (!(value instanceof cls)) {
+    throw new Error(`deepLearningContainer ${property} must be a ${className}, got ${show(value)}: give e.g. ${example}`);
+  }
+  return (value as { name: string }).name;
 }
 
 /**
@@ -253,10 +275,11 @@ export class DeepLearningContainer implements ISageMakerImage {
   private readonly registry: DlcRegistry;
 
   private constructor(props: DeepLearningContainerProps) {
-    const framework = literal('framework', props.framework?.name);
-    const scope = literal('scope', props.scope?.name);
+    checkStruct('deepLearningContainer props', props, false, "{ framework: DlcFramework.PYTORCH, version: '2.6', scope: DlcScope.TRAINING }");
+    const framework = literal('framework', classValue('framework', props.framework, DlcFramework, 'DlcFramework.PYTORCH'));
+    const scope = literal('scope', classValue('scope', props.scope, DlcScope, 'DlcScope.TRAINING'));
     const requested = literal('version', props.version);
-    const processor = props.processor === undefined ? undefined : literal('processor', props.processor.name);
+    const processor = props.processor === undefined ? undefined : literal('processor', classValue('processor', props.processor, DlcProcessor, 'DlcProcessor.GPU'));
     const python = props.pythonVersion === undefined ? undefined : literal('pythonVersion', props.pythonVersion);
     const base = props.baseFrameworkVersion === undefined ? undefined : literal('baseFrameworkVersion', props.baseFrameworkVersion);
 

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DeepLearningContainer, DeepLearningContainerProps } from './deep-learning-container';
 import { ISageMakerImage, SageMakerImageConfig } from './image';
+import { checkOptional, checkRequired, checkStruct, isMap, isRepository, isString } from './private/input';
 import { checkImageReference } from './private/reference';
 import { grantEcrPull } from '../private/ecr';
 
@@ -63,6 +64,9 @@ export abstract class SageMakerImage implements ISageMakerImage {
    * @param tagOrDigest a tag, or a digest `sha256:...` (pins the exact image)
    */
   public static fromEcrRepository(repository: ecr.IRepository, tagOrDigest: string): ISageMakerImage {
+    checkRequired('sageMakerImage.fromEcrRepository repository', repository, isRepository, 'an ecr.IRepository',
+      "ecr.Repository.fromRepositoryName(this, 'Repo', 'serving')");
+    checkRequired('sageMakerImage.fromEcrRepository tagOrDigest', tagOrDigest, isString, 'a string', "'v1' or 'sha256:...'");
     checkImageReference('sageMakerImage.fromEcrRepository tagOrDigest', tagOrDigest);
     return new EcrRepositoryImage(repository, tagOrDigest);
   }
@@ -75,6 +79,16 @@ export abstract class SageMakerImage implements ISageMakerImage {
    * @param options build options
    */
   public static fromAsset(directory: string, options: AssetImageOptions = {}): ISageMakerImage {
+    const what = 'sageMakerImage.fromAsset';
+    checkRequired(`${what} directory`, directory, isString, 'a string', "'container'");
+    checkStruct(`${what} options`, options, true, "{ file: 'Dockerfile' }");
+    checkOptional(`${what} buildArgs`, options.buildArgs, isMap, 'a map of strings', "{ BASE_IMAGE: 'python:3.11-slim' }");
+    for (const [name, value] of Object.entries(options.buildArgs ?? {})) {
+      checkRequired(`${what} buildArgs ${name}`, value, isString, 'a string', "'python:3.11-slim'");
+    }
+    checkOptional(`${what} target`, options.target, isString, 'a string', "'serve'");
+    checkOptional(`${what} file`, options.file, isString, 'a string', "'Dockerfile'");
+    checkOptional(`${what} platform`, options.platform, (v) => typeof v?.platform === 'string', 'an ecr-assets Platform', 'Platform.LINUX_AMD64');
     return new AssetImage(directory, options);
   }
 
@@ -82,6 +96,7 @@ export abstract class SageMakerImage implements ISageMakerImage {
    * An AWS Deep Learning Container, looked up in the published image table.
    */
   public static fromDeepLearningContainer(props: DeepLearningContainerProps): ISageMakerImage {
+    checkStruct('sageMakerImage.fromDeepLearningContainer props', props, false, "{ framework: DlcFramework.PYTORCH, version: '2.6', scope: DlcScope.INFERENCE }");
     return DeepLearningContainer.fromFramework(props);
   }
 

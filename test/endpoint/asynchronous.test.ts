@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { fixture, only } from './util';
 import { EndpointMode, ModelEndpoint } from '../../src/endpoint';
 import { InferenceInstanceType } from '../../src/pipeline';
+import { ErrorCase, expectError } from '../errors';
 import { expectNagClean } from '../nag';
 
 describe('asynchronous', () => {
@@ -186,24 +187,25 @@ describe('asynchronous', () => {
 });
 
 describe('asynchronous errors name the property, the value and the fix', () => {
-  const cases: Array<[string, () => void, RegExp]> = [
-    ['realtime to zero', () => EndpointMode.realtime({ autoScaling: { minCapacity: 0, maxCapacity: 2 } }),
+  const cases: Array<[ErrorCase, () => void, RegExp]> = [
+    [{ construct: 'EndpointMode.realtime', property: 'autoScaling.minCapacity', value: '0' }, () => EndpointMode.realtime({ autoScaling: { minCapacity: 0, maxCapacity: 2 } }),
       /^endpointMode.realtime autoScaling minCapacity must be a whole number of at least 1, got 0: a real-time endpoint cannot scale to zero; use EndpointMode.asynchronous for that$/],
-    ['async max below min', () => EndpointMode.asynchronous({ autoScaling: { minCapacity: 3, maxCapacity: 1 } }),
+    [{ construct: 'EndpointMode.asynchronous', property: 'autoScaling.maxCapacity', value: '1 with minCapacity 3' }, () => EndpointMode.asynchronous({ autoScaling: { minCapacity: 3, maxCapacity: 1 } }),
       /^endpointMode.asynchronous autoScaling maxCapacity \(1\) is below minCapacity \(3\): raise maxCapacity or lower minCapacity$/],
-    ['async min', () => EndpointMode.asynchronous({ autoScaling: { minCapacity: -1, maxCapacity: 1 } }),
+    [{ construct: 'EndpointMode.asynchronous', property: 'autoScaling.minCapacity', value: '-1' }, () => EndpointMode.asynchronous({ autoScaling: { minCapacity: -1, maxCapacity: 1 } }),
       /^endpointMode.asynchronous autoScaling minCapacity must be a whole number of at least 0, got -1$/],
-    ['async target backlog', () => EndpointMode.asynchronous({ autoScaling: { maxCapacity: 1, targetBacklogPerInstance: -2 } }),
-      /^endpointMode.asynchronous autoScaling targetBacklogPerInstance must be positive, got -2$/],
-    ['async concurrency', () => EndpointMode.asynchronous({ maxConcurrentInvocationsPerInstance: 1001 }),
+    [{ construct: 'EndpointMode.asynchronous', property: 'autoScaling.targetBacklogPerInstance', value: '-2' }, () => EndpointMode.asynchronous({ autoScaling: { maxCapacity: 1, targetBacklogPerInstance: -2 } }),
+      /^endpointMode.asynchronous autoScaling targetBacklogPerInstance must be a positive finite number, got -2: give e.g. 5$/],
+    [{ construct: 'EndpointMode.asynchronous', property: 'maxConcurrentInvocationsPerInstance', value: '1001' }, () => EndpointMode.asynchronous({ maxConcurrentInvocationsPerInstance: 1001 }),
       /^endpointMode.asynchronous maxConcurrentInvocationsPerInstance must be a whole number from 1 to 1000, got 1001$/],
-    ['async prefix', () => EndpointMode.asynchronous({ outputPrefix: '/out' }),
+    [{ construct: 'EndpointMode.asynchronous', property: 'outputPrefix', value: "'/out'" }, () => EndpointMode.asynchronous({ outputPrefix: '/out' }),
       /^endpointMode.asynchronous outputPrefix '\/out' must be a key prefix that does not start with '\/', e.g. 'async-output'$/],
-    ['topics without notifications', () => EndpointMode.asynchronous({ notifications: false, successTopic: sns.Topic.fromTopicArn(fixture().stack, 'T', 'arn:aws:sns:us-east-1:123456789012:t') }),
+    [{ construct: 'EndpointMode.asynchronous', property: 'notifications', value: 'false with a successTopic' }, () => EndpointMode.asynchronous({ notifications: false, successTopic: sns.Topic.fromTopicArn(fixture().stack, 'T', 'arn:aws:sns:us-east-1:123456789012:t') }),
       /^endpointMode.asynchronous notifications is false but successTopic or errorTopic is given: drop the topics, or leave notifications on$/],
   ];
 
-  test.each(cases)('%s', (_name, build, message) => {
-    expect(build).toThrow(message);
-  });
+  test.each(cases.map(([errorCase, build, message]) => ({ ...errorCase, errorCase, build, message })))(
+    '$construct $property = $value', ({ errorCase, build, message }) => {
+      expectError(build, errorCase, message);
+    });
 });

@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { buildEndpoint, fixture, flatten, inputBucket, only } from './util';
 import { EndpointMode, ModelEndpoint, TransformBatchStrategy, TransformSplitType } from '../../src/endpoint';
+import { ErrorCase, expectError } from '../errors';
 import { expectNagClean } from '../nag';
 
 function definition(stack: any): any {
@@ -152,27 +153,28 @@ describe('batch', () => {
 });
 
 describe('batch errors name the property, the value and the fix', () => {
-  const cases: Array<[string, () => void, RegExp]> = [
-    ['batch input', () => EndpointMode.batch({} as any), /^endpointMode.batch inputBucket is required/],
-    ['batch instances', () => EndpointMode.batch({ inputBucket: inputBucket(), instanceCount: 0 }),
+  const cases: Array<[ErrorCase, () => void, RegExp]> = [
+    [{ construct: 'EndpointMode.batch', property: 'inputBucket', value: '{} (plain JavaScript)' }, () => EndpointMode.batch({} as any), /^endpointMode.batch inputBucket is required/],
+    [{ construct: 'EndpointMode.batch', property: 'instanceCount', value: '0' }, () => EndpointMode.batch({ inputBucket: inputBucket(), instanceCount: 0 }),
       /^endpointMode.batch instanceCount must be a whole number of at least 1, got 0$/],
-    ['batch concurrency', () => EndpointMode.batch({ inputBucket: inputBucket(), maxConcurrentTransforms: -1 }),
+    [{ construct: 'EndpointMode.batch', property: 'maxConcurrentTransforms', value: '-1' }, () => EndpointMode.batch({ inputBucket: inputBucket(), maxConcurrentTransforms: -1 }),
       /^endpointMode.batch maxConcurrentTransforms must be a whole number of at least 0, got -1$/],
-    ['batch payload', () => EndpointMode.batch({ inputBucket: inputBucket(), maxPayload: Size.mebibytes(200) }),
+    [{ construct: 'EndpointMode.batch', property: 'maxPayload', value: 'Size.mebibytes(200)' }, () => EndpointMode.batch({ inputBucket: inputBucket(), maxPayload: Size.mebibytes(200) }),
       /^endpointMode.batch maxPayload \(MB\) must be a whole number from 0 to 100, got 200$/],
-    ['batch payload whole MB', () => EndpointMode.batch({ inputBucket: inputBucket(), maxPayload: Size.kibibytes(1500) }),
-      /^endpointMode.batch maxPayload must be a whole number of MB, e.g. Size.mebibytes\(6\)/],
-    ['multi-record without split', () => EndpointMode.batch({ inputBucket: inputBucket(), splitType: TransformSplitType.NONE, batchStrategy: TransformBatchStrategy.MULTI_RECORD }),
+    [{ construct: 'EndpointMode.batch', property: 'maxPayload', value: 'Size.kibibytes(1500)' }, () => EndpointMode.batch({ inputBucket: inputBucket(), maxPayload: Size.kibibytes(1500) }),
+      /^endpointMode.batch maxPayload must be a whole number of mebibytes, got 1.46484375 mebibytes: e.g. Size.mebibytes\(1\)$/],
+    [{ construct: 'EndpointMode.batch', property: 'batchStrategy', value: 'MULTI_RECORD with splitType NONE' }, () => EndpointMode.batch({ inputBucket: inputBucket(), splitType: TransformSplitType.NONE, batchStrategy: TransformBatchStrategy.MULTI_RECORD }),
       /^endpointMode.batch batchStrategy is MULTI_RECORD but splitType is NONE: there are no records to batch/],
-    ['streaming with split', () => EndpointMode.batch({ inputBucket: inputBucket(), maxPayload: Size.mebibytes(0) }),
+    [{ construct: 'EndpointMode.batch', property: 'maxPayload', value: 'Size.mebibytes(0) with splitType LINE' }, () => EndpointMode.batch({ inputBucket: inputBucket(), maxPayload: Size.mebibytes(0) }),
       /^endpointMode.batch maxPayload is 0 \(streaming\) but splitType is not NONE/],
-    ['batch prefix', () => EndpointMode.batch({ inputBucket: inputBucket(), inputPrefix: '' }),
+    [{ construct: 'EndpointMode.batch', property: 'inputPrefix', value: "''" }, () => EndpointMode.batch({ inputBucket: inputBucket(), inputPrefix: '' }),
       /^endpointMode.batch inputPrefix '' must be a key prefix that does not start with '\/', e.g. 'batch-input'$/],
-    ['batch with endpoint name', () => buildEndpoint(() => EndpointMode.batch({ inputBucket: s3.Bucket.fromBucketName(fixture().stack, 'X', 'input-bucket') }), () => ({ endpointName: 'x', variantName: 'Blue' })),
+    [{ construct: 'ModelEndpoint', property: 'endpointName', value: "'x', with EndpointMode.batch" }, () => buildEndpoint(() => EndpointMode.batch({ inputBucket: s3.Bucket.fromBucketName(fixture().stack, 'X', 'input-bucket') }), () => ({ endpointName: 'x', variantName: 'Blue' })),
       /^modelEndpoint endpointName, variantName is set with EndpointMode.batch, which creates no endpoint: drop them/],
   ];
 
-  test.each(cases)('%s', (_name, build, message) => {
-    expect(build).toThrow(message);
-  });
+  test.each(cases.map(([errorCase, build, message]) => ({ ...errorCase, errorCase, build, message })))(
+    '$construct $property = $value', ({ errorCase, build, message }) => {
+      expectError(build, errorCase, message);
+    });
 });

@@ -4,6 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { fixture, only } from './util';
 import { EndpointMode, ModelEndpoint, ModelSource } from '../../src/endpoint';
 import { CustomTrainingImage } from '../../src/image';
+import { expectError } from '../errors';
 import { expectNagClean } from '../nag';
 
 /** The resources of `stack` by type, without the fixture's image repository. */
@@ -145,8 +146,8 @@ describe('the stack\'s one capture bucket', () => {
     const { stack, model } = fixture();
     new ModelEndpoint(stack, 'A', { model, mode: EndpointMode.realtime() });
     const logs = s3.Bucket.fromBucketName(stack, 'Logs', 'access-logs');
-    expect(() => new ModelEndpoint(stack, 'B', { model, mode: EndpointMode.realtime(), serverAccessLogsBucket: logs }))
-      .toThrow(/^modelEndpoint serverAccessLogsBucket of Test\/B differs from the one the stack's shared capture bucket was created with \(none, by an earlier endpoint\): give every endpoint of the stack the same serverAccessLogsBucket, or give this endpoint a bucket of its own in dataCapture.bucket$/);
+    expectError(() => new ModelEndpoint(stack, 'B', { model, mode: EndpointMode.realtime(), serverAccessLogsBucket: logs }),
+      { construct: 'ModelEndpoint', property: 'serverAccessLogsBucket', value: 'a bucket other than the first endpoint\'s' }, /^modelEndpoint serverAccessLogsBucket of Test\/B differs from the one the stack's shared capture bucket was created with \(none, by an earlier endpoint\): give every endpoint of the stack the same serverAccessLogsBucket, or give this endpoint a bucket of its own in dataCapture.bucket$/);
   });
 });
 

@@ -7,6 +7,7 @@ import { buildEndpoint, fixture, flatten, inputBucket, only } from './util';
 import { EndpointMode, EndpointModeKind, ModelEndpoint, ModelSource, TrafficShifting } from '../../src/endpoint';
 import { CustomTrainingImage } from '../../src/image';
 import { InferenceInstanceType } from '../../src/pipeline';
+import { ErrorCase, expectError } from '../errors';
 
 function synth(key: string, mode: () => EndpointMode = () => EndpointMode.realtime()) {
   const { stack, image } = fixture();
@@ -53,27 +54,28 @@ describe('content-derived identities', () => {
 });
 
 describe('model endpoint errors name the property, the value and the fix', () => {
-  const cases: Array<[string, () => void, RegExp]> = [
-    ['variant name', () => buildEndpoint(() => EndpointMode.realtime(), () => ({ variantName: 'all traffic' })),
+  const cases: Array<[ErrorCase, () => void, RegExp]> = [
+    [{ construct: 'ModelEndpoint', property: 'variantName', value: "'all traffic'" }, () => buildEndpoint(() => EndpointMode.realtime(), () => ({ variantName: 'all traffic' })),
       /^modelEndpoint variantName 'all traffic' is not a SageMaker name: 1-63 letters, digits and single hyphens/],
-    ['endpoint name', () => buildEndpoint(() => EndpointMode.realtime(), () => ({ endpointName: 'churn_prod' })),
+    [{ construct: 'ModelEndpoint', property: 'endpointName', value: "'churn_prod'" }, () => buildEndpoint(() => EndpointMode.realtime(), () => ({ endpointName: 'churn_prod' })),
       /^modelEndpoint endpointName 'churn_prod' is not a SageMaker name/],
-    ['subnets without vpc', () => buildEndpoint(() => EndpointMode.realtime(), () => ({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } })),
+    [{ construct: 'ModelEndpoint', property: 'vpcSubnets', value: 'a selection without vpc' }, () => buildEndpoint(() => EndpointMode.realtime(), () => ({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } })),
       /^modelEndpoint vpcSubnets or securityGroups is set without vpc: give the vpc they belong to, or drop them$/],
-    ['too many variables', () => buildEndpoint(() => EndpointMode.realtime(), () => ({ environment: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`V${i}`, 'x'])) })),
+    [{ construct: 'ModelEndpoint', property: 'environment', value: '101 variables' }, () => buildEndpoint(() => EndpointMode.realtime(), () => ({ environment: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`V${i}`, 'x'])) })),
       /^modelEndpoint environment has 101 variables: SageMaker accepts at most 100$/],
-    ['variable name', () => buildEndpoint(() => EndpointMode.realtime(), () => ({ environment: { '1BAD': 'x' } })),
+    [{ construct: 'ModelEndpoint', property: 'environment', value: "{ '1BAD': 'x' }" }, () => buildEndpoint(() => EndpointMode.realtime(), () => ({ environment: { '1BAD': 'x' } })),
       /^modelEndpoint environment variable name '1BAD' is invalid/],
-    ['error threshold', () => buildEndpoint(() => EndpointMode.realtime(), () => ({ alarms: { invocation5XXErrorsThreshold: 0 } })),
+    [{ construct: 'ModelEndpoint', property: 'alarms.invocation5XXErrorsThreshold', value: '0' }, () => buildEndpoint(() => EndpointMode.realtime(), () => ({ alarms: { invocation5XXErrorsThreshold: 0 } })),
       /^modelEndpoint alarms invocation5XXErrorsThreshold must be a whole number of at least 1, got 0$/],
-    ['evaluation periods', () => buildEndpoint(() => EndpointMode.realtime(), () => ({ alarms: { evaluationPeriods: 0 } })),
-      /^modelEndpoint alarms evaluationPeriods must be a whole number from 1 to 60, got 0$/],
+    [{ construct: 'ModelEndpoint', property: 'alarms.evaluationPeriods', value: '0' }, () => buildEndpoint(() => EndpointMode.realtime(), () => ({ alarms: { evaluationPeriods: 0 } })),
+      /^modelEndpoint alarms evaluationPeriods must be a whole number from 1 to 1440, got 0: CloudWatch evaluates one-minute periods over at most one day$/],
 
   ];
 
-  test.each(cases)('%s', (_name, build, message) => {
-    expect(build).toThrow(message);
-  });
+  test.each(cases.map(([errorCase, build, message]) => ({ ...errorCase, errorCase, build, message })))(
+    '$construct $property = $value', ({ errorCase, build, message }) => {
+      expectError(build, errorCase, message);
+    });
 });
 
 describe('tokens', () => {
@@ -192,20 +194,21 @@ describe('imports', () => {
     expect(endpoint.dataCapture!.variantPrefix).toBe('data-capture/churn/AllTraffic/');
   });
 
-  const cases: Array<[string, () => void, RegExp]> = [
-    ['endpoint name', () => ModelEndpoint.fromEndpointName(fixture().stack, 'I', 'churn_prod'),
-      /^modelEndpoint.fromEndpointAttributes endpointName 'churn_prod' is not a SageMaker name: 1-63 letters, digits and single hyphens, starting and ending with a letter or digit$/],
-    ['variant name', () => ModelEndpoint.fromEndpointAttributes(fixture().stack, 'I', { endpointName: 'churn', variantName: 'all traffic' }),
+  const cases: Array<[ErrorCase, () => void, RegExp]> = [
+    [{ construct: 'ModelEndpoint.fromEndpointName', property: 'endpointName', value: "'churn_prod'" }, () => ModelEndpoint.fromEndpointName(fixture().stack, 'I', 'churn_prod'),
+      /^modelEndpoint.fromEndpointName endpointName 'churn_prod' is not a SageMaker name: 1-63 letters, digits and single hyphens, starting and ending with a letter or digit$/],
+    [{ construct: 'ModelEndpoint.fromEndpointAttributes', property: 'variantName', value: "'all traffic'" }, () => ModelEndpoint.fromEndpointAttributes(fixture().stack, 'I', { endpointName: 'churn', variantName: 'all traffic' }),
       /^modelEndpoint.fromEndpointAttributes variantName 'all traffic' is not a SageMaker name/],
-    ['prefix without bucket', () => ModelEndpoint.fromEndpointAttributes(fixture().stack, 'I', { endpointName: 'churn', dataCapturePrefix: 'captures' }),
+    [{ construct: 'ModelEndpoint.fromEndpointAttributes', property: 'dataCapturePrefix', value: "'captures' without dataCaptureBucket" }, () => ModelEndpoint.fromEndpointAttributes(fixture().stack, 'I', { endpointName: 'churn', dataCapturePrefix: 'captures' }),
       /^modelEndpoint.fromEndpointAttributes dataCapturePrefix is set without dataCaptureBucket: give the bucket the captures go to as well$/],
-    ['capture prefix', () => ModelEndpoint.fromEndpointAttributes(fixture().stack, 'I', {
+    [{ construct: 'ModelEndpoint.fromEndpointAttributes', property: 'dataCapturePrefix', value: "'/captures'" }, () => ModelEndpoint.fromEndpointAttributes(fixture().stack, 'I', {
       endpointName: 'churn', dataCaptureBucket: inputBucket(), dataCapturePrefix: '/captures',
     }), /^modelEndpoint.fromEndpointAttributes dataCapturePrefix '\/captures' must be a key prefix that does not start with '\/', e.g. 'data-capture'$/],
   ];
-  test.each(cases)('%s', (_name, build, message) => {
-    expect(build).toThrow(message);
-  });
+  test.each(cases.map(([errorCase, build, message]) => ({ ...errorCase, errorCase, build, message })))(
+    '$construct $property = $value', ({ errorCase, build, message }) => {
+      expectError(build, errorCase, message);
+    });
 
   test('a token name is taken as is', () => {
     const { stack } = fixture();

@@ -4,23 +4,25 @@ import { fixture, inputBucket, only } from './util';
 import { EndpointMode, ModelEndpoint, ModelSource } from '../../src/endpoint';
 import { DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope } from '../../src/image';
 import { TrainingPipeline } from '../../src/training';
+import { ErrorCase, expectError } from '../errors';
 
 describe('model source errors name the property, the value and the fix', () => {
-  const cases: Array<[string, () => void, RegExp]> = [
-    ['model package ARN not versioned', () => ModelSource.fromModelPackage('arn:aws:sagemaker:us-east-1:123456789012:model-package-group/churn'),
+  const cases: Array<[ErrorCase, () => void, RegExp]> = [
+    [{ construct: 'ModelSource.fromModelPackage', property: 'modelPackageArn', value: 'an ARN without a version' }, () => ModelSource.fromModelPackage('arn:aws:sagemaker:us-east-1:123456789012:model-package-group/churn'),
       /^modelSource.fromModelPackage modelPackageArn 'arn:aws:sagemaker:us-east-1:123456789012:model-package-group\/churn' is not a versioned model package ARN: give arn:<partition>:sagemaker:<region>:<account>:model-package\/<group>\/<version>/],
-    ['artifacts prefix without bucket', () => ModelSource.fromModelPackage('arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/1', { artifactsPrefix: 'models/' }),
+    [{ construct: 'ModelSource.fromModelPackage', property: 'artifactsPrefix', value: "'models/' without artifactsBucket" }, () => ModelSource.fromModelPackage('arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/1', { artifactsPrefix: 'models/' }),
       /^modelSource.fromModelPackage artifactsPrefix is set without artifactsBucket: give the bucket that holds the artifacts too$/],
-    ['training image', () => ModelSource.fromImage(DeepLearningContainer.fromFramework({
+    [{ construct: 'ModelSource.fromImage', property: 'image', value: 'a training Deep Learning Container' }, () => ModelSource.fromImage(DeepLearningContainer.fromFramework({
       framework: DlcFramework.PYTORCH, version: '2.5', scope: DlcScope.TRAINING, processor: DlcProcessor.CPU,
     })), /^modelSource.fromImage image is the pytorch 2\.5\.\d+ Deep Learning Container for training \(pytorch-training\), which cannot serve: select it with scope DlcScope.INFERENCE/],
-    ['model data key', () => ModelSource.fromImage(fixture().image, { bucket: inputBucket(), key: '/model.tar.gz' }),
+    [{ construct: 'ModelSource.fromImage', property: 'modelData.key', value: "'/model.tar.gz'" }, () => ModelSource.fromImage(fixture().image, { bucket: inputBucket(), key: '/model.tar.gz' }),
       /^modelSource.fromImage modelData key '\/model.tar.gz' must be an object key without a leading '\/', e.g. 'models\/model.tar.gz'$/],
   ];
 
-  test.each(cases)('%s', (_name, build, message) => {
-    expect(build).toThrow(message);
-  });
+  test.each(cases.map(([errorCase, build, message]) => ({ ...errorCase, errorCase, build, message })))(
+    '$construct $property = $value', ({ errorCase, build, message }) => {
+      expectError(build, errorCase, message);
+    });
 });
 
 describe('fromTrainingPipeline', () => {
@@ -59,13 +61,15 @@ describe('fromTrainingPipeline', () => {
 
   test('a version of another group is refused', () => {
     const { stack } = fixture();
-    expect(() => ModelSource.fromTrainingPipeline(training(stack, 'fraud'), arn)).toThrow(
+    expectError(() => ModelSource.fromTrainingPipeline(training(stack, 'fraud'), arn),
+      { construct: 'ModelSource.fromTrainingPipeline', property: 'modelPackageArn', value: 'a version of another group' },
       /^modelSource.fromTrainingPipeline modelPackageArn 'arn:aws:sagemaker:us-east-1:123456789012:model-package\/churn\/3' is not a version of the pipeline's group 'fraud': give a version the pipeline registered \(arn:...:model-package\/fraud\/<version>\), or use fromModelPackage$/);
   });
 
   test('a version that is not an ARN is refused as by fromModelPackage', () => {
     const { stack } = fixture();
-    expect(() => ModelSource.fromTrainingPipeline(training(stack), 'churn/3')).toThrow(
+    expectError(() => ModelSource.fromTrainingPipeline(training(stack), 'churn/3'),
+      { construct: 'ModelSource.fromTrainingPipeline', property: 'modelPackageArn', value: "'churn/3'" },
       /^modelSource.fromModelPackage modelPackageArn 'churn\/3' is not a versioned model package ARN/);
   });
 });

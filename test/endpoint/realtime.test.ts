@@ -15,6 +15,7 @@ import {
   TrafficShifting,
 } from '../../src/endpoint';
 import { InferenceInstanceType } from '../../src/pipeline';
+import { ErrorCase, expectError } from '../errors';
 import { expectNagClean } from '../nag';
 
 describe('realtime', () => {
@@ -461,28 +462,29 @@ describe('realtime', () => {
 });
 
 describe('realtime errors name the property, the value and the fix', () => {
-  const cases: Array<[string, () => void, RegExp]> = [
-    ['autoscaling on burstable', () => EndpointMode.realtime({ instanceType: InferenceInstanceType.ML_T2_MEDIUM, autoScaling: { maxCapacity: 2 } }),
+  const cases: Array<[ErrorCase, () => void, RegExp]> = [
+    [{ construct: 'EndpointMode.realtime', property: 'autoScaling', value: '{ maxCapacity } on ml.t2.medium' }, () => EndpointMode.realtime({ instanceType: InferenceInstanceType.ML_T2_MEDIUM, autoScaling: { maxCapacity: 2 } }),
       /^endpointMode.realtime autoScaling is set on the burstable instance type ml.t2.medium: .*choose a non-burstable type such as ml.m5.large, or drop autoScaling$/],
-    ['max below min', () => EndpointMode.realtime({ autoScaling: { minCapacity: 4, maxCapacity: 2 } }),
+    [{ construct: 'EndpointMode.realtime', property: 'autoScaling.maxCapacity', value: '2 with minCapacity 4' }, () => EndpointMode.realtime({ autoScaling: { minCapacity: 4, maxCapacity: 2 } }),
       /^endpointMode.realtime autoScaling maxCapacity \(2\) is below minCapacity \(4\): raise maxCapacity or lower minCapacity$/],
-    ['max capacity', () => EndpointMode.realtime({ autoScaling: { maxCapacity: 0 } }),
+    [{ construct: 'EndpointMode.realtime', property: 'autoScaling.maxCapacity', value: '0' }, () => EndpointMode.realtime({ autoScaling: { maxCapacity: 0 } }),
       /^endpointMode.realtime autoScaling maxCapacity must be a whole number of at least 1, got 0$/],
-    ['target invocations', () => EndpointMode.realtime({ autoScaling: { maxCapacity: 2, targetInvocationsPerInstance: 0 } }),
-      /^endpointMode.realtime autoScaling targetInvocationsPerInstance must be positive, got 0$/],
-    ['sampling', () => buildEndpoint(() => EndpointMode.realtime({ dataCapture: { samplingPercentage: 150 } })),
+    [{ construct: 'EndpointMode.realtime', property: 'autoScaling.targetInvocationsPerInstance', value: '0' }, () => EndpointMode.realtime({ autoScaling: { maxCapacity: 2, targetInvocationsPerInstance: 0 } }),
+      /^endpointMode.realtime autoScaling targetInvocationsPerInstance must be a positive finite number, got 0: give e.g. 70$/],
+    [{ construct: 'EndpointMode.realtime', property: 'dataCapture.samplingPercentage', value: '150' }, () => buildEndpoint(() => EndpointMode.realtime({ dataCapture: { samplingPercentage: 150 } })),
       /^endpointMode.realtime dataCapture samplingPercentage must be a whole number from 0 to 100, got 150$/],
-    ['capture prefix', () => buildEndpoint(() => EndpointMode.realtime({ dataCapture: { prefix: '/captures' } })),
+    [{ construct: 'EndpointMode.realtime', property: 'dataCapture.prefix', value: "'/captures'" }, () => buildEndpoint(() => EndpointMode.realtime({ dataCapture: { prefix: '/captures' } })),
       /^endpointMode.realtime dataCapture prefix '\/captures' must be a key prefix that does not start with '\/', e.g. 'data-capture'$/],
-    ['too many content types', () => buildEndpoint(() => EndpointMode.realtime({ dataCapture: { csvContentTypes: Array.from({ length: 11 }, (_, i) => `text/csv${i}`) } })),
+    [{ construct: 'EndpointMode.realtime', property: 'dataCapture.csvContentTypes', value: '11 content types' }, () => buildEndpoint(() => EndpointMode.realtime({ dataCapture: { csvContentTypes: Array.from({ length: 11 }, (_, i) => `text/csv${i}`) } })),
       /^endpointMode.realtime dataCapture csvContentTypes lists 11 content types: SageMaker accepts at most 10$/],
-    ['content type', () => buildEndpoint(() => EndpointMode.realtime({ dataCapture: { jsonContentTypes: ['json'] } })),
+    [{ construct: 'EndpointMode.realtime', property: 'dataCapture.jsonContentTypes', value: "['json']" }, () => buildEndpoint(() => EndpointMode.realtime({ dataCapture: { jsonContentTypes: ['json'] } })),
       /^endpointMode.realtime dataCapture jsonContentTypes entry 'json' is not a content type such as 'text\/csv' or 'application\/json'$/],
-    ['no content type', () => buildEndpoint(() => EndpointMode.realtime({ dataCapture: { csvContentTypes: [], jsonContentTypes: [] } })),
-      /^endpointMode.realtime dataCapture lists no content type: captures of other types are stored base64-encoded/],
+    [{ construct: 'EndpointMode.realtime', property: 'dataCapture.csvContentTypes', value: '[] with jsonContentTypes []' }, () => buildEndpoint(() => EndpointMode.realtime({ dataCapture: { csvContentTypes: [], jsonContentTypes: [] } })),
+      /^endpointMode.realtime dataCapture csvContentTypes and jsonContentTypes list no content type: captures of other types are stored base64-encoded/],
   ];
 
-  test.each(cases)('%s', (_name, build, message) => {
-    expect(build).toThrow(message);
-  });
+  test.each(cases.map(([errorCase, build, message]) => ({ ...errorCase, errorCase, build, message })))(
+    '$construct $property = $value', ({ errorCase, build, message }) => {
+      expectError(build, errorCase, message);
+    });
 });

@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { buildEndpoint, fixture, flatten, only } from './util';
 import { EndpointMode, ModelEndpoint } from '../../src/endpoint';
+import { expectError } from '../errors';
 
 const isolation = (endpoint: ModelEndpoint) => only(endpoint.node.scope as any, 'AWS::SageMaker::Model').body.Properties.EnableNetworkIsolation;
 
@@ -34,8 +35,9 @@ describe('network isolation (checkov CKV_AWS_370)', () => {
   });
 
   test('code the container would download from S3 is refused while isolated, naming the value and the fix', () => {
-    expect(() => buildEndpoint(() => EndpointMode.realtime(), () => ({ environment: { SAGEMAKER_SUBMIT_DIRECTORY: 's3://code/sourcedir.tar.gz' } })))
-      .toThrow(/^modelEndpoint environment SAGEMAKER_SUBMIT_DIRECTORY is 's3:\/\/code\/sourcedir.tar.gz', which the container downloads itself, but network isolation \(on by default\) forbids outbound calls: pack the code into the model data .*or set networkIsolation to false$/);
+    expectError(() => buildEndpoint(() => EndpointMode.realtime(), () => ({ environment: { SAGEMAKER_SUBMIT_DIRECTORY: 's3://code/sourcedir.tar.gz' } })),
+      { construct: 'ModelEndpoint', property: 'environment', value: "SAGEMAKER_SUBMIT_DIRECTORY 's3://...' with network isolation" },
+      /^modelEndpoint environment SAGEMAKER_SUBMIT_DIRECTORY is 's3:\/\/code\/sourcedir.tar.gz', which the container downloads itself, but network isolation \(on by default\) forbids outbound calls: pack the code into the model data .*or set networkIsolation to false$/);
   });
 
   test('code from S3 is fine without isolation', () => {

@@ -95,7 +95,7 @@ describe('serverless errors name the property, the value and the fix', () => {
     [{ construct: 'ModelEndpoint', property: 'networkIsolation', value: 'true, with EndpointMode.serverless' },
       () => buildEndpoint(() => EndpointMode.serverless(), () => ({ networkIsolation: true })),
       /^modelEndpoint networkIsolation is true with EndpointMode.serverless, which does not support it/],
-    [{ construct: 'EndpointMode.serverless', property: 'instanceType', value: "{ instanceType, dataCapture } (plain JavaScript)" },
+    [{ construct: 'EndpointMode.serverless', property: 'instanceType', value: '{ instanceType, dataCapture } (plain JavaScript)' },
       () => EndpointMode.serverless({ dataCapture: {}, instanceType: InferenceInstanceType.ML_G5_XLARGE } as any),
       /^endpointMode.serverless does not take instanceType, dataCapture: these are options of another mode; choose the EndpointMode factory that has them, or drop them$/],
   ];

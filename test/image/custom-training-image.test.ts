@@ -4,6 +4,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CustomTrainingImage } from '../../src';
+import { expectError } from '../errors';
 import { expectNagClean } from '../nag';
 
 function newStack(): Stack {
@@ -241,35 +242,41 @@ describe('errors', () => {
     ['maxReleaseImages', { maxReleaseImages: 0 }, /customTrainingImage maxReleaseImages must be a whole number from 1 to 10000, got 0/],
     ['untaggedImageExpiry', { untaggedImageExpiry: Duration.hours(12) }, /customTrainingImage untaggedImageExpiry \(days\) must be a whole number from 1 to 10000, got 0.5: give a whole number of days, e.g. Duration.days\(7\)/],
     ['emptyOnDelete', { emptyOnDelete: true }, /customTrainingImage emptyOnDelete is true but removalPolicy is retain: .*set removalPolicy to RemovalPolicy.DESTROY/],
-  ])('%s', (_name, props, message) => {
-    expect(() => new CustomTrainingImage(newStack(), 'Image', props)).toThrow(message);
+  ])('%s', (name, props, message) => {
+    const property = name.split(' ')[0];
+    expectError(() => new CustomTrainingImage(newStack(), 'Image', props),
+      { construct: 'CustomTrainingImage', property, value: JSON.stringify((props as any)[property]) ?? String((props as any)[property]) }, message);
   });
 
   test('a deploy-time maxReleaseImages cannot go into the lifecycle JSON', () => {
     const stack = newStack();
     const count = new CfnParameter(stack, 'Count', { type: 'Number' });
-    expect(() => new CustomTrainingImage(stack, 'Image', { maxReleaseImages: count.valueAsNumber }))
-      .toThrow('customTrainingImage maxReleaseImages must be known at synth time: the lifecycle policy is written into the template as JSON text; give a number, not a token');
+    expectError(() => new CustomTrainingImage(stack, 'Image', { maxReleaseImages: count.valueAsNumber }),
+      { construct: 'CustomTrainingImage', property: 'maxReleaseImages', value: 'a CfnParameter token' },
+      'customTrainingImage maxReleaseImages must be known at synth time: the lifecycle policy is written into the template as JSON text; give a number, not a token');
   });
 
   test('a deploy-time untaggedImageExpiry cannot go into the lifecycle JSON', () => {
     const stack = newStack();
     const days = new CfnParameter(stack, 'Days', { type: 'Number' });
-    expect(() => new CustomTrainingImage(stack, 'Image', { untaggedImageExpiry: Duration.days(days.valueAsNumber) }))
-      .toThrow(/customTrainingImage untaggedImageExpiry must be known at synth time: .*give a literal Duration such as Duration.days\(7\)/);
+    expectError(() => new CustomTrainingImage(stack, 'Image', { untaggedImageExpiry: Duration.days(days.valueAsNumber) }),
+      { construct: 'CustomTrainingImage', property: 'untaggedImageExpiry', value: 'Duration.days(a CfnParameter token)' },
+      /customTrainingImage untaggedImageExpiry must be known at synth time: .*give a literal Duration such as Duration.days\(7\)/);
   });
 
   test('two images whose ids give the same parameter name', () => {
     const stack = newStack();
     new CustomTrainingImage(stack, 'Training-Image');
-    expect(() => new CustomTrainingImage(stack, 'TrainingImage'))
-      .toThrow("customTrainingImage id 'TrainingImage' gives the deploy-time parameter name 'TrainingImageImageTag', which another parameter of this stack already has: give the images distinct ids, or pass imageTag");
+    expectError(() => new CustomTrainingImage(stack, 'TrainingImage'),
+      { construct: 'CustomTrainingImage', property: 'id', value: "'TrainingImage' beside 'Training-Image'" },
+      "customTrainingImage id 'TrainingImage' gives the deploy-time parameter name 'TrainingImageImageTag', which another parameter of this stack already has: give the images distinct ids, or pass imageTag");
   });
 
   test('options of a new repository with an adopted one', () => {
     const stack = newStack();
     const repository = ecr.Repository.fromRepositoryName(stack, 'Existing', 'team/trainer');
-    expect(() => new CustomTrainingImage(stack, 'Image', { repository, maxReleaseImages: 3, repositoryName: 'x1' }))
-      .toThrow('customTrainingImage repositoryName, maxReleaseImages cannot be set with an adopted repository: configure the existing repository itself, or drop `repository` to let this construct create one');
+    expectError(() => new CustomTrainingImage(stack, 'Image', { repository, maxReleaseImages: 3, repositoryName: 'x1' }),
+      { construct: 'CustomTrainingImage', property: 'repositoryName', value: "'x1' with an adopted repository" },
+      'customTrainingImage repositoryName, maxReleaseImages cannot be set with an adopted repository: configure the existing repository itself, or drop `repository` to let this construct create one');
   });
 });

@@ -5,6 +5,7 @@ import {
   DeepLearningContainer, DeepLearningContainerProps, DlcFramework, DlcProcessor, DlcScope,
 } from '../../src/image/deep-learning-container';
 import { DLC_REGISTRIES, DLC_SOURCE } from '../../src/image/private/dlc-table.generated';
+import { expectError } from '../errors';
 
 const pytorchTrainingGpu = (version: string, extra: Partial<DeepLearningContainerProps> = {}) =>
   DeepLearningContainer.fromFramework({
@@ -262,65 +263,66 @@ describe('grants', () => {
 
 describe('errors', () => {
   test('an unknown version lists the nearest published ones', () => {
-    expect(() => pytorchTrainingGpu('2.9.9')).toThrow(
+    expectError(() => pytorchTrainingGpu('2.9.9'), { construct: 'DeepLearningContainer.fromFramework', property: 'version', value: "'2.9.9'" },
       "deepLearningContainer version '2.9.9' is not published for pytorch training; nearest: 2.6.0, 2.7.1, 2.8.0");
-    expect(() => pytorchTrainingGpu('1.12.5')).toThrow(
+    expectError(() => pytorchTrainingGpu('1.12.5'), { construct: 'DeepLearningContainer.fromFramework', property: 'version', value: "'1.12.5'" },
       "deepLearningContainer version '1.12.5' is not published for pytorch training; nearest: 1.12.0, 1.12.1, 1.13.1");
   });
 
   test('a processor not published for the version lists those that are', () => {
-    expect(() => DeepLearningContainer.fromFramework({
+    expectError(() => DeepLearningContainer.fromFramework({
       framework: DlcFramework.SKLEARN, scope: DlcScope.TRAINING, version: '1.2-1', processor: DlcProcessor.GPU,
-    })).toThrow("deepLearningContainer processor 'gpu' is not published for sklearn training 1.2-1; available: cpu");
+    }), { construct: 'DeepLearningContainer.fromFramework', property: 'processor', value: 'DlcProcessor.GPU for sklearn 1.2-1' }, "deepLearningContainer processor 'gpu' is not published for sklearn training 1.2-1; available: cpu");
   });
 
   test.each([
-    ['framework', { scope: DlcScope.TRAINING, version: '2.6' }, 'deepLearningContainer framework is required, got undefined: give it, e.g. DlcFramework.PYTORCH'],
-    ['scope', { framework: DlcFramework.PYTORCH, version: '2.6' }, 'deepLearningContainer scope is required, got undefined: give it, e.g. DlcScope.TRAINING'],
-    ['version', { framework: DlcFramework.PYTORCH, scope: DlcScope.TRAINING }, "deepLearningContainer version is required, got undefined: give it, e.g. '2.6'"],
-  ])('a missing %s (from a language without types)', (_, props, message) => {
-    expect(() => DeepLearningContainer.fromFramework(props as any)).toThrow(message);
+    ['framework', { scope: DlcScope.TRAINING, version: '2.6' }, 'deepLearningContainer framework is required: give it, e.g. DlcFramework.PYTORCH'],
+    ['scope', { framework: DlcFramework.PYTORCH, version: '2.6' }, 'deepLearningContainer scope is required: give it, e.g. DlcScope.TRAINING'],
+    ['version', { framework: DlcFramework.PYTORCH, scope: DlcScope.TRAINING }, "deepLearningContainer version is required: give it, e.g. '2.6'"],
+  ])('a missing %s (from a language without types)', (property, props, message) => {
+    expectError(() => DeepLearningContainer.fromFramework(props as any),
+      { construct: 'DeepLearningContainer.fromFramework', property, value: 'missing (plain JavaScript)' }, message);
   });
 
   test('a processor is required when both are published', () => {
-    expect(() => DeepLearningContainer.fromFramework({ framework: DlcFramework.PYTORCH, scope: DlcScope.TRAINING, version: '2.6.0' }))
-      .toThrow('deepLearningContainer processor is required for pytorch training 2.6.0: give one of cpu, gpu');
+    expectError(() => DeepLearningContainer.fromFramework({ framework: DlcFramework.PYTORCH, scope: DlcScope.TRAINING, version: '2.6.0' }),
+      { construct: 'DeepLearningContainer.fromFramework', property: 'processor', value: 'missing for pytorch 2.6.0' }, 'deepLearningContainer processor is required for pytorch training 2.6.0: give one of cpu, gpu');
   });
 
   test('a python version not published for the version lists those that are', () => {
-    expect(() => pytorchTrainingGpu('2.6.0', { pythonVersion: 'py38' }))
-      .toThrow("deepLearningContainer pythonVersion 'py38' is not published for pytorch training 2.6.0; available: py312");
-    expect(() => DeepLearningContainer.fromFramework({
+    expectError(() => pytorchTrainingGpu('2.6.0', { pythonVersion: 'py38' }),
+      { construct: 'DeepLearningContainer.fromFramework', property: 'pythonVersion', value: "'py38'" }, "deepLearningContainer pythonVersion 'py38' is not published for pytorch training 2.6.0; available: py312");
+    expectError(() => DeepLearningContainer.fromFramework({
       framework: DlcFramework.TENSORFLOW, scope: DlcScope.INFERENCE, version: '2.19.0', processor: DlcProcessor.CPU, pythonVersion: 'py312',
-    })).toThrow("deepLearningContainer pythonVersion 'py312' does not apply to tensorflow inference 2.19.0: its tag names no Python version; leave it out");
+    }), { construct: 'DeepLearningContainer.fromFramework', property: 'pythonVersion', value: "'py312' for TensorFlow Serving" }, "deepLearningContainer pythonVersion 'py312' does not apply to tensorflow inference 2.19.0: its tag names no Python version; leave it out");
   });
 
   test('an unknown framework or scope lists the known ones', () => {
-    expect(() => DeepLearningContainer.fromFramework({ framework: DlcFramework.of('jax'), scope: DlcScope.TRAINING, version: '0.4' }))
-      .toThrow("deepLearningContainer framework 'jax' is not in the image table; available: huggingface-pytorch, huggingface-tensorflow, mxnet, pytorch, sklearn, tensorflow, xgboost");
-    expect(() => DeepLearningContainer.fromFramework({ framework: DlcFramework.HUGGINGFACE_PYTORCH, scope: DlcScope.INFERENCE_GRAVITON, version: '4.49' }))
-      .toThrow("deepLearningContainer scope 'inference_graviton' is not published for huggingface-pytorch; available: inference, training");
+    expectError(() => DeepLearningContainer.fromFramework({ framework: DlcFramework.of('jax'), scope: DlcScope.TRAINING, version: '0.4' }),
+      { construct: 'DeepLearningContainer.fromFramework', property: 'framework', value: "DlcFramework.of('jax')" }, "deepLearningContainer framework 'jax' is not in the image table; available: huggingface-pytorch, huggingface-tensorflow, mxnet, pytorch, sklearn, tensorflow, xgboost");
+    expectError(() => DeepLearningContainer.fromFramework({ framework: DlcFramework.HUGGINGFACE_PYTORCH, scope: DlcScope.INFERENCE_GRAVITON, version: '4.49' }),
+      { construct: 'DeepLearningContainer.fromFramework', property: 'scope', value: 'DlcScope.INFERENCE_GRAVITON for Hugging Face' }, "deepLearningContainer scope 'inference_graviton' is not published for huggingface-pytorch; available: inference, training");
   });
 
   test('baseFrameworkVersion: unknown for the version, or given for a framework without one', () => {
-    expect(() => DeepLearningContainer.fromFramework({
+    expectError(() => DeepLearningContainer.fromFramework({
       framework: DlcFramework.HUGGINGFACE_PYTORCH, scope: DlcScope.TRAINING, version: '4.36.0', baseFrameworkVersion: '1.9',
-    })).toThrow("deepLearningContainer baseFrameworkVersion '1.9' is not published for huggingface-pytorch training 4.36.0; available: 2.1.0");
-    expect(() => pytorchTrainingGpu('2.6.0', { baseFrameworkVersion: '2.6.0' }))
-      .toThrow("deepLearningContainer baseFrameworkVersion '2.6.0' applies only to Hugging Face images, not pytorch: leave it out");
+    }), { construct: 'DeepLearningContainer.fromFramework', property: 'baseFrameworkVersion', value: "'1.9'" }, "deepLearningContainer baseFrameworkVersion '1.9' is not published for huggingface-pytorch training 4.36.0; available: 2.1.0");
+    expectError(() => pytorchTrainingGpu('2.6.0', { baseFrameworkVersion: '2.6.0' }),
+      { construct: 'DeepLearningContainer.fromFramework', property: 'baseFrameworkVersion', value: "'2.6.0' for pytorch" }, "deepLearningContainer baseFrameworkVersion '2.6.0' applies only to Hugging Face images, not pytorch: leave it out");
   });
 
   test('tokens are refused: they cannot select a row of the table', () => {
     const stack = agnosticStack();
     const version = new CfnParameter(stack, 'Version').valueAsString;
-    expect(() => pytorchTrainingGpu(version)).toThrow(/^deepLearningContainer version must be a literal string, got a token \(\$\{Token\[/);
-    expect(() => pytorchTrainingGpu('2.6.0', { pythonVersion: version })).toThrow(/deepLearningContainer pythonVersion must be a literal string/);
+    expectError(() => pytorchTrainingGpu(version), { construct: 'DeepLearningContainer.fromFramework', property: 'version', value: 'a CfnParameter token' }, /^deepLearningContainer version must be a literal string, got a token \(\$\{Token\[/);
+    expectError(() => pytorchTrainingGpu('2.6.0', { pythonVersion: version }), { construct: 'DeepLearningContainer.fromFramework', property: 'pythonVersion', value: 'a CfnParameter token' }, /deepLearningContainer pythonVersion must be a literal string/);
   });
 
   test('a concrete region the image is not published in lists the supported regions', () => {
     const stack = stackIn('us-iso-east-1');
     const image = pytorchTrainingGpu('2.6.0');
-    expect(() => image.bind(stack, roleIn(stack))).toThrow(
+    expectError(() => image.bind(stack, roleIn(stack)), { construct: 'DeepLearningContainer', property: 'region', value: "'us-iso-east-1'" },
       /^deepLearningContainer pytorch training 2\.6\.0 is not published in region 'us-iso-east-1'; supported regions: af-south-1, ap-east-1, .*us-east-1, us-east-2, us-gov-east-1, us-gov-west-1, us-west-1, us-west-2$/);
   });
 });

@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   CustomTrainingImage, DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope, SageMakerImage,
 } from '../../src';
+import { expectError } from '../errors';
 
 const CONTAINER = path.join(__dirname, '..', '..', 'examples', 'container');
 
@@ -52,8 +53,8 @@ describe('SageMakerImage.fromEcrRepository', () => {
   test('a bad reference is refused', () => {
     const { stack } = setup();
     const repository = ecr.Repository.fromRepositoryName(stack, 'Repo', 'team/model');
-    expect(() => SageMakerImage.fromEcrRepository(repository, ':latest'))
-      .toThrow("sageMakerImage.fromEcrRepository tagOrDigest ':latest' is neither an image tag nor a digest");
+    expectError(() => SageMakerImage.fromEcrRepository(repository, ':latest'),
+      { construct: 'SageMakerImage.fromEcrRepository', property: 'tagOrDigest', value: "':latest'" }, "sageMakerImage.fromEcrRepository tagOrDigest ':latest' is neither an image tag nor a digest");
   });
 });
 

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -9,13 +9,21 @@ import { Construct } from 'constructs';
 import { renderOwnAlarmsDeployment } from './deployment';
 import { OBJECTS_ONLY } from './grants';
 import { EndpointModeImpl, LiveEndpoint, ModeBinding, ModeContext } from './mode';
+import { checkSameRegion } from './region';
 import { rejectForeign } from './reject';
 import { scalableVariant } from './scaling';
-import { renderInstanceVariant } from './variant';
+import { checkModeOptions, checkPositive, renderInstanceVariant } from './variant';
+import { checkOptional, checkRequired, checkStruct, isBoolean, isBucket, isKey, isNumber, isString, isTopic, wholeSeconds } from '../../image/private/input';
 import { InferenceInstanceType } from '../../pipeline/instance-type';
 import { grantKeyEncrypt, grantPrefixRead, grantPrefixWrite } from '../../private/s3';
 import { checkInteger, keyPrefix } from '../../private/validate';
 import { AsynchronousAutoScalingOptions, AsynchronousModeOptions } from '../asynchronous';
+
+/** Scaling cooldowns in whole seconds (a token in seconds passes). */
+interface Cooldowns {
+  readonly scaleIn: Duration;
+  readonly scaleOut: Duration;
+}
 
 /**
  * The asynchronous mode: S3 in and out, SNS notifications, backlog autoscaling to zero.
@@ -29,8 +37,20 @@ export class AsynchronousMode implements EndpointModeImpl {
   private readonly rendered: ReturnType<typeof renderInstanceVariant>;
   private readonly prefixes: { input: string; output: string; failure: string };
   private readonly minCapacity: number = 0;
+  private readonly cooldowns?: Cooldowns;
 
   constructor(private readonly options: AsynchronousModeOptions) {
+    const what = 'endpointMode.asynchronous';
+    checkModeOptions('asynchronous', options, '{ autoScaling: { maxCapacity: 4 } }');
+    checkOptional(`${what} bucket`, options.bucket, isBucket, 'an s3.IBucket', "s3.Bucket.fromBucketName(this, 'Requests', 'requests')");
+    for (const key of ['inputPrefix', 'outputPrefix', 'failurePrefix'] as const) {
+      checkOptional(`${what} ${key}`, options[key], isString, 'a string', "'async-input'");
+    }
+    checkOptional(`${what} encryptionKey`, options.encryptionKey, isKey, 'a kms.IKey', "new kms.Key(this, 'AsyncKey')");
+    checkOptional(`${what} notifications`, options.notifications, isBoolean, 'true or false', 'false');
+    checkOptional(`${what} successTopic`, options.successTopic, isTopic, 'an sns.ITopic', "new sns.Topic(this, 'Done')");
+    checkOptional(`${what} errorTopic`, options.errorTopic, isTopic, 'an sns.ITopic', "new sns.Topic(this, 'Failed')");
+    checkOptional(`${what} maxConcurrentInvocationsPerInstance`, options.maxConcurrentInvocationsPerInstance, isNumber, 'a number', '4');
     rejectForeign('asynchronous', options, ['memorySizeMiB', 'maxConcurrency', 'provisionedConcurrency', 'dataCapture', 'deployment']);
     this.rendered = renderInstanceVariant('asynchronous', options, InferenceInstanceType.ML_M5_LARGE);
     checkInteger('endpointMode.asynchronous maxConcurrentInvocationsPerInstance', options.maxConcurrentInvocationsPerInstance, 1, 1000);
@@ -44,7 +64,14 @@ export class AsynchronousMode implements EndpointModeImpl {
         + 'drop the topics, or leave notifications on');
     }
     const scaling = options.autoScaling;
+    checkStruct(`${what} autoScaling`, scaling, true, '{ maxCapacity: 4 }');
     if (scaling) {
+      checkRequired(`${what} autoScaling maxCapacity`, scaling.maxCapacity, isNumber, 'a number', '4');
+      checkOptional(`${what} autoScaling minCapacity`, scaling.minCapacity, isNumber, 'a number', '0');
+      this.cooldowns = {
+        scaleIn: Duration.seconds(wholeSeconds(`${what} autoScaling scaleInCooldown`, scaling.scaleInCooldown ?? Duration.minutes(5))!),
+        scaleOut: Duration.seconds(wholeSeconds(`${what} autoScaling scaleOutCooldown`, scaling.scaleOutCooldown ?? Duration.minutes(5))!),
+      };
       this.minCapacity = scaling.minCapacity ?? 0;
       checkInteger('endpointMode.asynchronous autoScaling minCapacity', this.minCapacity, 0, Number.MAX_SAFE_INTEGER);
       checkInteger('endpointMode.asynchronous autoScaling maxCapacity', scaling.maxCapacity, 1, Number.MAX_SAFE_INTEGER);
@@ -52,16 +79,14 @@ export class AsynchronousMode implements EndpointModeImpl {
         throw new Error(`endpointMode.asynchronous autoScaling maxCapacity (${scaling.maxCapacity}) is below minCapacity (${this.minCapacity}): `
           + 'raise maxCapacity or lower minCapacity');
       }
-      const target = scaling.targetBacklogPerInstance;
-      if (target !== undefined && !Token.isUnresolved(target) && !(target > 0)) {
-        throw new Error(`endpointMode.asynchronous autoScaling targetBacklogPerInstance must be positive, got ${target}`);
-      }
+      checkPositive(`${what} autoScaling targetBacklogPerInstance`, scaling.targetBacklogPerInstance, '5');
     }
   }
 
   public bind(ctx: ModeContext): ModeBinding {
     const options = this.options;
     const key = options.encryptionKey;
+    checkSameRegion('endpointMode.asynchronous bucket', options.bucket?.env.region, Stack.of(ctx.scope).region);
     const bucket = options.bucket ?? ctx.createDataBucket('AsyncBucket', key);
     const { input, output, failure } = this.prefixes;
     // SageMaker reads the request and writes the response with the execution role.
@@ -127,7 +152,7 @@ export class AsynchronousMode implements EndpointModeImpl {
         // Keep the live instance count (maybe 0) across updates when autoscaling owns it.
         retainAllVariantProperties: scaling ? true : undefined,
         invokeActions: ['sagemaker:InvokeEndpointAsync'],
-        addScaling: scaling && ((endpoint) => addBacklogScaling(ctx.scope, endpoint, scaling, minCapacity)),
+        addScaling: scaling && ((endpoint) => addBacklogScaling(ctx.scope, endpoint, scaling, minCapacity, this.cooldowns!)),
       },
     };
   }
@@ -138,13 +163,14 @@ export class AsynchronousMode implements EndpointModeImpl {
  * ApproximateBacklogSizePerInstance, dimension EndpointName, statistic Average; with a
  * minimum of zero, also a step policy to scale up from zero.
  */
-function addBacklogScaling(scope: Construct, endpoint: LiveEndpoint, scaling: AsynchronousAutoScalingOptions, minCapacity: number): void {
+function addBacklogScaling(scope: Construct, endpoint: LiveEndpoint, scaling: AsynchronousAutoScalingOptions, minCapacity: number,
+  cooldowns: Cooldowns): void {
   const target = scalableVariant(scope, endpoint, minCapacity, scaling.maxCapacity);
-  const scaleOutCooldown = scaling.scaleOutCooldown ?? Duration.minutes(5);
+  const scaleOutCooldown = cooldowns.scaleOut;
   target.scaleToTrackMetric('BacklogPerInstance', {
     customMetric: endpoint.endpointMetric('ApproximateBacklogSizePerInstance', { statistic: 'Average', period: Duration.minutes(1) }),
     targetValue: scaling.targetBacklogPerInstance ?? 5,
-    scaleInCooldown: scaling.scaleInCooldown ?? Duration.minutes(5),
+    scaleInCooldown: cooldowns.scaleIn,
     scaleOutCooldown,
   });
   if (Token.isUnresolved(minCapacity) || minCapacity === 0) {

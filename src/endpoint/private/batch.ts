@@ -1,7 +1,10 @@
-import { Size, SizeRoundingBehavior } from 'aws-cdk-lib';
+import { Size, Stack, Token } from 'aws-cdk-lib';
 import { OBJECTS_ONLY } from './grants';
 import { EndpointModeImpl, ModeBinding, ModeContext } from './mode';
+import { checkSameRegion } from './region';
 import { rejectForeign } from './reject';
+import { checkInstanceType } from './variant';
+import { checkOptional, checkRequired, checkStruct, isBoolean, isBucket, isKey, isNumber, isString, isTopic, show, wholeSize } from '../../image/private/input';
 import { PipelineParameter, SageMakerPipeline, TransformStep } from '../../pipeline';
 import { InferenceInstanceType } from '../../pipeline/instance-type';
 import { grantKeyEncrypt, grantPrefixList, grantPrefixRead, grantPrefixWrite } from '../../private/s3';
@@ -27,16 +30,48 @@ export class BatchMode implements EndpointModeImpl {
   private readonly outputPrefix: string;
 
   constructor(private readonly options: BatchModeOptions) {
+    const what = 'endpointMode.batch';
+    checkStruct(`${what} options`, options, false, '{ inputBucket }');
     rejectForeign('batch', options, ['initialInstanceCount', 'autoScaling', 'dataCapture', 'deployment', 'memorySizeMiB', 'maxConcurrency']);
-    if (!options.inputBucket) {
-      throw new Error('endpointMode.batch inputBucket is required: give the bucket whose objects the transform scores');
+    if (options.inputBucket === undefined || options.inputBucket === null) {
+      throw new Error(`${what} inputBucket is required${options.inputBucket === null ? ', got null' : ''}: give the bucket whose objects the transform scores`);
     }
+    checkRequired(`${what} inputBucket`, options.inputBucket, isBucket, 'an s3.IBucket', "s3.Bucket.fromBucketName(this, 'Input', 'input')");
+    checkOptional(`${what} outputBucket`, options.outputBucket, isBucket, 'an s3.IBucket', "s3.Bucket.fromBucketName(this, 'Output', 'output')");
+    for (const key of ['inputPrefix', 'outputPrefix', 'contentType', 'accept'] as const) {
+      checkOptional(`${what} ${key}`, options[key], isString, 'a string', key.endsWith('Prefix') ? "'batch-input'" : "'text/csv'");
+      const value = options[key];
+      // TransformInput ContentType, TransformOutput Accept: at most 256 characters (CreateTransformJob).
+      if (!key.endsWith('Prefix') && value !== undefined && !Token.isUnresolved(value) && (value.length > 256 || value === '')) {
+        throw new Error(`${what} ${key} must be a MIME type of 1 to 256 characters, got ${show(value)}: e.g. 'text/csv'`);
+      }
+    }
+    checkOptional(`${what} outputEncryptionKey`, options.outputEncryptionKey, isKey, 'a kms.IKey', "new kms.Key(this, 'OutputKey')");
+    checkOptional(`${what} volumeEncryptionKey`, options.volumeEncryptionKey, isKey, 'a kms.IKey', "new kms.Key(this, 'VolumeKey')");
+    checkInstanceType(`${what} instanceType`, options.instanceType);
+    checkEnum(`${what} splitType`, options.splitType, Object.values(TransformSplitType), 'TransformSplitType.LINE');
+    checkEnum(`${what} batchStrategy`, options.batchStrategy, Object.values(TransformBatchStrategy), 'TransformBatchStrategy.MULTI_RECORD');
+    checkOptional(`${what} instanceCount`, options.instanceCount, isNumber, 'a number', '2');
+    checkOptional(`${what} maxConcurrentTransforms`, options.maxConcurrentTransforms, isNumber, 'a number', '4');
+    checkOptional(`${what} joinSource`, options.joinSource, isBoolean, 'true or false', 'true');
+    checkOptional(`${what} runOnNewInput`, options.runOnNewInput, isBoolean, 'true or false', 'true');
+    checkOptional(`${what} schedule`, options.schedule, (v) => typeof v?.expressionString === 'string', 'a scheduler.ScheduleExpression',
+      "ScheduleExpression.cron({ hour: '2', minute: '0' })");
+    checkOptional(`${what} failureTopic`, options.failureTopic, isTopic, 'an sns.ITopic', "new sns.Topic(this, 'BatchFailures')");
     this.instanceType = options.instanceType ?? InferenceInstanceType.ML_M5_LARGE;
     this.instanceCount = options.instanceCount ?? 1;
-    checkInteger('endpointMode.batch instanceCount', this.instanceCount, 1, Number.MAX_SAFE_INTEGER);
-    checkInteger('endpointMode.batch maxConcurrentTransforms', options.maxConcurrentTransforms, 0, Number.MAX_SAFE_INTEGER);
-    this.maxPayloadInMb = megabytes(options.maxPayload ?? Size.mebibytes(6));
-    checkInteger('endpointMode.batch maxPayload (MB)', this.maxPayloadInMb, 0, 100);
+    checkInteger(`${what} instanceCount`, this.instanceCount, 1, Number.MAX_SAFE_INTEGER);
+    checkInteger(`${what} maxConcurrentTransforms`, options.maxConcurrentTransforms, 0, Number.MAX_SAFE_INTEGER);
+    this.maxPayloadInMb = wholeSize(`${what} maxPayload`, options.maxPayload ?? Size.mebibytes(6), 'mebibytes')!;
+    checkInteger(`${what} maxPayload (MB)`, this.maxPayloadInMb, 0, 100);
+    // CreateTransformJob MaxPayloadInMB: "If you specify the MaxConcurrentTransforms parameter, the value of
+    // (MaxConcurrentTransforms * MaxPayloadInMB) also cannot exceed 100 MB."
+    const concurrent = options.maxConcurrentTransforms;
+    if (concurrent !== undefined && !Token.isUnresolved(concurrent) && !Token.isUnresolved(this.maxPayloadInMb)
+      && concurrent * this.maxPayloadInMb > 100) {
+      throw new Error(`${what} maxConcurrentTransforms (${concurrent}) times maxPayload (${this.maxPayloadInMb} MB) is `
+        + `${concurrent * this.maxPayloadInMb} MB: SageMaker allows at most 100 MB; lower maxConcurrentTransforms or maxPayload`);
+    }
     const split = options.splitType ?? TransformSplitType.LINE;
     const strategy = options.batchStrategy ?? TransformBatchStrategy.MULTI_RECORD;
     if (strategy === TransformBatchStrategy.MULTI_RECORD && split === TransformSplitType.NONE) {
@@ -56,6 +91,9 @@ export class BatchMode implements EndpointModeImpl {
       throw new Error(`modelEndpoint ${ctx.endpointPropsGiven.join(', ')} is set with EndpointMode.batch, which creates no endpoint: `
         + 'drop them (the transform pipeline publishes failed runs to its failure topic)');
     }
+    const region = Stack.of(ctx.scope).region;
+    checkSameRegion('endpointMode.batch inputBucket', this.options.inputBucket.env.region, region);
+    checkSameRegion('endpointMode.batch outputBucket', this.options.outputBucket?.env.region, region);
     return { logsResource: 'TransformJobs', transformPipeline: this.createRunner(ctx) };
   }
 
@@ -126,15 +164,11 @@ export class BatchMode implements EndpointModeImpl {
   }
 }
 
-function megabytes(size: Size): number {
-  if (size.isUnresolved()) {
-    return size.toMebibytes();
+/** A value of a string enum, as plain JavaScript callers may misspell it. */
+function checkEnum(what: string, value: string | undefined, allowed: string[], example: string): void {
+  if (value !== undefined && !allowed.includes(value)) {
+    throw new Error(`${what} must be one of ${allowed.join(', ')}, got ${show(value)}: give e.g. ${example}`);
   }
-  const value = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-  if (!Number.isInteger(value)) {
-    throw new Error(`endpointMode.batch maxPayload must be a whole number of MB, e.g. Size.mebibytes(6), got ${size.toMebibytes({ rounding: SizeRoundingBehavior.NONE })}`);
-  }
-  return value;
 }
 
 function prefix(property: string, value: string): string {

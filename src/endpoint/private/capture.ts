@@ -5,6 +5,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { OBJECTS_ONLY } from './grants';
 import { CaptureTarget, ModeContext } from './mode';
+import { checkList, checkOptional, checkStruct, isBoolean, isBucket, isKey, isNumber, isString } from '../../image/private/input';
 import { createDataBucket } from '../../private/buckets';
 import { grantKeyEncrypt, grantPrefixWrite } from '../../private/s3';
 import { checkInteger, keyPrefix } from '../../private/validate';
@@ -68,6 +69,23 @@ function endpointPrefix(scope: Construct): string {
   return `${path.slice(0, 190)}-${hash}`;
 }
 
+/** The data capture options of a mode, checked for every language's callers when the mode is created. */
+export function checkDataCaptureOptions(mode: string, options: DataCaptureOptions | undefined): void {
+  const what = `endpointMode.${mode} dataCapture`;
+  checkStruct(what, options, true, '{ samplingPercentage: 20 }');
+  if (!options) {
+    return;
+  }
+  checkOptional(`${what} enabled`, options.enabled, isBoolean, 'true or false', 'false');
+  checkOptional(`${what} samplingPercentage`, options.samplingPercentage, isNumber, 'a number', '20');
+  checkInteger(`${what} samplingPercentage`, options.samplingPercentage, 0, 100);
+  checkOptional(`${what} bucket`, options.bucket, isBucket, 'an s3.IBucket', "s3.Bucket.fromBucketName(this, 'Captures', 'captures')");
+  checkOptional(`${what} prefix`, options.prefix, isString, 'a string', "'data-capture'");
+  checkOptional(`${what} encryptionKey`, options.encryptionKey, isKey, 'a kms.IKey', "new kms.Key(this, 'CaptureKey')");
+  checkList(`${what} csvContentTypes`, options.csvContentTypes, isString, 'a string', "'text/csv'");
+  checkList(`${what} jsonContentTypes`, options.jsonContentTypes, isString, 'a string', "'application/json'");
+}
+
 /** The rendered data capture and where it writes. */
 export interface RenderedCapture {
   readonly config: sagemaker.CfnEndpointConfig.DataCaptureConfigProperty;
@@ -95,7 +113,7 @@ export function renderDataCapture(mode: string, ctx: ModeContext, options: DataC
     }
   }
   if (csv.length + json.length === 0) {
-    throw new Error(`${what} lists no content type: captures of other types are stored base64-encoded and unreadable by drift checks; `
+    throw new Error(`${what} csvContentTypes and jsonContentTypes list no content type: captures of other types are stored base64-encoded and unreadable by drift checks; `
       + "list at least one, e.g. jsonContentTypes: ['application/json']");
   }
 

@@ -1,8 +1,29 @@
 import { Token } from 'aws-cdk-lib';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { seconds } from './variant';
+import { checkList, checkOptional, checkStruct, isAlarm, isBoolean, wholeSeconds } from '../../image/private/input';
 import { checkInteger } from '../../private/validate';
 import { CapacitySize, CapacitySizeType, DeploymentOptions, TrafficShifting, TrafficShiftingType } from '../deployment';
+
+/** The deployment options of a mode, checked for every language's callers when the mode is created. */
+export function checkDeploymentOptions(mode: string, options: DeploymentOptions | undefined): void {
+  const what = `endpointMode.${mode} deployment`;
+  checkStruct(what, options, true, '{ trafficShifting: TrafficShifting.canary() }');
+  if (!options) {
+    return;
+  }
+  checkOptional(`${what} trafficShifting`, options.trafficShifting, (v) => v instanceof TrafficShifting, 'a TrafficShifting',
+    'TrafficShifting.canary({ canarySize: CapacitySize.percent(10) })');
+  checkOptional(`${what} autoRollback`, options.autoRollback, isBoolean, 'true or false', 'false');
+  checkList(`${what} rollbackAlarms`, options.rollbackAlarms, isAlarm, 'cloudwatch.IAlarm', 'endpoint.errorAlarm');
+  // AutoRollbackConfig Alarms: 1-10 items (SageMaker API reference).
+  if (options.rollbackAlarms !== undefined && options.rollbackAlarms.length === 0) {
+    throw new Error(`${what} rollbackAlarms is an empty list: SageMaker needs 1 to 10 alarms to roll back on; `
+      + 'give at least one alarm, leave rollbackAlarms out for the endpoint\'s own alarms, or set autoRollback to false');
+  }
+  wholeSeconds(`${what} terminationWait`, options.terminationWait);
+  wholeSeconds(`${what} maximumExecutionTimeout`, options.maximumExecutionTimeout);
+}
 
 /**
  * Checks a canary or linear step given in instances against the fleet it shifts: SageMaker

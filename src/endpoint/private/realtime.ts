@@ -1,11 +1,12 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
-import { renderDataCapture } from './capture';
-import { checkShiftAgainstFleet, renderDeployment } from './deployment';
+import { checkDataCaptureOptions, renderDataCapture } from './capture';
+import { checkDeploymentOptions, checkShiftAgainstFleet, renderDeployment } from './deployment';
 import { EndpointModeImpl, ModeBinding, ModeContext } from './mode';
 import { rejectForeign } from './reject';
 import { scalableVariant } from './scaling';
-import { renderInstanceVariant } from './variant';
+import { checkModeOptions, checkPositive, renderInstanceVariant } from './variant';
+import { checkOptional, checkRequired, checkStruct, isNumber, wholeSeconds } from '../../image/private/input';
 import { InferenceInstanceType } from '../../pipeline/instance-type';
 import { checkInteger } from '../../private/validate';
 import { RealtimeModeOptions } from '../realtime';
@@ -23,14 +24,23 @@ export class RealtimeMode implements EndpointModeImpl {
   private readonly initialInstanceCount: number;
   private readonly rendered: ReturnType<typeof renderInstanceVariant>;
   private readonly minCapacity?: number;
+  private readonly cooldowns?: { readonly scaleIn: Duration; readonly scaleOut: Duration };
 
   constructor(private readonly options: RealtimeModeOptions) {
+    checkModeOptions('realtime', options, '{ instanceType: InferenceInstanceType.ML_M5_LARGE }');
     rejectForeign('realtime', options, ['memorySizeMiB', 'maxConcurrency', 'provisionedConcurrency', 'outputBucket', 'successTopic', 'errorTopic']);
     this.rendered = renderInstanceVariant('realtime', options, InferenceInstanceType.ML_M5_LARGE);
     this.instanceType = this.rendered.instanceType;
     this.initialInstanceCount = this.rendered.initialInstanceCount;
     const scaling = options.autoScaling;
+    checkStruct('endpointMode.realtime autoScaling', scaling, true, '{ maxCapacity: 4 }');
     if (scaling) {
+      checkRequired('endpointMode.realtime autoScaling maxCapacity', scaling.maxCapacity, isNumber, 'a number', '4');
+      checkOptional('endpointMode.realtime autoScaling minCapacity', scaling.minCapacity, isNumber, 'a number', '2');
+      this.cooldowns = {
+        scaleIn: Duration.seconds(wholeSeconds('endpointMode.realtime autoScaling scaleInCooldown', scaling.scaleInCooldown ?? Duration.minutes(5))!),
+        scaleOut: Duration.seconds(wholeSeconds('endpointMode.realtime autoScaling scaleOutCooldown', scaling.scaleOutCooldown ?? Duration.minutes(1))!),
+      };
       if (!Token.isUnresolved(this.instanceType.name) && this.instanceType.isBurstable) {
         throw new Error(`endpointMode.realtime autoScaling is set on the burstable instance type ${this.instanceType.name}: `
           + 'its CPU credits make invocations per instance a poor scaling signal; choose a non-burstable type such as ml.m5.large, or drop autoScaling');
@@ -43,11 +53,10 @@ export class RealtimeMode implements EndpointModeImpl {
         throw new Error(`endpointMode.realtime autoScaling maxCapacity (${scaling.maxCapacity}) is below minCapacity (${this.minCapacity}): `
           + 'raise maxCapacity or lower minCapacity');
       }
-      const target = scaling.targetInvocationsPerInstance;
-      if (target !== undefined && !Token.isUnresolved(target) && !(target > 0)) {
-        throw new Error(`endpointMode.realtime autoScaling targetInvocationsPerInstance must be positive, got ${target}`);
-      }
+      checkPositive('endpointMode.realtime autoScaling targetInvocationsPerInstance', scaling.targetInvocationsPerInstance, '70');
     }
+    checkDataCaptureOptions('realtime', options.dataCapture);
+    checkDeploymentOptions('realtime', options.deployment);
     checkShiftAgainstFleet('realtime', options.deployment, this.initialInstanceCount);
   }
 
@@ -75,8 +84,8 @@ export class RealtimeMode implements EndpointModeImpl {
           target.scaleToTrackMetric('InvocationsPerInstance', {
             predefinedMetric: appscaling.PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
             targetValue: scaling.targetInvocationsPerInstance ?? 70,
-            scaleInCooldown: scaling.scaleInCooldown ?? Duration.minutes(5),
-            scaleOutCooldown: scaling.scaleOutCooldown ?? Duration.minutes(1),
+            scaleInCooldown: this.cooldowns!.scaleIn,
+            scaleOutCooldown: this.cooldowns!.scaleOut,
           });
         }),
       },

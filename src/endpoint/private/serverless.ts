@@ -3,6 +3,8 @@ import { renderOwnAlarmsDeployment } from './deployment';
 import { EndpointModeImpl, ModeBinding, ModeContext } from './mode';
 import { INVOKE_ACTIONS } from './realtime';
 import { rejectForeign } from './reject';
+import { checkModeOptions } from './variant';
+import { checkOptional, isNumber } from '../../image/private/input';
 import { checkInteger } from '../../private/validate';
 import { ServerlessModeOptions } from '../serverless';
 
@@ -25,6 +27,10 @@ export class ServerlessMode implements EndpointModeImpl {
   private readonly provisionedConcurrency?: number;
 
   constructor(options: ServerlessModeOptions) {
+    checkModeOptions('serverless', options, '{ memorySizeMiB: 2048 }');
+    for (const key of ['memorySizeMiB', 'maxConcurrency', 'provisionedConcurrency'] as const) {
+      checkOptional(`endpointMode.serverless ${key}`, options[key], isNumber, 'a number', key === 'memorySizeMiB' ? '2048' : '10');
+    }
     rejectForeign('serverless', options, [
       'instanceType', 'initialInstanceCount', 'volumeSize', 'volumeEncryptionKey', 'modelDataDownloadTimeout',
       'containerStartupHealthCheckTimeout', 'autoScaling', 'dataCapture', 'deployment', 'outputBucket',

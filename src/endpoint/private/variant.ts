@@ -1,5 +1,6 @@
-import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { Duration, Size, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { checkOptional, checkStruct, isKey, isNumber, show, wholeSeconds, wholeSize } from '../../image/private/input';
 import { InferenceInstanceType } from '../../pipeline/instance-type';
 import { checkInteger } from '../../private/validate';
 
@@ -13,22 +14,45 @@ export interface InstanceVariantOptions {
   readonly volumeEncryptionKey?: kms.IKey;
 }
 
+/** The options struct of a mode factory: an object or nothing (plain JavaScript may pass null). */
+export function checkModeOptions(mode: string, options: unknown, example: string): void {
+  checkStruct(`endpointMode.${mode} options`, options, true, example);
+}
+
+/**
+ * An instance type given as the class; a plain string (what a JavaScript caller may pass) is
+ * refused with the factory that makes one. Its name is `ml.<family>.<size>` (CreateEndpointConfig
+ * ProductionVariant InstanceType, CreateTransformJob TransformResources InstanceType).
+ */
+export function checkInstanceType(what: string, instanceType: InferenceInstanceType | undefined): void {
+  if (typeof instanceType === 'string') {
+    throw new Error(`${what} must be an InferenceInstanceType, got the string '${instanceType}': give InferenceInstanceType.of('${instanceType}')`);
+  }
+  // Duck-typed: a jsii language passes a proxy of the class.
+  checkOptional(what, instanceType, (v) => typeof v?.name === 'string', 'an InferenceInstanceType', 'InferenceInstanceType.ML_M5_LARGE');
+  const name = instanceType?.name;
+  if (name !== undefined && !Token.isUnresolved(name) && !/^ml\.[a-z0-9-]+\.[a-z0-9-]+$/.test(name)) {
+    throw new Error(`${what} '${name}' is not a SageMaker instance type: give one such as 'ml.m5.large'`);
+  }
+}
+
 /** Validates and renders the instance part of a production variant. */
 export function renderInstanceVariant(mode: string, options: InstanceVariantOptions, defaultType: InferenceInstanceType) {
+  const what = `endpointMode.${mode}`;
+  checkInstanceType(`${what} instanceType`, options.instanceType);
   const instanceType = options.instanceType ?? defaultType;
-  if (!Token.isUnresolved(instanceType.name) && !/^ml\.[a-z0-9-]+\.[a-z0-9-]+$/.test(instanceType.name)) {
-    throw new Error(`endpointMode.${mode} instanceType '${instanceType.name}' is not a SageMaker instance type: give one such as 'ml.m5.large'`);
-  }
+  checkOptional(`${what} initialInstanceCount`, options.initialInstanceCount, isNumber, 'a number', '2');
   const initialInstanceCount = options.initialInstanceCount ?? 1;
-  checkInteger(`endpointMode.${mode} initialInstanceCount`, initialInstanceCount, 1, Number.MAX_SAFE_INTEGER);
+  checkInteger(`${what} initialInstanceCount`, initialInstanceCount, 1, Number.MAX_SAFE_INTEGER);
   // ProductionVariant: VolumeSizeInGB 1-512, ModelDataDownloadTimeoutInSeconds and
   // ContainerStartupHealthCheckTimeoutInSeconds 60-3600 (SageMaker API reference, ProductionVariant).
-  const volumeSizeInGb = options.volumeSize === undefined ? undefined : wholeGiB(mode, options.volumeSize);
-  checkInteger(`endpointMode.${mode} volumeSize (GiB)`, volumeSizeInGb, 1, 512);
-  const download = seconds(mode, 'modelDataDownloadTimeout', options.modelDataDownloadTimeout);
-  checkInteger(`endpointMode.${mode} modelDataDownloadTimeout (seconds)`, download, 60, 3600);
-  const startup = seconds(mode, 'containerStartupHealthCheckTimeout', options.containerStartupHealthCheckTimeout);
-  checkInteger(`endpointMode.${mode} containerStartupHealthCheckTimeout (seconds)`, startup, 60, 3600);
+  const volumeSizeInGb = wholeSize(`${what} volumeSize`, options.volumeSize, 'gibibytes');
+  checkInteger(`${what} volumeSize (GiB)`, volumeSizeInGb, 1, 512);
+  const download = wholeSeconds(`${what} modelDataDownloadTimeout`, options.modelDataDownloadTimeout);
+  checkInteger(`${what} modelDataDownloadTimeout (seconds)`, download, 60, 3600);
+  const startup = wholeSeconds(`${what} containerStartupHealthCheckTimeout`, options.containerStartupHealthCheckTimeout);
+  checkInteger(`${what} containerStartupHealthCheckTimeout (seconds)`, startup, 60, 3600);
+  checkOptional(`${what} volumeEncryptionKey`, options.volumeEncryptionKey, isKey, 'a kms.IKey', 'new kms.Key(this, \'VolumeKey\')');
   return {
     instanceType,
     initialInstanceCount,
@@ -44,28 +68,15 @@ export function renderInstanceVariant(mode: string, options: InstanceVariantOpti
   };
 }
 
-/** A Duration in whole seconds, or undefined; tokens pass through. */
+/** A Duration in whole seconds, or undefined; tokens in seconds pass through. */
 export function seconds(mode: string, property: string, duration?: Duration): number | undefined {
-  if (duration === undefined) {
-    return undefined;
-  }
-  if (duration.isUnresolved()) {
-    return duration.toSeconds();
-  }
-  const value = duration.toSeconds({ integral: false });
-  if (!Number.isInteger(value)) {
-    throw new Error(`endpointMode.${mode} ${property} must be a whole number of seconds, got ${value} seconds`);
-  }
-  return value;
+  return wholeSeconds(`endpointMode.${mode} ${property}`, duration);
 }
 
-function wholeGiB(mode: string, size: Size): number {
-  if (size.isUnresolved()) {
-    return size.toGibibytes();
+/** A positive finite number (autoscaling targets), or undefined; tokens pass. */
+export function checkPositive(what: string, value: number | undefined, example: string): void {
+  checkOptional(what, value, isNumber, 'a number', example);
+  if (value !== undefined && !Token.isUnresolved(value) && !(value > 0 && Number.isFinite(value))) {
+    throw new Error(`${what} must be a positive finite number, got ${show(value)}: give e.g. ${example}`);
   }
-  const value = size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
-  if (!Number.isInteger(value)) {
-    throw new Error(`endpointMode.${mode} volumeSize must be a whole number of GiB, e.g. Size.gibibytes(30)`);
-  }
-  return value;
 }

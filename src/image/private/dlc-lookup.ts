@@ -1,5 +1,6 @@
 /** Helpers of `DeepLearningContainer`: input checks and the version arithmetic of its error messages. */
 import { Token } from 'aws-cdk-lib';
+import { show } from './input';
 
 /** What each required property looks like, for the error that says it is missing. */
 const REQUIRED_EXAMPLES: Record<string, string> = {
@@ -11,7 +12,10 @@ const REQUIRED_EXAMPLES: Record<string, string> = {
 export function literal(property: string, value: string | undefined): string {
   if (value === undefined || value === null) {
     const example = REQUIRED_EXAMPLES[property] ?? `the image's ${property}`;
-    throw new Error(`deepLearningContainer ${property} is required, got ${value}: give it, e.g. ${example}`);
+    throw new Error(`deepLearningContainer ${property} is required${value === null ? ', got null' : ''}: give it, e.g. ${example}`);
+  }
+  if (typeof value !== 'string') {
+    throw new Error(`deepLearningContainer ${property} must be a string, got ${show(value)}: give it as text, e.g. ${REQUIRED_EXAMPLES[property] ?? "'py312'"}`);
   }
   if (Token.isUnresolved(value)) {
     throw new Error(`deepLearningContainer ${property} must be a literal string, got a token (${value}): `
