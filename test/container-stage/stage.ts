@@ -23,6 +23,8 @@ function required(name: string): string {
 
 /** The starter container (examples/container) as the stage built it FROM its Debian base image. */
 export const IMAGE = required('CONTAINER_STAGE_IMAGE');
+/** The Debian base image the stage made (python3 inside); fixture containers build FROM it. */
+export const BASE_IMAGE = required('CONTAINER_STAGE_BASE_IMAGE');
 /** The stage's work folder (gitignored). */
 export const STAGE_DIR = required('CONTAINER_STAGE_DIR');
 /** The integ apps the stage synthesized. */
