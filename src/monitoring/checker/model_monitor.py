@@ -425,6 +425,13 @@ def output_predictions(part, where):
     return payload if isinstance(payload, list) else [payload]
 
 
+def json_lines(file):
+    """(line number, text) of each line of a JSON Lines file that is not blank."""
+    with open(file, encoding='utf-8') as f:
+        lines = f.read().splitlines()
+    return [(number, line) for number, line in enumerate(lines, 1) if line.strip()]
+
+
 def hour_of(path):
     m = HOUR_PATH.search(path.replace(os.sep, '/'))
     if not m:
@@ -446,12 +453,8 @@ def read_captures(captures, names, start, end):
         if h is not None and ((end and h >= end) or (start and h + hour <= start)):
             continue
         out['files'] += 1
-        with open(file, encoding='utf-8') as f:
-            lines = f.read().splitlines()
         shown = os.path.relpath(file, captures) if os.path.isdir(captures) else file
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
+        for number, line in json_lines(file):
             where = f'{shown} line {number}'
             try:
                 record = json.loads(line)
@@ -490,11 +493,7 @@ def read_ground_truth(path):
     """eventId -> list of labels (one per row of the request), from Model Monitor's ground-truth records."""
     labels, problems = {}, {'records': 0, 'undecodable': 0, 'duplicates': 0, 'errors': []}
     for file in files_under(path, ('.jsonl', '.json'), '--ground-truth'):
-        with open(file, encoding='utf-8') as f:
-            lines = f.read().splitlines()
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
+        for number, line in json_lines(file):
             where = f'{file} line {number}'
             try:
                 record = json.loads(line)
