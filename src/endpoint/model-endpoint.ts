@@ -11,7 +11,7 @@ import { EndpointAlarmOptions } from './alarm-options';
 import { EndpointMode, EndpointModeKind } from './endpoint-mode';
 import { DataCaptureLocation, IModelEndpoint, ModelEndpointAttributes } from './model-endpoint-base';
 import { ModelSource } from './model-source';
-import { ISageMakerPipeline } from '../pipeline';
+import { ISageMakerPipeline, PublishNamesOptions } from '../pipeline';
 import { createAlarms, ownAlarmNames } from './private/alarms';
 import { checkIsolatedEnvironment, checkModelEndpointProps, checkName } from './private/checks';
 import { HostedEndpoint, ImportedEndpoint } from './private/endpoints';
@@ -21,6 +21,7 @@ import { checkOptional, checkStruct, isBoolean, isBucket, isString } from '../im
 import { createDataBucket } from '../private/buckets';
 import { grantSageMakerLogsAndMetrics } from '../private/logs';
 import { addCheckovSkip, addComplianceSuppression } from '../private/nag';
+import { PublishedName, publishNames } from '../private/outputs';
 import { keyPrefix, sortedMap } from '../private/validate';
 import { renderVpcConfig } from '../private/vpc';
 
@@ -261,6 +262,9 @@ export class ModelEndpoint extends Construct {
    */
   public readonly latencyAlarm?: cloudwatch.IAlarm;
 
+  private readonly batchLocations?: { readonly input: string; readonly output: string };
+  private asyncPrefixes?: { readonly input: string; readonly output: string; readonly failure: string };
+
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
     super(scope, id);
     checkModelEndpointProps(this, props);
@@ -294,6 +298,7 @@ export class ModelEndpoint extends Construct {
       createDataBucket: (bucketId, key) => this.createDataBucket(bucketId, props.serverAccessLogsBucket, key),
     };
     const binding = props.mode._bind(ctx);
+    this.batchLocations = binding.batchLocations;
     grantSageMakerLogsAndMetrics(this, this.role, binding.logsResource);
     this.transformPipeline = binding.transformPipeline;
 
@@ -303,6 +308,8 @@ export class ModelEndpoint extends Construct {
       this.grantDescribeRollbackAlarms(hosting);
       this.endpoint = endpoint;
       this.asyncBucket = hosting.asyncTarget?.bucket;
+      const target = hosting.asyncTarget;
+      this.asyncPrefixes = target && { input: target.inputPrefix, output: target.outputPrefix, failure: target.failurePrefix };
       this.successTopic = hosting.asyncTarget?.successTopic;
       this.errorTopic = hosting.asyncTarget?.errorTopic;
       if (alarmNames) {
@@ -315,6 +322,59 @@ export class ModelEndpoint extends Construct {
       });
     }
     this.dependOnRolePolicies(model);
+  }
+
+  /**
+   * Publishes what a client of this endpoint needs (a notebook, a script, the
+   * deploy job) as stack outputs `<prefix><Name>` with stable names, and
+   * optionally as SSM String parameters `<ssmPrefix>/<Name>`:
+   *
+   * | mode | names |
+   * |---|---|
+   * | realtime, serverless | `EndpointName`, and with data capture `DataCaptureLocation` (`s3://` URI of the variant's captures) |
+   * | asynchronous | `EndpointName`, `AsyncInputLocation` (where requests go), `AsyncOutputLocation`, `AsyncFailureLocation` |
+   * | batch | `TransformPipelineName`, `BatchInputLocation`, `BatchOutputLocation` (the defaults of `InputS3Uri` and `OutputS3Uri`) |
+   *
+   * Call it once.
+   *
+   * @param options output prefix (default: the construct id, letters and digits) and SSM path
+   */
+  public publishNames(options: PublishNamesOptions = {}): void {
+    checkStruct('modelEndpoint publishNames options', options, true, "{ outputPrefix: 'Fraud' }");
+    publishNames(this, 'modelEndpoint', this.publishedNames(), options);
+  }
+
+  private publishedNames(): PublishedName[] {
+    const path = this.node.path;
+    const names: PublishedName[] = [];
+    if (this.endpoint) {
+      names.push({ name: 'EndpointName', value: this.endpoint.endpointName, description: `The SageMaker endpoint of ${path}` });
+      const capture = this.endpoint.dataCapture;
+      if (capture) {
+        names.push({
+          name: 'DataCaptureLocation',
+          value: capture.bucket.s3UrlForObject(capture.variantPrefix),
+          description: `Where SageMaker writes the captured requests and responses of ${path} (yyyy/mm/dd/hh/*.jsonl below it)`,
+        });
+      }
+    }
+    const bucket = this.asyncBucket;
+    const prefixes = this.asyncPrefixes;
+    if (bucket && prefixes) {
+      names.push(
+        { name: 'AsyncInputLocation', value: bucket.s3UrlForObject(`${prefixes.input}/`), description: `Where callers upload asynchronous requests to ${path}` },
+        { name: 'AsyncOutputLocation', value: bucket.s3UrlForObject(`${prefixes.output}/`), description: `Where ${path} writes asynchronous responses` },
+        { name: 'AsyncFailureLocation', value: bucket.s3UrlForObject(`${prefixes.failure}/`), description: `Where ${path} writes failed asynchronous requests` },
+      );
+    }
+    if (this.transformPipeline && this.batchLocations) {
+      names.push(
+        { name: 'TransformPipelineName', value: this.transformPipeline.pipelineName, description: `The SageMaker pipeline that runs the batch transform of ${path}` },
+        { name: 'BatchInputLocation', value: this.batchLocations.input, description: `What the batch transform of ${path} scores (its InputS3Uri default)` },
+        { name: 'BatchOutputLocation', value: this.batchLocations.output, description: `Where the batch transform of ${path} writes (its OutputS3Uri default)` },
+      );
+    }
+    return names;
   }
 
   private createModel(props: ModelEndpointProps, source: ReturnType<ModelSource['bind']>, networkIsolation: boolean): sagemaker.CfnModel {

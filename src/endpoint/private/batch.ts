@@ -94,7 +94,15 @@ export class BatchMode implements EndpointModeImpl {
     const region = Stack.of(ctx.scope).region;
     checkSameRegion('endpointMode.batch inputBucket', this.options.inputBucket.env.region, region);
     checkSameRegion('endpointMode.batch outputBucket', this.options.outputBucket?.env.region, region);
-    return { logsResource: 'TransformJobs', transformPipeline: this.createRunner(ctx) };
+    const output = this.options.outputBucket ?? this.options.inputBucket;
+    return {
+      logsResource: 'TransformJobs',
+      transformPipeline: this.createRunner(ctx),
+      batchLocations: {
+        input: this.options.inputBucket.s3UrlForObject(`${this.inputPrefix}/`),
+        output: output.s3UrlForObject(`${this.outputPrefix}/`),
+      },
+    };
   }
 
   /** Grants the model's role the data, and creates the pipeline that runs the transform. */

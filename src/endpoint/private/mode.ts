@@ -92,6 +92,8 @@ export interface ModeBinding {
   readonly transformPipeline?: ISageMakerPipeline;
   /** The resource type of the SageMaker jobs or endpoints whose logs and metrics the role writes. */
   readonly logsResource: 'Endpoints' | 'TransformJobs';
+  /** Batch: the S3 URIs the transform pipeline reads and writes unless its parameters say otherwise. */
+  readonly batchLocations?: { readonly input: string; readonly output: string };
 }
 
 /** One endpoint mode: checks its options when created, and binds without keeping state. */
