@@ -1,10 +1,9 @@
-import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -23,10 +22,10 @@ import { buildCheckStep } from './private/check-step';
 import { checkAlarmOptions, checkCapture, checkMinRecords, checkMinutes, checkNamespace, schedulePeriod } from './private/checks';
 import { guardDefinition } from './private/retraining';
 import { runnerDefinition } from './private/runner';
+import { MonitorMachines } from './private/state-machines';
 import { nameCaseVariants } from '../private/arns';
 import { createDataBucket } from '../private/buckets';
 import { grantWithWildcard } from '../private/grants';
-import { addComplianceSuppression, addNagSuppression } from '../private/nag';
 import { PublishedName, publishNames } from '../private/outputs';
 import { grantObjectRead, grantPrefixList, grantPrefixRead, grantPrefixWrite } from '../private/s3';
 import { keyPrefix } from '../private/validate';
@@ -229,11 +228,11 @@ export class ModelMonitor extends Construct {
   public readonly retrainingGuard?: sfn.StateMachine;
 
   private readonly groundTruthLocation?: { bucket: s3.IBucket; prefix: string };
-  private readonly ownRoles: iam.IRole[] = [];
-  private readonly stateMachineRoles: iam.IRole[] = [];
+  private readonly machines: MonitorMachines;
 
   constructor(scope: Construct, id: string, props: ModelMonitorProps) {
     super(scope, id);
+    this.machines = new MonitorMachines(this, props.encryptionKey);
     const capture = checkCapture(props.endpoint);
     this.endpoint = props.endpoint;
     const schedule = props.schedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1));
@@ -277,7 +276,7 @@ export class ModelMonitor extends Construct {
       notifications: props.notifications,
     });
     const role = this.pipeline.role;
-    this.ownRoles.push(role);
+    this.machines.addRole(role);
     const baseline = props.baseline.bind(role);
     this.grantJobData(role, capture, reportsPrefix);
     this.pipeline.addStep(this.checkStep(props, role, baseline.servedModelVersion, baseline.s3Uri, minRecords, reportsPrefix));
@@ -287,7 +286,7 @@ export class ModelMonitor extends Construct {
       schedule,
       description: `Starts the model monitor of ${props.endpoint.endpointName}`,
       target: new schedulerTargets.StepFunctionsStartExecution(this.runner, {
-        role: this.serviceRole('ScheduleRole', 'scheduler.amazonaws.com', 'Lets EventBridge Scheduler start the monitor\'s runner'),
+        role: this.machines.serviceRole('ScheduleRole', 'scheduler.amazonaws.com', 'Lets EventBridge Scheduler start the monitor\'s runner'),
         input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
       }),
     });
@@ -325,14 +324,7 @@ export class ModelMonitor extends Construct {
       }
     }
     // After every grant of the constructor, so that each role's one policy exists.
-    this.ownRoles.forEach(suppressInlinePolicy);
-    for (const machineRole of this.stateMachineRoles) {
-      const policy = machineRole.node.tryFindChild('DefaultPolicy') as iam.Policy;
-      addNagSuppression(policy.node.defaultChild as iam.CfnPolicy, 'AwsSolutions-IAM5', 'Step Functions\' log delivery '
-        + '(logs:CreateLogDelivery and the other *LogDelivery actions, logs:DescribeLogGroups, resource policies) and X-Ray tracing '
-        + '(xray:PutTraceSegments, PutTelemetryRecords, GetSampling*) have no resource-level permissions (Service Authorization '
-        + 'Reference), so aws-stepfunctions grants them on *', ['Resource::*']);
-    }
+    this.machines.explainPolicies();
   }
 
   /**
@@ -537,7 +529,7 @@ export class ModelMonitor extends Construct {
       captureDelayMillis: captureDelay.toMilliseconds(),
       namespace: this.metricNamespace,
     });
-    const runner = this.stateMachine('Runner', definition, `Starts one check of ${props.endpoint.endpointName}`, props.encryptionKey);
+    const runner = this.machines.stateMachine('Runner', definition, `Starts one check of ${props.endpoint.endpointName}`);
     this.pipeline.grantStartExecution(runner);
     grantPrefixList(runner, capture.bucket, [`${capture.variantPrefix}*`]);
     if (this.groundTruthLocation) {
@@ -569,7 +561,7 @@ export class ModelMonitor extends Construct {
   private createRetraining(options: RetrainingOptions, alarm: cloudwatch.IAlarm): sfn.StateMachine {
     const coolDown = options.coolDown ?? Duration.days(1);
     checkMinutes('retraining.coolDown', coolDown, Duration.minutes(0), Duration.days(30));
-    const guard = this.stateMachine('RetrainingGuard', guardDefinition({
+    const guard = this.machines.stateMachine('RetrainingGuard', guardDefinition({
       pipelineName: options.pipeline.pipelineName,
       coolDownMillis: coolDown.toMilliseconds(),
       parameters: options.parameters ?? {},
@@ -593,65 +585,9 @@ export class ModelMonitor extends Construct {
       },
       targets: [new eventsTargets.SfnStateMachine(guard, {
         retryAttempts: 3,
-        role: this.serviceRole('RetrainingRuleRole', 'events.amazonaws.com', 'Lets EventBridge start the retraining guard'),
+        role: this.machines.serviceRole('RetrainingRuleRole', 'events.amazonaws.com', 'Lets EventBridge start the retraining guard'),
       })],
     });
     return guard;
-  }
-
-  private stateMachine(id: string, definition: any, comment: string, key?: kms.IKey): sfn.StateMachine {
-    const logGroup = this.logGroup(key);
-    const machine = new sfn.StateMachine(this, id, {
-      definitionBody: sfn.DefinitionBody.fromString(Stack.of(this).toJsonString(definition)),
-      comment,
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
-      tracingEnabled: true,
-    });
-    this.ownRoles.push(machine.role);
-    this.stateMachineRoles.push(machine.role);
-    return machine;
-  }
-
-  /** A role a service assumes for this account only (confused-deputy prevention), with its one policy. */
-  private serviceRole(id: string, service: string, description: string): iam.Role {
-    const role = new iam.Role(this, id, {
-      assumedBy: new iam.ServicePrincipal(service, { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
-      description,
-    });
-    this.ownRoles.push(role);
-    return role;
-  }
-
-  private logGroup(key?: kms.IKey): logs.ILogGroup {
-    const found = this.node.tryFindChild('Logs') as logs.LogGroup | undefined;
-    if (found) {
-      return found;
-    }
-    const group = new logs.LogGroup(this, 'Logs', {
-      // Step Functions log groups under /aws/vendedlogs/ keep CloudWatch Logs' resource policy small
-      // (Step Functions developer guide, "Logging using CloudWatch Logs").
-      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 400, separator: '-' })}`,
-      retention: logs.RetentionDays.ONE_YEAR,
-      encryptionKey: key,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    if (!key) {
-      addComplianceSuppression(group.node.defaultChild as logs.CfnLogGroup, 'CloudWatchLogGroupEncrypted', 'the runner\'s and the guard\'s '
-        + 'execution history holds names, times and S3 URIs, no captured data; CloudWatch Logs encrypts it at rest, and '
-        + 'ModelMonitor encryptionKey encrypts it with a customer-managed key');
-    }
-    return group;
-  }
-}
-
-/**
- * A role's grants go into its one default policy (DESIGN.md "Footprint": one policy per role);
- * the compliance packs' inline-policy rule is answered by that policy being least privilege.
- */
-function suppressInlinePolicy(role: iam.IRole): void {
-  const policy = role.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
-  if (policy) {
-    addComplianceSuppression(policy.node.defaultChild as iam.CfnPolicy, 'IAMNoInlinePolicy', 'the role\'s grants are made by the '
-      + 'library, least privilege, in the one policy the role owns (a managed policy would outlive the role and could be attached elsewhere)');
   }
 }

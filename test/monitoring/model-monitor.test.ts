@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -141,8 +142,13 @@ describe('ModelMonitor', () => {
     const { stack } = buildMonitor({ alarms: { driftShareThreshold: 0.3 } });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'DatasetDrift', Namespace: 'CdkSageMakerGitHub/ModelMonitor', Threshold: 1, Period: 3600, Statistic: 'Maximum',
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
+      MetricName: 'DatasetDrift',
+      Namespace: 'CdkSageMakerGitHub/ModelMonitor',
+      Threshold: 1,
+      Period: 3600,
+      Statistic: 'Maximum',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DriftShare', Threshold: 0.3, TreatMissingData: 'notBreaching' });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -218,6 +224,22 @@ describe('ModelMonitor', () => {
             Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:123456789012:pipeline/churn-training']] },
           }),
         ]),
+      },
+    });
+  });
+
+  test('with encryptionKey, the log group is encrypted and the key lets CloudWatch Logs use it for that log group only', () => {
+    const f = monitorFixture();
+    const key = new kms.Key(f.stack, 'Key', { enableKeyRotation: true });
+    buildMonitor({ encryptionKey: key }, f);
+    const t = Template.fromStack(f.stack);
+    t.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] }, RetentionInDays: 365 });
+    t.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+        })]),
       },
     });
   });
