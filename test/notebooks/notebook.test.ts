@@ -30,6 +30,7 @@ const REQUIRED_OUTPUTS: Array<{ stack: string; key: string; publisher: string }>
   { stack: MODEL_STACK, key: 'TrainingArtifactsBucketName', publisher: 'the TrainingPipeline (ModelStack.training.publishNames())' },
   { stack: MODEL_STACK, key: 'TrainingEvaluationReportsPrefix', publisher: 'the TrainingPipeline (ModelStack.training.publishNames())' },
   { stack: SERVING_STACK, key: 'RealtimeEndpointName', publisher: 'the realtime ModelEndpoint (ServingStack.realtime.publishNames())' },
+  { stack: SERVING_STACK, key: 'RealtimeDataCaptureLocation', publisher: 'the realtime ModelEndpoint (ServingStack.realtime.publishNames(), with data capture on)' },
   { stack: SERVING_STACK, key: 'AsynchronousEndpointName', publisher: 'the asynchronous ModelEndpoint (ServingStack.asynchronous.publishNames())' },
   { stack: SERVING_STACK, key: 'AsynchronousAsyncInputLocation', publisher: 'the asynchronous ModelEndpoint (ServingStack.asynchronous.publishNames())' },
 ];
@@ -152,9 +153,12 @@ if (!python && !process.env.CI) {
     expect(after.asyncRequests.KeyCount).toBe(1);
   });
 
-  test('the data capture records are read from the realtime endpoint\'s capture location', () => {
-    const text = stdoutOf('DataCaptureConfig');
-    expect(text).toMatch(new RegExp(`^${captureKeys.length} capture files under s3://\\S+/${outputs[SERVING_STACK].RealtimeEndpointName}/AllTraffic/; the newest:$`, 'm'));
+  test('the data capture records are read from the published location, where the endpoint config sends them', () => {
+    const text = stdoutOf("names['realtime captures']");
+    // The suite wrote the files where the endpoint config's DestinationS3Uri sends them; the notebook found them from the output.
+    const location = outputs[SERVING_STACK].RealtimeDataCaptureLocation.replace(/\/?$/, '/');
+    expect(text).toContain(`${captureKeys.length} capture files under ${location}; the newest:`);
+    expect(location).toMatch(new RegExp(`/${outputs[SERVING_STACK].RealtimeEndpointName}/AllTraffic/$`));
     for (const id of inferenceIds) {
       expect(text).toMatch(new RegExp(`^ {2}\\S+ ${id}: '[0-9.,]+' -> '[0-9.]+'$`, 'm'));
     }
