@@ -75,6 +75,7 @@ describe('the README quick start', () => {
     try {
       process.env.CDK_OUTDIR = outdir;
       process.chdir(outdir); // the workflow is written relative to the app's directory
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       jest.isolateModules(() => require('../examples/quick-start/app'));
     } finally {
       process.chdir(cwd);
