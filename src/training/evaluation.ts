@@ -105,8 +105,8 @@ export class EvaluationMethod {
   /** What kind of method this is. */
   public readonly kind: EvaluationKind;
 
-  /** The entrypoint (the interpreter, for a script). */
-  public readonly command: string[];
+  /** The processing job's entrypoint (the interpreter, for a script). */
+  public readonly entrypoint: string[];
 
   /**
    * The arguments.
@@ -124,7 +124,7 @@ export class EvaluationMethod {
 
   private constructor(kind: EvaluationKind, command: string[], args: string[] | undefined, scriptPath: string | undefined) {
     this.kind = kind;
-    this.command = command;
+    this.entrypoint = command;
     this.arguments = args;
     this.scriptPath = scriptPath;
   }

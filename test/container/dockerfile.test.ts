@@ -50,7 +50,7 @@ describe('examples/container/Dockerfile', () => {
   });
 
   test('copies every entry point and the module they share, and makes the entry points executable', () => {
-    expect([...copied].sort()).toEqual(['evaluate', 'ml_contract.py', 'serve', 'train']);
+    expect([...copied].sort()).toEqual(['data_parallel.py', 'evaluate', 'ml_contract.py', 'serve', 'train']);
     const run = all('RUN').join(' ');
     for (const entry of ENTRY_POINTS) {
       expect(run).toMatch(new RegExp(`chmod 0755 [^&]*${PROGRAM}/${entry}\\b`));
@@ -91,6 +91,6 @@ describe('examples/container/Dockerfile', () => {
     const result = spawnSync('python3', ['-c', script, ...copied.map((f) => path.join(CONTAINER_DIR, f))], { encoding: 'utf8', timeout: 10_000 });
 
     expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual(['ml_contract']);
+    expect(JSON.parse(result.stdout)).toEqual(['data_parallel', 'ml_contract']);
   });
 });

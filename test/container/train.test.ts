@@ -110,15 +110,26 @@ describe('train', () => {
     expect(root.read('output/failure')).toMatch(/data\.csv line 3: not a row of numbers/);
   });
 
-  test('more than one host is refused rather than trained on twice', () => {
-    root.configureTraining({ epochs: '5' });
+  test('on several hosts the leader waits for its peers, and fails naming the ones that never connect', () => {
+    root.configureTraining({ epochs: '5', peer_timeout: '1' });
     root.writeJson('input/config/resourceconfig.json', { current_host: 'algo-1', hosts: ['algo-1', 'algo-2'] });
     root.writeCsv('input/data/train/data.csv', linearRows(10));
 
     const result = run('train', root);
 
     expect(result.status).toBe(1);
-    expect(root.read('output/failure')).toMatch(/InstanceCount to 1/);
+    expect(root.read('output/failure')).toBe("hosts ['algo-2'] did not connect to algo-1:7777 within 1 s\n");
+  });
+
+  test('a host that is not one of the hosts fails with a reason', () => {
+    root.configureTraining({ epochs: '5' });
+    root.writeJson('input/config/resourceconfig.json', { current_host: 'algo-3', hosts: ['algo-1', 'algo-2'] });
+    root.writeCsv('input/data/train/data.csv', linearRows(10));
+
+    const result = run('train', root);
+
+    expect(result.status).toBe(1);
+    expect(root.read('output/failure')).toContain("current_host 'algo-3' is not one of hosts ['algo-1', 'algo-2']");
   });
 
   test('saves a checkpoint every checkpoint_every epochs', () => {

@@ -49,12 +49,12 @@ export function evaluationMethod(o: EvaluationOptions): EvaluationMethod {
 export function buildEvaluationStep(inputs: EvaluationStepInputs): ProcessingStep {
   const o = inputs.options;
   const method = evaluationMethod(o);
-  let entrypoint = method.command;
+  let entrypoint = method.entrypoint;
   let containerArguments = method.arguments ?? CONTRACT_ARGUMENTS;
   const codeInputs = [];
   if (method.kind === EvaluationKind.SCRIPT) {
     const script = scriptInput(inputs.scope, 'EvaluationScript', 'trainingPipeline evaluation method script path', method.scriptPath!,
-      method.command, inputs.role);
+      method.entrypoint, inputs.role);
     entrypoint = script.entrypoint;
     codeInputs.push(script.input);
   } else if (method.kind === EvaluationKind.COMMAND) {
