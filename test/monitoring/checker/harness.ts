@@ -32,18 +32,13 @@ export function checkerPython(which: 'checker' | 'evidently' = 'checker'): strin
   return found;
 }
 
-export interface Run extends SpawnSyncReturns<string> {
-  readonly output: string;
-}
-
-/** Runs `model_monitor.py <args>`; `output` is the --output folder when given. */
-export function runChecker(args: string[], env: NodeJS.ProcessEnv = {}): Run {
+/** Runs `model_monitor.py <args>` as a process of its own. */
+export function runChecker(args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
   const result = spawnSync(checkerPython(), [CHECKER, ...args], {
     encoding: 'utf8', timeout: 120_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env },
   });
   if (result.error) throw result.error;
-  const i = args.indexOf('--output');
-  return Object.assign(result, { output: i >= 0 ? args[i + 1] : '' });
+  return result;
 }
 
 /** A fresh temporary folder. */
