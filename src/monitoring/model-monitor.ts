@@ -279,7 +279,7 @@ export class ModelMonitor extends Construct {
     this.machines.addRole(role);
     const baseline = props.baseline.bind(role);
     this.grantJobData(role, capture, reportsPrefix);
-    this.pipeline.addStep(this.checkStep(props, role, baseline.servedModelVersion, baseline.s3Uri, minRecords, reportsPrefix));
+    this.pipeline.addStep(this.checkStep(props, role, baseline.servedModelVersion, baseline.s3Uri, minRecords));
 
     this.runner = this.createRunner(props, capture, baseline, window, captureDelay);
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
@@ -448,8 +448,7 @@ export class ModelMonitor extends Construct {
   }
 
   /** The check: with ground truth, a condition on whether the window has labels picks the step. */
-  private checkStep(props: ModelMonitorProps, role: iam.IRole, served: boolean, baselineUri: string, minRecords: number,
-    reportsPrefix: string): PipelineStep {
+  private checkStep(props: ModelMonitorProps, role: iam.IRole, served: boolean, baselineUri: string, minRecords: number): PipelineStep {
     const parameter = (p: PipelineParameter) => this.pipeline.addParameter(p).value;
     const common = {
       image: (props.image ?? defaultCheckerImage()).bind(this, role).imageUri,
@@ -468,7 +467,6 @@ export class ModelMonitor extends Construct {
       instanceType: props.instanceType,
       encryptionKey: props.encryptionKey,
     };
-    void reportsPrefix;
     if (!props.groundTruth) {
       return buildCheckStep({ ...common, name: 'CheckDrift', description: 'Checks the window\'s captures for drift' });
     }
