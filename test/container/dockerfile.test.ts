@@ -50,7 +50,7 @@ describe('examples/container/Dockerfile', () => {
   });
 
   test('copies every entry point and the module they share, and makes the entry points executable', () => {
-    expect([...copied].sort()).toEqual(['data_parallel.py', 'evaluate', 'ml_contract.py', 'serve', 'train']);
+    expect([...copied].sort()).toEqual(['data_parallel.py', 'evaluate', 'ml_contract.py', 'prepare', 'serve', 'train']);
     const run = all('RUN').join(' ');
     for (const entry of ENTRY_POINTS) {
       expect(run).toMatch(new RegExp(`chmod 0755 [^&]*${PROGRAM}/${entry}\\b`));

@@ -12,7 +12,7 @@ import * as path from 'path';
 
 export const CONTAINER_DIR = path.join(__dirname, '..', '..', 'examples', 'container');
 
-export type EntryPoint = 'train' | 'serve' | 'evaluate';
+export type EntryPoint = 'train' | 'serve' | 'evaluate' | 'prepare';
 
 /** The generating function of the test data: y = 2*x1 - 3*x2 + 1. */
 export const TRUE_WEIGHTS = [2, -3];
