@@ -285,7 +285,7 @@ function results({ started, finished, loadBefore, loadAfter, footprints, imports
       : '| synth of 50 realtime endpoints vs the floor | ≤ 1.25 | not run | |',
     `| import of the package vs aws-cdk-lib alone (median wall ratio) | ≤ ${TARGETS.importRatio} | ${spread(ratios(imports, 'wallSeconds'))} | ${verdict(importWall <= TARGETS.importRatio)} |`,
     '',
-    'Ratios: median of the paired runs, with the lowest and highest pair in brackets.',
+    'Ratios: median of the paired runs, with the lowest and highest pair in brackets. Where the synth time goes: bench/README.md.',
     '',
     '## Resources per construct',
     '',
