@@ -95,6 +95,12 @@ describe('drift against a large reference (> 1000 rows: Wasserstein / Jensen-Sha
     expect(page.match(/<div class="pair"><svg[^>]*aria-label="reference"/g)).toHaveLength(3);
     expect(page.match(/<svg[^>]*aria-label="current"/g)).toHaveLength(3);
   });
+
+  test('the two panels of a pair share one y axis, so heights compare', () => {
+    const page = fs.readFileSync(path.join(dir, 'report', 'report.html'), 'utf8');
+    const pairs = [...page.matchAll(/<div class="pair">(.*?)<\/div>/g)].map((m) => [...m[1].matchAll(/<text x="2" y="28" font-size="10">([^<]+)<\/text>/g)].map((t) => t[1]));
+    expect(pairs.map(([a, b]) => a === b && Number(a) > 0)).toEqual([true, true, true]);
+  });
 });
 
 describe('without shift it stays quiet across seeds', () => {

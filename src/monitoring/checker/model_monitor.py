@@ -886,8 +886,9 @@ def check(args):
 
 # ------------------------------------------------------------------ report.html
 
-def histogram_svg(title, shares, labels, colour, width=360, height=180):
-    top = max(max(shares), 1e-9)
+def histogram_svg(title, shares, labels, colour, top, ends, width=360, height=180):
+    """Bars of `shares` on a y axis up to `top` (the same for both panels of a pair), `ends` under the x axis."""
+    top = max(top, 1e-9)
     n = len(shares)
     bar = (width - 40) / max(n, 1)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 40}" role="img" aria-label="{html.escape(title)}">',
@@ -898,8 +899,13 @@ def histogram_svg(title, shares, labels, colour, width=360, height=180):
         x = 30 + i * bar
         parts.append(f'<rect x="{x:.1f}" y="{height + 20 - h:.1f}" width="{max(bar - 1, 1):.1f}" height="{h:.1f}" fill="{colour}">'
                      f'<title>{html.escape(str(labels[i]))}: {s:.3f}</title></rect>')
-    parts.append(f'<text x="30" y="{height + 34}" font-size="10">{html.escape(str(labels[0]))}</text>')
-    parts.append(f'<text x="{width - 10}" y="{height + 34}" font-size="10" text-anchor="end">{html.escape(str(labels[-1]))}</text>')
+    if ends is None:  # categories: each bar's own name
+        for i, label in enumerate(labels):
+            short = str(label) if len(str(label)) <= 10 else str(label)[:9] + '…'
+            parts.append(f'<text x="{30 + (i + 0.5) * bar:.1f}" y="{height + 34}" font-size="9" text-anchor="middle">{html.escape(short)}</text>')
+    else:
+        parts.append(f'<text x="30" y="{height + 34}" font-size="10">{html.escape(str(ends[0]))}</text>')
+        parts.append(f'<text x="{width - 10}" y="{height + 34}" font-size="10" text-anchor="end">{html.escape(str(ends[1]))}</text>')
     parts.append(f'<text x="2" y="28" font-size="10">{top:.2f}</text></svg>')
     return ''.join(parts)
 
@@ -909,8 +915,9 @@ def distributions(feature, current):
         ref = np.array(feature['sample'], dtype=float)
         cur = np.array(current, dtype=float)
         edges = np.histogram_bin_edges(np.concatenate([ref, cur]), bins=min(30, max(5, int(np.log2(len(ref) + len(cur))) + 1)))
-        labels = [f'{edges[i]:.4g}..{edges[i + 1]:.4g}' for i in range(len(edges) - 1)]
-        return np.histogram(ref, edges)[0] / len(ref), np.histogram(cur, edges)[0] / len(cur), labels
+        labels = [f'{edges[i]:.4g} to {edges[i + 1]:.4g}' for i in range(len(edges) - 1)]
+        ends = (f'{edges[0]:.4g}', f'{edges[-1]:.4g}')
+        return np.histogram(ref, edges)[0] / len(ref), np.histogram(cur, edges)[0] / len(cur), labels, ends
     cur_counts = {}
     for v in current:
         cur_counts[v] = cur_counts.get(v, 0) + 1
@@ -918,7 +925,7 @@ def distributions(feature, current):
     cur_total = len(current) or 1
     keys = sorted(set(feature['categories']) | set(cur_counts),
                   key=lambda k: -(feature['categories'].get(k, 0) / ref_total + cur_counts.get(k, 0) / cur_total))[:20]
-    return ([feature['categories'].get(k, 0) / ref_total for k in keys], [cur_counts.get(k, 0) / cur_total for k in keys], keys)
+    return [feature['categories'].get(k, 0) / ref_total for k in keys], [cur_counts.get(k, 0) / cur_total for k in keys], keys, None
 
 
 def write_html(path, report, baseline, current):
@@ -950,10 +957,12 @@ def write_html(path, report, baseline, current):
     if report['drifted_features']:
         out.append('<h2>Drifted features: reference and current distributions</h2>')
         for name in report['drifted_features']:
-            ref, cur, labels = distributions(by_name[name], current[name])
+            ref, cur, labels, ends = distributions(by_name[name], current[name])
             r = report['features'][name]
+            top = max(max(ref), max(cur))
             out.append(f'<h3>{e(name)} ({e(r["method"])} {r["score"]:.4g}, threshold {r["threshold"]})</h3><div class="pair">'
-                       f'{histogram_svg("reference", list(ref), labels, "#4a7ab8")}{histogram_svg("current", list(cur), labels, "#d1603d")}</div>')
+                       f'{histogram_svg("reference", list(ref), labels, "#4a7ab8", top, ends)}'
+                       f'{histogram_svg("current", list(cur), labels, "#d1603d", top, ends)}</div>')
     mq = report.get('model_quality')
     if mq:
         out.append('<h2>Model quality</h2><table>')
