@@ -2,12 +2,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, FileSystem, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { checkerPython } from './checker/harness';
 import { buildMonitor, monitorFixture } from './fixtures';
 import { PipelineParameter, PipelineValue, RegisterModelStep, SageMakerPipeline } from '../../src/pipeline';
-import { BASELINES_PREFIX, buildBaselineStep, CHECKER_CODE_PATH, CHECKER_ENTRYPOINT } from '../../src/training/private/baseline';
+import { BASELINES_PREFIX, buildBaselineStep, CHECKER_ASSET_EXCLUDE, CHECKER_CODE_PATH, CHECKER_ENTRYPOINT } from '../../src/training/private/baseline';
 
 function pipelineWithBaseline(targetColumn?: string) {
   const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
@@ -72,6 +72,19 @@ describe('training-time baseline step', () => {
     const read = statements.find((s: any) => s.Action === 's3:GetObject' && JSON.stringify(s.Resource).includes('cdk-hnb659fds-assets'));
     expect(JSON.stringify(read.Resource)).toMatch(/[0-9a-f]{64}\.zip/);
     expect(JSON.stringify(statements)).toContain(':repository/sagemaker-scikit-learn');
+  });
+
+  test('the asset keeps only the checker\'s python files: caches and tests beside them do not change it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'checker-'));
+    fs.writeFileSync(path.join(dir, 'model_monitor.py'), 'print(1)\n');
+    const before = FileSystem.fingerprint(dir, { exclude: CHECKER_ASSET_EXCLUDE });
+    fs.mkdirSync(path.join(dir, '__pycache__'));
+    fs.writeFileSync(path.join(dir, '__pycache__', 'model_monitor.cpython-312.pyc'), 'x');
+    fs.writeFileSync(path.join(dir, 'test_model_monitor.py'), 'x');
+    fs.writeFileSync(path.join(dir, 'README.md'), 'x');
+    expect(FileSystem.fingerprint(dir, { exclude: CHECKER_ASSET_EXCLUDE })).toBe(before);
+    fs.writeFileSync(path.join(dir, 'drift.py'), 'x');
+    expect(FileSystem.fingerprint(dir, { exclude: CHECKER_ASSET_EXCLUDE })).not.toBe(before);
   });
 
   test('one checker asset per stack, shared by the baseline step and the monitor', () => {

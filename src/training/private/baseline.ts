@@ -23,6 +23,9 @@ const BASELINE_OUTPUT_PATH = '/opt/ml/processing/output/baseline';
 /** The baseline job's input: the training data. */
 const BASELINE_DATA_PATH = '/opt/ml/processing/input/data';
 
+/** What the checker asset leaves out: all but the `*.py` files, and tests and caches among them. */
+export const CHECKER_ASSET_EXCLUDE = ['*', '!*.py', '__pycache__', 'test_*.py', '*_test.py', 'conftest.py'];
+
 /** The construct id of the stack's one checker asset. */
 const CHECKER_ASSET_ID = 'CdkSageMakerGitHubModelMonitorChecker';
 
@@ -65,7 +68,7 @@ export function checkerAsset(scope: Construct): s3assets.Asset {
   }
   return new s3assets.Asset(stack, CHECKER_ASSET_ID, {
     path: path.join(__dirname, '..', '..', 'monitoring', 'checker'),
-    exclude: ['*', '!*.py', '__pycache__', 'test_*.py', '*_test.py', 'conftest.py'],
+    exclude: CHECKER_ASSET_EXCLUDE,
   });
 }
 
