@@ -16,6 +16,7 @@ import {
   ModelPackageGroup,
   QualityGate,
 } from '../../src/training';
+import { expectError } from '../errors';
 import { expectNagClean } from '../nag';
 import { pipelineDefinition, stepNamed } from '../pipeline/definition-helper';
 import { schemaErrors } from '../pipeline/structure';
@@ -121,6 +122,7 @@ describe('TrainingPipeline approval is the gate', () => {
   });
 
   test('with auto-approval a schedule cannot set the threshold', () => {
+    // A synth-time validation (node.addValidation): CDK reports it as ValidationFailedWithErrors, not a thrown Error.
     expect(() => build({
       registration: { approval: ModelApproval.AUTO },
       triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), scheduleParameters: { QualityThreshold: '99' } },
@@ -128,7 +130,7 @@ describe('TrainingPipeline approval is the gate', () => {
   });
 
   test('auto-approval without a quality gate', () => {
-    expect(() => build({ registration: { approval: ModelApproval.AUTO }, qualityGate: undefined })).toThrow(
+    expectError(() => build({ registration: { approval: ModelApproval.AUTO }, qualityGate: undefined }), { construct: 'TrainingPipeline', property: 'registration.approval', value: 'ModelApproval.AUTO without qualityGate' },
       'trainingPipeline registration.approval is ModelApproval.AUTO but no qualityGate is given: every model that evaluates '
       + 'would be approved and deployed; give a qualityGate or use ModelApproval.MANUAL');
   });
@@ -314,12 +316,12 @@ describe('TrainingPipeline evaluation and gate', () => {
   });
 
   test('an evaluation runtime over 5 days', () => {
-    expect(() => build({ evaluation: { maxRuntime: Duration.days(6) } })).toThrow(
+    expectError(() => build({ evaluation: { maxRuntime: Duration.days(6) } }), { construct: 'TrainingPipeline', property: 'evaluation.maxRuntime', value: 'Duration.days(6)' },
       'trainingPipeline evaluation maxRuntime (seconds) must be a whole number from 1 to 432000, got 518400: give a Duration of at most 5 days');
   });
 
   test('an evaluation volume of 0 GiB', () => {
-    expect(() => build({ evaluation: { volumeSize: Size.gibibytes(0) } })).toThrow(
+    expectError(() => build({ evaluation: { volumeSize: Size.gibibytes(0) } }), { construct: 'TrainingPipeline', property: 'evaluation.volumeSize', value: 'Size.gibibytes(0)' },
       'trainingPipeline evaluation volumeSize (GiB) must be a whole number from 1 to 16384, got 0');
   });
 
@@ -585,73 +587,81 @@ describe('TrainingPipeline resources and permissions', () => {
 
 describe('TrainingPipeline errors', () => {
   test('spot with max wait shorter than the runtime', () => {
-    expect(() => build({ training: { maxRuntime: Duration.hours(2), maxWaitTime: Duration.hours(1) } })).toThrow(
+    expectError(() => build({ training: { maxRuntime: Duration.hours(2), maxWaitTime: Duration.hours(1) } }), { construct: 'TrainingPipeline', property: 'training.maxWaitTime', value: 'Duration.hours(1) with maxRuntime Duration.hours(2)' },
       'trainingPipeline training maxWaitTime (3600 s) is shorter than maxRuntime (7200 s): spot training needs maxWaitTime >= maxRuntime; raise maxWaitTime or lower maxRuntime');
   });
 
   test('max wait without spot', () => {
-    expect(() => build({ training: { spot: false, maxWaitTime: Duration.hours(1) } })).toThrow('trainingPipeline training maxWaitTime applies only to spot training: drop it, or set spot to true');
+    expectError(() => build({ training: { spot: false, maxWaitTime: Duration.hours(1) } }), { construct: 'TrainingPipeline', property: 'training.maxWaitTime', value: 'Duration.hours(1) with spot: false' },
+      'trainingPipeline training maxWaitTime applies only to spot training: drop it, or set spot to true');
   });
 
   test('an instance count below 1', () => {
-    expect(() => build({ training: { instanceCount: 0 } })).toThrow('trainingPipeline training instanceCount must be a whole number of at least 1, got 0: give 1 for a single instance, more for a distributed job');
+    expectError(() => build({ training: { instanceCount: 0 } }), { construct: 'TrainingPipeline', property: 'training.instanceCount', value: '0' },
+      'trainingPipeline training instanceCount must be a whole number of at least 1, got 0: give 1 for a single instance, more for a distributed job');
   });
 
   test('instance groups together with an instance type', () => {
-    expect(() => build({ training: { instanceType: TrainingInstanceType.ML_M5_LARGE, instanceGroups: [{ groupName: 'a', instanceType: TrainingInstanceType.ML_M5_LARGE }] } }))
-      .toThrow('trainingPipeline training instanceGroups cannot be combined with instanceType or instanceCount');
+    expectError(() => build({ training: { instanceType: TrainingInstanceType.ML_M5_LARGE, instanceGroups: [{ groupName: 'a', instanceType: TrainingInstanceType.ML_M5_LARGE }] } }), { construct: 'TrainingPipeline', property: 'training.instanceGroups', value: 'groups with instanceType' },
+      'trainingPipeline training instanceGroups cannot be combined with instanceType or instanceCount');
   });
 
   test('a runtime over 28 days', () => {
-    expect(() => build({ training: { maxRuntime: Duration.days(29) } })).toThrow('trainingPipeline training maxRuntime (seconds) must be a whole number from 1 to 2419200, got 2505600');
+    expectError(() => build({ training: { maxRuntime: Duration.days(29) } }), { construct: 'TrainingPipeline', property: 'training.maxRuntime', value: 'Duration.days(29)' },
+      'trainingPipeline training maxRuntime (seconds) must be a whole number from 1 to 2419200, got 2505600');
   });
 
   test('a warm pool with spot', () => {
-    expect(() => build({ training: { keepAlivePeriod: Duration.minutes(10) } })).toThrow('trainingPipeline training keepAlivePeriod (a warm pool) cannot be used with spot training: set spot to false');
+    expectError(() => build({ training: { keepAlivePeriod: Duration.minutes(10) } }), { construct: 'TrainingPipeline', property: 'training.keepAlivePeriod', value: 'Duration.minutes(10) with spot' },
+      'trainingPipeline training keepAlivePeriod (a warm pool) cannot be used with spot training: set spot to false');
   });
 
   test('a warm pool over an hour', () => {
-    expect(() => build({ training: { spot: false, keepAlivePeriod: Duration.hours(2) } })).toThrow('trainingPipeline training keepAlivePeriod (seconds) must be a whole number from 1 to 3600, got 7200');
+    expectError(() => build({ training: { spot: false, keepAlivePeriod: Duration.hours(2) } }), { construct: 'TrainingPipeline', property: 'training.keepAlivePeriod', value: 'Duration.hours(2)' },
+      'trainingPipeline training keepAlivePeriod (seconds) must be a whole number from 1 to 3600, got 7200');
   });
 
   test('a channel name SageMaker rejects', () => {
     const stack = new Stack(new App(), 'Stack');
     const bucket = s3.Bucket.fromBucketName(stack, 'B', 'bbb');
-    expect(() => newPipeline(stack, { trainingData: { channelName: 'train data', bucket } }))
-      .toThrow("trainingPipeline channelName 'train data' is invalid: SageMaker accepts 1 to 64 letters, digits, '.', '-' and '_'");
+    expectError(() => newPipeline(stack, { trainingData: { channelName: 'train data', bucket } }), { construct: 'TrainingPipeline', property: 'trainingData.channelName', value: "'train data'" },
+      "trainingPipeline channelName 'train data' is invalid: SageMaker accepts 1 to 64 letters, digits, '.', '-' and '_'");
   });
 
   test('two channels with one name', () => {
     const stack = new Stack(new App(), 'Stack');
     const bucket = s3.Bucket.fromBucketName(stack, 'B', 'bbb');
-    expect(() => newPipeline(stack, { training: { extraChannels: [{ channelName: 'train', bucket }] } })).toThrow("trainingPipeline channelName 'train' is used twice");
+    expectError(() => newPipeline(stack, { training: { extraChannels: [{ channelName: 'train', bucket }] } }), { construct: 'TrainingPipeline', property: 'training.extraChannels.channelName', value: "'train' twice" },
+      "trainingPipeline channelName 'train' is used twice");
   });
 
   test('a prefix written as an S3 URI', () => {
     const stack = new Stack(new App(), 'Stack');
     const bucket = s3.Bucket.fromBucketName(stack, 'B', 'bbb');
-    expect(() => newPipeline(stack, { testData: { bucket, prefix: 's3://bbb/test/' } }))
-      .toThrow("trainingPipeline testData prefix 's3://bbb/test/' must be a key prefix inside the bucket: drop the 's3://<bucket>' part and the leading '/'");
+    expectError(() => newPipeline(stack, { testData: { bucket, prefix: 's3://bbb/test/' } }), { construct: 'TrainingPipeline', property: 'testData.prefix', value: "'s3://bbb/test/'" },
+      "trainingPipeline testData prefix 's3://bbb/test/' must be a key prefix inside the bucket: drop the 's3://<bucket>' part and the leading '/'");
   });
 
   test('a malformed S3 URI in schedule parameters', () => {
-    expect(() => build({ triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), scheduleParameters: { TrainingDataUri: 'my-data/train' } } }))
-      .toThrow("trainingPipeline triggers.scheduleParameters TrainingDataUri 'my-data/train' is not an S3 URI: give s3://<bucket>/<prefix>");
+    expectError(() => build({ triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), scheduleParameters: { TrainingDataUri: 'my-data/train' } } }), { construct: 'TrainingPipeline', property: 'triggers.scheduleParameters', value: "{ TrainingDataUri: 'my-data/train' }" },
+      "trainingPipeline triggers.scheduleParameters TrainingDataUri 'my-data/train' is not an S3 URI: give s3://<bucket>/<prefix>");
   });
 
   test('training data in another region', () => {
     const stack = new Stack(new App(), 'Stack', { env: { region: 'us-east-1' } });
     const bucket = s3.Bucket.fromBucketAttributes(stack, 'B', { bucketName: 'eu-data', region: 'eu-west-1' });
-    expect(() => newPipeline(stack, { trainingData: { channelName: 'train', bucket } })).toThrow(
+    expectError(() => newPipeline(stack, { trainingData: { channelName: 'train', bucket } }), { construct: 'TrainingPipeline', property: 'trainingData.bucket', value: 'a bucket in eu-west-1' },
       "trainingPipeline channel 'train' is in bucket 'eu-data' of region eu-west-1, but the pipeline is in us-east-1: SageMaker reads training data only from its own region; copy the data to us-east-1");
   });
 
   test('a metric regex that does not compile', () => {
-    expect(() => build({ training: { metricDefinitions: [{ name: 'loss', regex: 'loss=([0-9' }] } })).toThrow("trainingPipeline training metricDefinitions 'loss' regex 'loss=([0-9' does not compile");
+    expectError(() => build({ training: { metricDefinitions: [{ name: 'loss', regex: 'loss=([0-9' }] } }), { construct: 'TrainingPipeline', property: 'training.metricDefinitions.regex', value: "'loss=([0-9'" },
+      "trainingPipeline training metricDefinitions 'loss' regex 'loss=([0-9' does not compile");
   });
 
   test('a metric regex without a group', () => {
-    expect(() => build({ training: { metricDefinitions: [{ name: 'loss', regex: 'loss=[0-9.]+' }] } })).toThrow("trainingPipeline training metricDefinitions 'loss' regex 'loss=[0-9.]+' has no capturing group");
+    expectError(() => build({ training: { metricDefinitions: [{ name: 'loss', regex: 'loss=[0-9.]+' }] } }), { construct: 'TrainingPipeline', property: 'training.metricDefinitions.regex', value: "'loss=[0-9.]+'" },
+      "trainingPipeline training metricDefinitions 'loss' regex 'loss=[0-9.]+' has no capturing group");
   });
 
   test('a Python named group is accepted', () => {
@@ -659,35 +669,43 @@ describe('TrainingPipeline errors', () => {
   });
 
   test('a hyperparameter key over 256 characters', () => {
-    expect(() => build({ training: { hyperparameters: { ['k'.repeat(257)]: '1' } } })).toThrow('is 257 characters: SageMaker accepts at most 256');
+    expectError(() => build({ training: { hyperparameters: { ['k'.repeat(257)]: '1' } } }), { construct: 'TrainingPipeline', property: 'training.hyperparameters', value: 'a key of 257 characters' },
+      'is 257 characters: SageMaker accepts at most 256');
   });
 
   test('a hyperparameter value over 2500 characters', () => {
-    expect(() => build({ training: { hyperparameters: { big: 'v'.repeat(2501) } } })).toThrow("trainingPipeline training hyperparameter 'big' has a value of 2501 characters: SageMaker accepts at most 2500");
+    expectError(() => build({ training: { hyperparameters: { big: 'v'.repeat(2501) } } }), { construct: 'TrainingPipeline', property: 'training.hyperparameters', value: 'a value of 2501 characters' },
+      "trainingPipeline training hyperparameters 'big' has a value of 2501 characters: SageMaker accepts at most 2500");
   });
 
   test('more than 100 hyperparameters', () => {
     const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`h${i}`, '1']));
-    expect(() => build({ training: { hyperparameters: many } })).toThrow('trainingPipeline training hyperparameters has 101 entries: SageMaker accepts at most 100');
+    expectError(() => build({ training: { hyperparameters: many } }), { construct: 'TrainingPipeline', property: 'training.hyperparameters', value: '101 entries' },
+      'trainingPipeline training hyperparameters has 101 entries: SageMaker accepts at most 100');
   });
 
   test('a quality gate on an empty metric path', () => {
-    expect(() => QualityGate.lessThan('', 1)).toThrow('qualityGate metricPath is empty');
+    expectError(() => QualityGate.lessThan('', 1), { construct: 'QualityGate.lessThan', property: 'metricPath', value: "''" },
+      'qualityGate metricPath is empty');
   });
 
   test('a quality gate on a path outside the evaluation report', () => {
-    expect(() => QualityGate.lessThan('evaluation.json.mse', 1)).toThrow("qualityGate metricPath 'evaluation.json.mse' is not a path inside the evaluation report");
+    expectError(() => QualityGate.lessThan('evaluation.json.mse', 1), { construct: 'QualityGate.lessThan', property: 'metricPath', value: "'evaluation.json.mse'" },
+      "qualityGate metricPath 'evaluation.json.mse' is not a path inside the evaluation report");
   });
 
   test('a quality gate on a malformed path', () => {
-    expect(() => QualityGate.lessThan('regression_metrics..mse', 1)).toThrow("qualityGate metricPath 'regression_metrics..mse' is malformed");
+    expectError(() => QualityGate.lessThan('regression_metrics..mse', 1), { construct: 'QualityGate.lessThan', property: 'metricPath', value: "'regression_metrics..mse'" },
+      "qualityGate metricPath 'regression_metrics..mse' is malformed");
   });
 
   test('an instance type that is not a SageMaker type', () => {
-    expect(() => TrainingInstanceType.of('m5.large')).toThrow("trainingInstanceType 'm5.large' is not a SageMaker instance type");
+    expectError(() => TrainingInstanceType.of('m5.large'), { construct: 'TrainingInstanceType.of', property: 'instance type', value: "'m5.large'" },
+      "trainingInstanceType 'm5.large' is not a SageMaker instance type");
   });
 
   test('VPC options without a VPC', () => {
-    expect(() => build({ network: { vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } } })).toThrow('trainingPipeline network.vpcSubnets and network.securityGroups need network.vpc: give the VPC the jobs run in, or drop them');
+    expectError(() => build({ network: { vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } } }), { construct: 'TrainingPipeline', property: 'network.vpcSubnets', value: 'a subnet selection without vpc' },
+      'trainingPipeline network.vpcSubnets and network.securityGroups need network.vpc: give the VPC the jobs run in, or drop them');
   });
 });

@@ -154,10 +154,10 @@ export function checkTrainingJob(p: string, job: TrainingJobOptions): void {
   }
   for (const [key, value] of hyperparameters) {
     if (key.length > 256) {
-      throw new Error(`${p} hyperparameter key '${key.slice(0, 32)}...' is ${key.length} characters: SageMaker accepts at most 256`);
+      throw new Error(`${p} hyperparameters key '${key.slice(0, 32)}...' is ${key.length} characters: SageMaker accepts at most 256`);
     }
     if (!Token.isUnresolved(value) && value.length > 2500) {
-      throw new Error(`${p} hyperparameter '${key}' has a value of ${value.length} characters: SageMaker accepts at most 2500; `
+      throw new Error(`${p} hyperparameters '${key}' has a value of ${value.length} characters: SageMaker accepts at most 2500; `
         + 'pass large values in a channel instead');
     }
   }
