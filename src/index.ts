@@ -2,4 +2,5 @@ export * from './image';
 export * from './pipeline';
 export * from './training';
 export * from './endpoint';
+export * from './monitoring';
 export * from './github';
