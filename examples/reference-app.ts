@@ -4,14 +4,17 @@
  */
 import * as path from 'path';
 import { App, CfnParameter, Duration, Size, Stack, StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
   CustomTrainingImage, DeepLearningContainer, DeployOnApproval, DlcFramework, DlcProcessor, DlcScope,
   GitHubActionsRole, GitHubOidcProvider, GitHubRepository, GitHubSubject, GitHubWorkflow,
   Hyperparameter, QualityGate, TrainingInstanceType, TrainingPipeline,
   CapacitySize, EndpointMode, InferenceInstanceType, ModelEndpoint, ModelSource, TrafficShifting,
+  ModelMonitor, ModelQualityMetric, MonitorBaseline, ProblemType,
 } from '../src';
 
 /** Where `npx projen example` writes the templates and the workflow (gitignored). */
@@ -77,6 +80,8 @@ export class ModelStack extends Stack {
       qualityGate: QualityGate.lessThanOrEqualTo('regression_metrics.mse.value', 0.25),
       notifications: { notifyOnFailure: true },
     });
+    // Names for notebooks and scripts (examples/notebooks): stack outputs Training<Name>.
+    this.training.publishNames();
 
     // The roles trust the account's github.com provider (GitHubOidcProvider.fromAccount) by default.
     const repository = GitHubRepository.of(OWNER, REPOSITORY);
@@ -125,6 +130,7 @@ export class ServingStack extends Stack {
   public readonly serverless: ModelEndpoint;
   public readonly asynchronous: ModelEndpoint;
   public readonly batch: ModelEndpoint;
+  public readonly monitor: ModelMonitor;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     super(scope, id, props);
@@ -177,6 +183,29 @@ export class ServingStack extends Stack {
         maxPayload: Size.mebibytes(6),
       }),
     });
+
+    // Names for notebooks and scripts: stack outputs <Id><Name> (endpoint names, capture, async and batch locations).
+    for (const endpoint of [this.realtime, this.serverless, this.asynchronous, this.batch]) {
+      endpoint.publishNames();
+    }
+
+    // Drift and quality of the realtime endpoint's traffic, hourly, against the baseline the served
+    // version was registered with; drift or a rising error retrains (at most once a day, never twice at once).
+    this.monitor = new ModelMonitor(this, 'Monitor', {
+      endpoint: this.realtime.endpoint!,
+      baseline: MonitorBaseline.fromTrainingPipeline(props.model.training),
+      groundTruth: { problemType: ProblemType.REGRESSION },
+      alarms: {
+        modelQuality: [{ metric: ModelQualityMetric.RMSE, threshold: 0.5 }],
+        topic: new sns.Topic(this, 'MonitorAlarms', {
+          masterKey: new kms.Key(this, 'MonitorAlarmsKey', { enableKeyRotation: true }),
+          enforceSSL: true,
+        }),
+      },
+      retraining: { pipeline: props.model.training, coolDown: Duration.days(1) },
+      notifications: { notifyOnFailure: true },
+    });
+    this.monitor.publishNames({ outputPrefix: 'Monitor' });
   }
 }
 
