@@ -20,7 +20,7 @@ import { Hosting, ModeContext } from './private/mode';
 import { checkOptional, checkStruct, isBoolean, isBucket, isString } from '../image/private/input';
 import { createDataBucket } from '../private/buckets';
 import { grantSageMakerLogsAndMetrics } from '../private/logs';
-import { addCheckovSkip, addComplianceSuppression } from '../private/nag';
+import { addCheckovSkip, addComplianceSuppression, explainRolePolicy } from '../private/nag';
 import { PublishedName, publishNames } from '../private/outputs';
 import { keyPrefix, sortedMap } from '../private/validate';
 import { renderVpcConfig } from '../private/vpc';
@@ -274,10 +274,16 @@ export class ModelEndpoint extends Construct {
     const networkIsolation = props.networkIsolation ?? (props.mode._supportsNetworkIsolation && !props.vpc);
     checkIsolatedEnvironment(networkIsolation, props.environment);
 
-    this.role = props.role ?? new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
-      description: `SageMaker execution role of ${this.node.path}`,
-    });
+    if (props.role) {
+      this.role = props.role;
+    } else {
+      const role = new iam.Role(this, 'Role', {
+        assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+        description: `SageMaker execution role of ${this.node.path}`,
+      });
+      explainRolePolicy(role);
+      this.role = role;
+    }
     const source = props.model.bind(this, this.role);
     const model = this.createModel(props, source, networkIsolation);
     this.modelName = model.attrModelName;

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CustomTrainingImage } from '../../src';
 import { expectError } from '../errors';
-import { expectNagClean } from '../nag';
+import { expectNagClean, explainTestRole } from '../nag';
 
 function newStack(): Stack {
   return new Stack(new App(), 'Test');
@@ -97,6 +97,7 @@ describe('owned repository', () => {
     const image = new CustomTrainingImage(stack, 'Image');
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
     image.grantPull(role);
+    explainTestRole(role);
     expectNagClean(stack);
   });
 });
