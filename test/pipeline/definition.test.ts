@@ -7,6 +7,7 @@ import { expectSoundDefinition, SCHEMA_GAPS, schemaErrors, structuralProblems } 
 import {
   ConditionStep, FailStep, PipelineCondition, PipelineDefinition, PipelineParameter, PipelineValue, SageMakerPipeline, TrainingStep,
 } from '../../src/pipeline';
+import { expectError } from '../errors';
 
 function build() {
   const stack = new Stack(new App(), 'Stack');
@@ -156,60 +157,60 @@ describe('PipelineDefinition errors', () => {
   const fail = (name: string) => new FailStep({ name, errorMessage: PipelineValue.fromString('x') });
 
   test('an invalid step name', () => {
-    expect(() => fail('has space')).toThrow("pipeline step name 'has space' is invalid: use 1 to 64 letters, digits, '-' or '_'");
+    expectError(() => fail('has space'), { construct: 'FailStep', property: 'name', value: "'has space'" }, "pipeline step name 'has space' is invalid: use 1 to 64 letters, digits, '-' or '_'");
   });
 
   test('an invalid parameter name', () => {
-    expect(() => PipelineParameter.stringParameter('a.b')).toThrow("pipeline parameter name 'a.b' is invalid");
+    expectError(() => PipelineParameter.stringParameter('a.b'), { construct: 'PipelineParameter.stringParameter', property: 'name', value: "'a.b'" }, "pipeline parameter name 'a.b' is invalid");
   });
 
   test('an integer parameter with a fractional default', () => {
-    expect(() => PipelineParameter.integerParameter('Count', 1.5)).toThrow("pipeline parameter 'Count' is an integer but its default value is 1.5");
+    expectError(() => PipelineParameter.integerParameter('Count', 1.5), { construct: 'PipelineParameter.integerParameter', property: 'default value', value: '1.5' }, "pipeline parameter 'Count' is an integer but its default value is 1.5");
   });
 
   test('no steps', () => {
-    expect(() => new PipelineDefinition({ steps: [] }).render(stack())).toThrow('pipeline definition has no steps');
+    expectError(() => new PipelineDefinition({ steps: [] }).render(stack()), { construct: 'PipelineDefinition', property: 'steps', value: '[]' }, 'pipeline definition has no steps');
   });
 
   test('two steps with one name', () => {
-    expect(() => new PipelineDefinition({ steps: [fail('A'), fail('A')] }).render(stack())).toThrow("pipeline step name 'A' is used by two steps");
+    expectError(() => new PipelineDefinition({ steps: [fail('A'), fail('A')] }).render(stack()), { construct: 'PipelineDefinition', property: 'steps.name', value: "two steps named 'A'" }, "pipeline step name 'A' is used by two steps");
   });
 
   test('a step placed twice', () => {
     const a = fail('A');
-    expect(() => new PipelineDefinition({ steps: [a, a] }).render(stack())).toThrow("pipeline step 'A' is placed twice");
+    expectError(() => new PipelineDefinition({ steps: [a, a] }).render(stack()), { construct: 'PipelineDefinition', property: 'step', value: "the step 'A' twice" }, "pipeline step 'A' is placed twice");
   });
 
   test('a parameter declared twice', () => {
     const p = PipelineParameter.stringParameter('P');
-    expect(() => new PipelineDefinition({ parameters: [p, p], steps: [fail('A')] }).render(stack())).toThrow("pipeline parameter 'P' is declared twice");
+    expectError(() => new PipelineDefinition({ parameters: [p, p], steps: [fail('A')] }).render(stack()), { construct: 'PipelineDefinition', property: 'parameter', value: "the parameter 'P' twice" }, "pipeline parameter 'P' is declared twice");
   });
 
   test('dependsOn a step outside the pipeline', () => {
     const b = new FailStep({ name: 'B', errorMessage: PipelineValue.fromString('x'), dependsOn: [fail('Elsewhere')] });
-    expect(() => new PipelineDefinition({ steps: [b] }).render(stack())).toThrow("pipeline step 'B' depends on 'Elsewhere', which is not in the pipeline");
+    expectError(() => new PipelineDefinition({ steps: [b] }).render(stack()), { construct: 'PipelineStep', property: 'dependsOn', value: "a step not in the pipeline ('Elsewhere')" }, "pipeline step 'B' depends on 'Elsewhere', which is not in the pipeline");
   });
 
   test('a reference to an undeclared parameter', () => {
     const b = new FailStep({ name: 'B', errorMessage: PipelineParameter.stringParameter('Missing').value });
-    expect(() => new PipelineDefinition({ steps: [b] }).render(stack())).toThrow("pipeline refers to parameter 'Missing', which is not declared");
+    expectError(() => new PipelineDefinition({ steps: [b] }).render(stack()), { construct: 'PipelineDefinition', property: 'parameter', value: "PipelineValue.parameter('Missing')" }, "pipeline refers to parameter 'Missing', which is not declared");
   });
 
   test('a reference to a step outside the pipeline', () => {
     const b = new FailStep({ name: 'B', errorMessage: PipelineValue.stepProperty('Ghost', 'ModelName') });
-    expect(() => new PipelineDefinition({ steps: [b] }).render(stack())).toThrow("pipeline refers to step 'Ghost' (Steps.Ghost.ModelName), which is not in the pipeline");
+    expectError(() => new PipelineDefinition({ steps: [b] }).render(stack()), { construct: 'PipelineDefinition', property: 'step', value: "a property of the step 'Ghost'" }, "pipeline refers to step 'Ghost' (Steps.Ghost.ModelName), which is not in the pipeline");
   });
 
   test('a JsonGet on a property file the step does not declare', () => {
     const role = new iam.Role(stack(), 'R', { assumedBy: new iam.AccountRootPrincipal() });
     const { evaluate } = everyStepType(role);
-    expect(() => evaluate.jsonGet('Other', 'a.b')).toThrow("processing step 'Evaluate' has no property file 'Other' (it has: Evaluation)");
+    expectError(() => evaluate.jsonGet('Other', 'a.b'), { construct: 'ProcessingStep.jsonGet', property: 'property file', value: "'Other'" }, "processing step 'Evaluate' has no property file 'Other' (it has: Evaluation)");
   });
 
   test('a malformed JSON path', () => {
     const role = new iam.Role(stack(), 'R', { assumedBy: new iam.AccountRootPrincipal() });
     const { evaluate } = everyStepType(role);
-    expect(() => evaluate.jsonGet('Evaluation', 'a..b')).toThrow("pipeline JSON path 'a..b' is invalid");
+    expectError(() => evaluate.jsonGet('Evaluation', 'a..b'), { construct: 'ProcessingStep.jsonGet', property: 'path', value: "'a..b'" }, "pipeline JSON path 'a..b' is invalid");
   });
 });
 
