@@ -5,6 +5,7 @@ import { GitHubOidcProvider, IGitHubOidcProvider } from './github-oidc-provider'
 import { GitHubRepository } from './github-repository';
 import { GitHubSubject } from './github-subject';
 import { GITHUB_ISSUER_URL, issuerHostAndPath } from './private/issuer';
+import { checkArray, checkPropsObject, checkType, shown } from './private/props';
 import { hasWildcard } from './private/wildcard';
 import { writeActionsOf } from './private/write-actions';
 import { explainRolePolicy } from '../private/nag';
@@ -210,6 +211,7 @@ export class GitHubActionsRole extends iam.Role {
   private readonly managedPoliciesForReview: iam.IManagedPolicy[] = [];
 
   constructor(scope: Construct, id: string, props: GitHubActionsRoleProps) {
+    checkRoleProps(props);
     const subjectClaims = subjectClaimsOf(props);
     const issuer = props.provider?.issuer ?? issuerHostAndPath(GITHUB_ISSUER_URL);
     if (Token.isUnresolved(issuer)) {
@@ -235,12 +237,18 @@ export class GitHubActionsRole extends iam.Role {
       }));
     }
 
+    // aws-cdk-lib's own check of maxSessionDuration compares its seconds with
+    // 3600 and 43200, which a token's stand-in number fails: a token is set on the L1 below.
+    const tokenDuration = props.maxSessionDuration?.isUnresolved() ? props.maxSessionDuration : undefined;
     super(scope, id, {
       assumedBy: principals[0],
       roleName: props.roleName,
       description: props.description ?? `GitHub Actions role for ${props.repository.fullName} (OIDC)`,
-      maxSessionDuration: props.maxSessionDuration,
+      maxSessionDuration: tokenDuration ? undefined : props.maxSessionDuration,
     });
+    if (tokenDuration) {
+      (this.node.defaultChild as iam.CfnRole).maxSessionDuration = tokenSeconds(tokenDuration);
+    }
     // One statement per condition operator: two operators in one statement
     // would both have to hold.
     for (const principal of principals.slice(1)) {
@@ -417,6 +425,47 @@ function accountProvider(scope: Construct): IGitHubOidcProvider {
   const stack = Stack.of(scope);
   const id = 'GitHubOidcProviderOfAccount';
   return (stack.node.tryFindChild(id) as IGitHubOidcProvider | undefined) ?? GitHubOidcProvider.fromAccount(stack, id);
+}
+
+/** The props, before anything is built: what a plain JavaScript caller could get wrong. */
+function checkRoleProps(props: GitHubActionsRoleProps): void {
+  checkPropsObject('gitHubActionsRole', props,
+    "{ repository: GitHubRepository.of('my-org', 'my-model'), subjects: [GitHubSubject.branch('main')] }");
+  if (!(props.repository instanceof GitHubRepository)) {
+    throw new Error(`gitHubActionsRole repository must be a GitHubRepository, got ${shown(props.repository)}: `
+      + "give GitHubRepository.of('my-org', 'my-model') (or GitHubRepository.withIds)");
+  }
+  checkArray('gitHubActionsRole', 'subjects', props.subjects, "give e.g. [GitHubSubject.branch('main')]");
+  (props.subjects ?? []).forEach((subject, i) => {
+    if (!(subject instanceof GitHubSubject)) {
+      throw new Error(`gitHubActionsRole subjects[${i}] must be a GitHubSubject, got ${shown(subject)}: `
+        + "give e.g. GitHubSubject.branch('main') or GitHubSubject.environment('production')");
+    }
+  });
+  if (props.subjectForms !== undefined && !Object.values(GitHubSubjectForms).includes(props.subjectForms)) {
+    throw new Error(`gitHubActionsRole subjectForms must be one of ${Object.values(GitHubSubjectForms).join(', ')}, `
+      + `got ${shown(props.subjectForms)}: use GitHubSubjectForms.LEGACY, IMMUTABLE or BOTH`);
+  }
+  if (props.maxSessionDuration !== undefined && !(props.maxSessionDuration instanceof Duration)) {
+    throw new Error(`gitHubActionsRole maxSessionDuration must be a Duration, got ${shown(props.maxSessionDuration)}: give e.g. Duration.hours(2)`);
+  }
+  if (props.provider !== undefined && (props.provider === null || typeof props.provider.openIdConnectProviderArn !== 'string')) {
+    throw new Error(`gitHubActionsRole provider must be an IGitHubOidcProvider, got ${shown(props.provider)}: `
+      + 'give a GitHubOidcProvider or GitHubOidcProvider.fromAccount(), or leave it out for the account\'s github.com provider');
+  }
+  checkType('gitHubActionsRole', 'roleName', props.roleName, 'string', 'give a role name, or leave it out');
+  checkType('gitHubActionsRole', 'description', props.description, 'string', 'give a description, or leave it out');
+  checkType('gitHubActionsRole', 'allowPullRequestsWithWrites', props.allowPullRequestsWithWrites, 'boolean', 'give true or false');
+}
+
+/** A token duration in seconds: only `Duration.seconds(token)` converts (CloudFormation cannot multiply). */
+function tokenSeconds(duration: Duration): number {
+  try {
+    return duration.toSeconds();
+  } catch {
+    throw new Error(`gitHubActionsRole maxSessionDuration ${duration.toString()} is a token in another unit than seconds, which `
+      + 'CloudFormation cannot convert: give Duration.seconds(<token>), e.g. of a Number parameter in seconds');
+  }
 }
 
 function checkMaxSessionDuration(duration: Duration | undefined): void {

@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { GitHubRepository } from './github-repository';
+import { checkPropsObject, checkRequired, checkType, shown } from './private/props';
 import { nameCaseVariants } from '../private/arns';
 import { addCheckovSkip, addComplianceSuppression, addNagSuppression, explainRolePolicy } from '../private/nag';
 import { checkInteger } from '../private/validate';
@@ -147,6 +148,7 @@ export class DeployOnApproval extends Construct {
 
   constructor(scope: Construct, id: string, props: DeployOnApprovalProps) {
     super(scope, id);
+    checkApprovalProps(props);
     const eventType = props.eventType ?? DeployOnApproval.DEFAULT_EVENT_TYPE;
     checkEventType(eventType);
     checkSecretSegment('tokenSecretField', props.tokenSecretField);
@@ -264,6 +266,32 @@ export class DeployOnApproval extends Construct {
         'no alarmTopic was given, so the alarm notifies nobody: its state shows in the CloudWatch console and can be '
         + 'read by any alarm-watching tool; give alarmTopic (an SNS topic) to be notified of undelivered approvals');
     }
+  }
+}
+
+/** The props, before anything is built: what a plain JavaScript caller could get wrong. */
+function checkApprovalProps(props: DeployOnApprovalProps): void {
+  checkPropsObject('deployOnApproval', props, '{ repository, modelPackageGroup, tokenSecret }');
+  if (!(props.repository instanceof GitHubRepository)) {
+    throw new Error(`deployOnApproval repository must be a GitHubRepository, got ${shown(props.repository)}: `
+      + "give GitHubRepository.of('my-org', 'my-model')");
+  }
+  checkRequired('deployOnApproval', 'modelPackageGroup', props.modelPackageGroup, ['modelPackageGroupName'],
+    'give an IModelPackageGroup, e.g. the modelPackageGroup of a TrainingPipeline');
+  checkRequired('deployOnApproval', 'tokenSecret', props.tokenSecret, ['secretArn'],
+    "give a secretsmanager.ISecret, e.g. secretsmanager.Secret.fromSecretNameV2(this, 'GitHubToken', 'github/dispatch-token')");
+  checkType('deployOnApproval', 'eventType', props.eventType, 'string', `give e.g. '${DeployOnApproval.DEFAULT_EVENT_TYPE}'`);
+  checkType('deployOnApproval', 'tokenSecretField', props.tokenSecretField, 'string', 'give the JSON field, or leave it out');
+  checkType('deployOnApproval', 'tokenSecretVersionId', props.tokenSecretVersionId, 'string', 'give the version id, or leave it out');
+  checkType('deployOnApproval', 'invocationRateLimitPerSecond', props.invocationRateLimitPerSecond, 'number', 'give e.g. 1');
+  checkType('deployOnApproval', 'retryAttempts', props.retryAttempts, 'number', 'give e.g. 185');
+  for (const [property, value] of [['maxEventAge', props.maxEventAge], ['deadLetterRetentionPeriod', props.deadLetterRetentionPeriod]] as const) {
+    if (value !== undefined && !(value instanceof Duration)) {
+      throw new Error(`deployOnApproval ${property} must be a Duration, got ${shown(value)}: give e.g. Duration.hours(24)`);
+    }
+  }
+  if (props.alarmTopic !== undefined && (props.alarmTopic === null || typeof props.alarmTopic.topicArn !== 'string')) {
+    throw new Error(`deployOnApproval alarmTopic must be an sns.ITopic, got ${shown(props.alarmTopic)}: give a topic, or leave it out`);
   }
 }
 

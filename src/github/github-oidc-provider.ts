@@ -1,7 +1,8 @@
-import { RemovalPolicy, Resource } from 'aws-cdk-lib';
+import { RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { issuerHostAndPath, issuerUrlOf, providerArn } from './private/issuer';
+import { checkPropsObject, checkType } from './private/props';
 
 /**
  * Which GitHub issues the OIDC tokens that the provider trusts.
@@ -116,12 +117,35 @@ export class GitHubOidcProvider extends iam.OidcProviderNative implements IGitHu
   public readonly issuer: string;
 
   constructor(scope: Construct, id: string, props: GitHubOidcProviderProps = {}) {
-    const url = issuerUrlOf('gitHubOidcProvider', props);
+    checkPropsObject('gitHubOidcProvider', props ?? {}, "{} (GitHub.com), or { enterprise: 'my-enterprise' }");
+    checkType('gitHubOidcProvider', 'enterprise', props?.enterprise, 'string', "give the enterprise slug, e.g. 'my-enterprise'");
+    checkType('gitHubOidcProvider', 'issuerUrl', props?.issuerUrl, 'string', "give the issuer URL, e.g. 'https://HOSTNAME/_services/token'");
+    const url = issuerUrlOf('gitHubOidcProvider', props ?? {});
+    checkOneProviderPerIssuer(scope, id, url);
     super(scope, id, {
       url,
       clientIds: [GitHubOidcProvider.AUDIENCE],
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props?.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.issuer = issuerHostAndPath(url);
+  }
+}
+
+/**
+ * IAM holds one OIDC provider per issuer URL in an account (a second one fails
+ * at deploy with `EntityAlreadyExists`): refuses a second provider for the
+ * same issuer in the same stack, or in another stack of the app with the same
+ * account.
+ */
+function checkOneProviderPerIssuer(scope: Construct, id: string, url: string): void {
+  const stack = Stack.of(scope);
+  const other = stack.node.root.node.findAll().find((c): c is GitHubOidcProvider => c instanceof GitHubOidcProvider
+    && c.issuer === issuerHostAndPath(url)
+    && (Stack.of(c) === stack || (!Token.isUnresolved(stack.account) && Stack.of(c).account === stack.account)));
+  if (other) {
+    const where = Stack.of(other) === stack ? 'the same stack' : `account ${stack.account} (stack ${Stack.of(other).node.path})`;
+    throw new Error(`gitHubOidcProvider ${scope.node.path}/${id} has the issuer ${url} of ${other.node.path} in ${where}: `
+      + 'IAM holds one provider per issuer URL in an account, so the second fails to deploy with EntityAlreadyExists; '
+      + 'create it once and import it elsewhere with GitHubOidcProvider.fromAccount()');
   }
 }

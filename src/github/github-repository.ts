@@ -1,4 +1,5 @@
 import { Token, Tokenization } from 'aws-cdk-lib';
+import { shown } from './private/props';
 import { hasWildcard } from './private/wildcard';
 
 /**
@@ -79,6 +80,10 @@ export class GitHubRepository {
   private constructor(owner: string, name: string, ids?: GitHubRepositoryIds) {
     checkOwner(owner);
     checkName(name);
+    if (ids !== undefined && (ids === null || typeof ids !== 'object')) {
+      throw new Error(`gitHubRepository ids must be an object, got ${shown(ids)}: give { ownerId, repositoryId }, the id fields of `
+        + 'https://api.github.com/users/OWNER and https://api.github.com/repos/OWNER/REPO');
+    }
     if (ids) {
       checkId('ownerId', ids.ownerId, 'https://api.github.com/users/OWNER');
       checkId('repositoryId', ids.repositoryId, 'https://api.github.com/repos/OWNER/REPO');
@@ -121,6 +126,9 @@ export class GitHubRepository {
 }
 
 function checkOwner(owner: string): void {
+  if (typeof owner !== 'string') {
+    throw new Error(`gitHubRepository owner must be a string, got ${shown(owner)}: give the user or organization that owns the repository, e.g. 'my-org'`);
+  }
   if (Token.isUnresolved(owner)) {
     return;
   }
@@ -145,6 +153,9 @@ function checkOwner(owner: string): void {
 }
 
 function checkName(name: string): void {
+  if (typeof name !== 'string') {
+    throw new Error(`gitHubRepository name must be a string, got ${shown(name)}: give the repository name without the owner, e.g. 'my-model'`);
+  }
   if (Token.isUnresolved(name)) {
     return;
   }
@@ -169,11 +180,11 @@ function checkName(name: string): void {
 }
 
 function checkId(property: string, id: number, source: string): void {
-  if (Token.isUnresolved(id)) {
+  if (typeof id === 'number' && Token.isUnresolved(id)) {
     return;
   }
-  if (!Number.isSafeInteger(id) || id <= 0) {
-    throw new Error(`gitHubRepository ${property} ${id} is not a GitHub id: use the positive integer in the id field of ${source}`);
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
+    throw new Error(`gitHubRepository ${property} ${shown(id)} is not a GitHub id: use the positive integer in the id field of ${source}`);
   }
 }
 

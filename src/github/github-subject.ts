@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { environmentNameProblem, refNameProblem } from './private/names';
+import { shown } from './private/props';
 import { hasWildcard } from './private/wildcard';
 
 /**
@@ -138,6 +139,9 @@ export class GitHubSubject {
 type SubjectKind = 'branch' | 'tag' | 'environment' | 'pullRequest' | 'raw';
 
 function checkRefName(kind: 'branch' | 'tag', name: string, prefix: string): void {
+  if (typeof name !== 'string') {
+    throw new Error(`gitHubSubject.${kind} name must be a string, got ${shown(name)}: give the ${kind} name, e.g. '${kind === 'branch' ? 'main' : 'v*'}'`);
+  }
   if (Token.isUnresolved(name)) {
     return;
   }
@@ -148,6 +152,9 @@ function checkRefName(kind: 'branch' | 'tag', name: string, prefix: string): voi
 }
 
 function checkEnvironmentName(name: string): void {
+  if (typeof name !== 'string') {
+    throw new Error(`gitHubSubject.environment name must be a string, got ${shown(name)}: give the environment name, e.g. 'production'`);
+  }
   if (Token.isUnresolved(name)) {
     return;
   }
@@ -159,6 +166,9 @@ function checkEnvironmentName(name: string): void {
 }
 
 function checkRaw(suffix: string): void {
+  if (typeof suffix !== 'string') {
+    throw new Error(`gitHubSubject.raw suffix must be a string, got ${shown(suffix)}: give the part of the sub claim after 'repo:OWNER/REPO:', e.g. 'ref:refs/heads/main'`);
+  }
   if (Token.isUnresolved(suffix)) {
     return;
   }

@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { attachCustomSynthesis, Stack } from 'aws-cdk-lib';
+import { Annotations, attachCustomSynthesis, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { buildJob, grantBuild } from './private/build-job';
 import { deployJob } from './private/deploy-job';
+import { checkPropsObject, checkRequired, checkType } from './private/props';
 import { trainJob } from './private/train-job';
 import { checkBranch, checkLine, checkOutputPath, checkPinnedActions, checkVariablePrefix, jobEnvironment } from './private/workflow-checks';
 import { JobContext } from './private/workflow-context';
@@ -239,12 +240,20 @@ export class GitHubWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: GitHubWorkflowProps) {
     super(scope, id);
+    checkWorkflowProps(props);
 
     const branch = props.branch ?? 'main';
     checkBranch(branch);
     const outputPath = props.outputPath ?? '.github/workflows/sagemaker.yml';
     checkOutputPath(outputPath);
     this.outputPath = path.resolve(outputPath);
+    // GitHub runs only the workflow files directly in .github/workflows of the repository
+    // ("Workflow syntax for GitHub Actions": workflow files live in the .github/workflows directory).
+    if (path.basename(path.dirname(path.dirname(this.outputPath))) !== '.github' || path.basename(path.dirname(this.outputPath)) !== 'workflows') {
+      Annotations.of(this).addWarningV2('cdk-sagemaker-github:workflowOutsideGitHubWorkflows',
+        `gitHubWorkflow outputPath ${outputPath} is not in a .github/workflows directory, and GitHub runs only the workflow `
+        + 'files there: copy the file to .github/workflows/ of the repository, or write it there with outputPath');
+    }
     const clash = this.node.root.node.findAll()
       .find((c): c is GitHubWorkflow => c instanceof GitHubWorkflow && c !== this && c.outputPath === this.outputPath);
     if (clash) {
@@ -349,5 +358,47 @@ export class GitHubWorkflow extends Construct {
         : []),
     ].join('\n');
     return renderWorkflow(this.workflow, header, this.pinned);
+  }
+}
+
+/** The props, before anything is built: what a plain JavaScript caller could get wrong. */
+function checkWorkflowProps(props: GitHubWorkflowProps): void {
+  checkPropsObject('gitHubWorkflow', props, '{ image, buildRole }');
+  checkRequired('gitHubWorkflow', 'image', props.image, ['repository', 'cacheTag'],
+    'give an IBuildableImage, e.g. a CustomTrainingImage');
+  checkRequired('gitHubWorkflow', 'buildRole', props.buildRole, ['roleArn', 'grantPrincipal'],
+    'give an iam.IRole, e.g. a GitHubActionsRole');
+  if (props.train !== undefined) {
+    checkPropsObject('gitHubWorkflow train', props.train, '{ pipeline, role }');
+    checkRequired('gitHubWorkflow', 'train.pipeline', props.train.pipeline, ['pipelineName', 'grantManageExecutions'],
+      'give an ISageMakerPipeline, e.g. the TrainingPipeline');
+    checkRequired('gitHubWorkflow', 'train.role', props.train.role, ['roleArn', 'grantPrincipal'],
+      'give an iam.IRole, e.g. a GitHubActionsRole');
+  }
+  if (props.deploy !== undefined) {
+    checkPropsObject('gitHubWorkflow deploy', props.deploy, '{ role }');
+    checkRequired('gitHubWorkflow', 'deploy.role', props.deploy.role, ['roleArn', 'grantPrincipal'],
+      'give an iam.IRole, e.g. a GitHubActionsRole with grantCdkDeploy()');
+    if (props.deploy.stacks !== undefined && (!Array.isArray(props.deploy.stacks) || props.deploy.stacks.some((s) => typeof s !== 'string'))) {
+      throw new Error(`gitHubWorkflow deploy.stacks must be a list of stack patterns, got ${JSON.stringify(props.deploy.stacks)}: `
+        + "give e.g. ['Prod/Training'], or leave it out for every stack");
+    }
+  }
+  for (const [property, value] of Object.entries({
+    branch: props.branch,
+    workflowName: props.workflowName,
+    dockerContext: props.dockerContext,
+    dockerfile: props.dockerfile,
+    outputPath: props.outputPath,
+    variablePrefix: props.variablePrefix,
+    buildEnvironment: props.buildEnvironment,
+  })) {
+    checkType('gitHubWorkflow', property, value, 'string', 'give a string, or leave it out for the default');
+  }
+  checkType('gitHubWorkflow', 'freeDiskSpace', props.freeDiskSpace, 'boolean', 'give true or false');
+  checkType('gitHubWorkflow', 'defaultEnvironments', props.defaultEnvironments, 'boolean', 'give true or false');
+  if (props.pinnedActions !== undefined && (props.pinnedActions === null || typeof props.pinnedActions !== 'object')) {
+    throw new Error(`gitHubWorkflow pinnedActions must be a map of owner/repo to commit SHA, got ${JSON.stringify(props.pinnedActions)}: `
+      + "give e.g. { 'actions/checkout': '<40 hex digits>' }");
   }
 }

@@ -11,6 +11,7 @@ import {
   GitHubSubjectForms,
   IGitHubOidcProvider,
 } from '../../src/github';
+import { expectError } from '../errors';
 
 const AUD = 'token.actions.githubusercontent.com:aud';
 const MY_MODEL = GitHubRepository.of('my-org', 'my-model');
@@ -335,7 +336,9 @@ describe('gitHubActionsRole refuses', () => {
     [{ maxSessionDuration: Duration.minutes(30) }, /gitHubActionsRole maxSessionDuration 30 minutes is outside IAM's limits: use between Duration.hours\(1\) and Duration.hours\(12\)/],
     [{ maxSessionDuration: Duration.hours(13) }, /maxSessionDuration 13 hours is outside IAM's limits/],
   ])('%j', (props, message) => {
-    expect(() => role(fixture(), props as Partial<GitHubActionsRoleProps>)).toThrow(message);
+    const [property, value] = Object.entries(props)[0];
+    expectError(() => role(fixture(), props as Partial<GitHubActionsRoleProps>),
+      { construct: 'GitHubActionsRole', property, value: value instanceof Duration ? value.toHumanString() : JSON.stringify(value) }, message);
   });
 
   test('a provider whose issuer is a token', () => {
@@ -343,7 +346,7 @@ describe('gitHubActionsRole refuses', () => {
     const provider: IGitHubOidcProvider = Object.create(f.provider, {
       issuer: { value: new CfnParameter(f.stack, 'Issuer').valueAsString },
     });
-    expect(() => role(f, { provider })).toThrow(/gitHubActionsRole provider has an issuer only known at deploy time: IAM condition keys must be literal/);
+    expectError(() => role(f, { provider }), { construct: 'GitHubActionsRole', property: 'provider', value: 'an issuer that is a token' }, /gitHubActionsRole provider has an issuer only known at deploy time: IAM condition keys must be literal/);
   });
 });
 

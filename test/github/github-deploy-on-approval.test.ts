@@ -1,9 +1,11 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { DeployOnApproval, DeployOnApprovalProps, GitHubRepository } from '../../src/github';
 import { ModelPackageGroup } from '../../src/training';
+import { expectError } from '../errors';
 import { expectNagClean } from '../nag';
 
 const MY_MODEL = GitHubRepository.of('my-org', 'my-model');
@@ -242,61 +244,86 @@ describe('DeployOnApproval', () => {
       repository: MY_MODEL,
       modelPackageGroup: new ModelPackageGroup(stack, 'Models'),
       tokenSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Token', 'github/dispatch-token'),
-      alarmTopic: new sns.Topic(stack, 'Alerts', { enforceSSL: true }),
+      // the user's topic, encrypted as the compliance packs want it (SNSEncryptedKMS)
+      alarmTopic: new sns.Topic(stack, 'Alerts', { enforceSSL: true, masterKey: new kms.Key(stack, 'AlertsKey', { enableKeyRotation: true }) }),
     });
     expectNagClean(stack);
   });
 
+  test('cdk-nag finds nothing without alarmTopic: the alarm says why it has no action, naming alarmTopic', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const approval = new DeployOnApproval(stack, 'Deploy', {
+      repository: MY_MODEL,
+      modelPackageGroup: new ModelPackageGroup(stack, 'Models'),
+      tokenSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Token', 'github/dispatch-token'),
+    });
+    const rules = (approval.alarm.node.defaultChild as CfnResource).getMetadata('cdk_nag').rules_to_suppress;
+    expect(rules.map((r: any) => r.id)).toEqual(['NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction']);
+    expect(rules[0].reason).toContain('give alarmTopic (an SNS topic)');
+    expectNagClean(stack);
+  });
+
+  test('with alarmTopic the alarm carries no CloudWatchAlarmAction suppression', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const approval = new DeployOnApproval(stack, 'Deploy', {
+      repository: MY_MODEL,
+      modelPackageGroup: new ModelPackageGroup(stack, 'Models'),
+      tokenSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Token', 'github/dispatch-token'),
+      alarmTopic: new sns.Topic(stack, 'Alerts'),
+    });
+    expect((approval.alarm.node.defaultChild as CfnResource).getMetadata('cdk_nag')).toBeUndefined();
+  });
+
   describe('errors', () => {
     test('an event type over 100 characters', () => {
-      expect(create({ eventType: 'x'.repeat(101) })).toThrow(
+      expectError(create({ eventType: 'x'.repeat(101) }), { construct: 'DeployOnApproval', property: 'eventType', value: '\'x\'.repeat(101)' },
         `deployOnApproval eventType '${'x'.repeat(101)}' must be 1 to 100 characters (GitHub's limit for repository_dispatch), `
         + "got 101: use a short name such as 'sagemaker-model-approved'");
     });
 
     test('an empty event type', () => {
-      expect(create({ eventType: '' })).toThrow("deployOnApproval eventType '' must be 1 to 100 characters");
+      expectError(create({ eventType: '' }), { construct: 'DeployOnApproval', property: 'eventType', value: '\'\'' }, "deployOnApproval eventType '' must be 1 to 100 characters");
     });
 
     test('a token field with a colon', () => {
-      expect(create({ tokenSecretField: 'github:token' })).toThrow(
+      expectError(create({ tokenSecretField: 'github:token' }), { construct: 'DeployOnApproval', property: 'tokenSecretField', value: '\'github:token\'' },
         "deployOnApproval tokenSecretField 'github:token' must be non-empty and hold no ':' (a CloudFormation dynamic reference "
         + 'cannot carry it): rename the JSON field, or leave it out to use the whole secret');
     });
 
     test('an empty token field', () => {
-      expect(create({ tokenSecretField: '' })).toThrow("deployOnApproval tokenSecretField '' must be non-empty");
+      expectError(create({ tokenSecretField: '' }), { construct: 'DeployOnApproval', property: 'tokenSecretField', value: '\'\'' }, "deployOnApproval tokenSecretField '' must be non-empty");
     });
 
     test('a version id with a colon', () => {
-      expect(create({ tokenSecretVersionId: 'a:b' })).toThrow(
+      expectError(create({ tokenSecretVersionId: 'a:b' }), { construct: 'DeployOnApproval', property: 'tokenSecretVersionId', value: '\'a:b\'' },
         "deployOnApproval tokenSecretVersionId 'a:b' must be non-empty and hold no ':' (a CloudFormation dynamic reference "
         + 'cannot carry it): give the version id Secrets Manager shows');
     });
 
     test('a rate limit out of range', () => {
-      expect(create({ invocationRateLimitPerSecond: 0 })).toThrow(
+      expectError(create({ invocationRateLimitPerSecond: 0 }), { construct: 'DeployOnApproval', property: 'invocationRateLimitPerSecond', value: '0' },
         'deployOnApproval invocationRateLimitPerSecond must be a whole number from 1 to 300, got 0');
-      expect(create({ invocationRateLimitPerSecond: 301 })).toThrow(
+      expectError(create({ invocationRateLimitPerSecond: 301 }), { construct: 'DeployOnApproval', property: 'invocationRateLimitPerSecond', value: '301' },
         'deployOnApproval invocationRateLimitPerSecond must be a whole number from 1 to 300, got 301');
-      expect(create({ invocationRateLimitPerSecond: 1.5 })).toThrow(
+      expectError(create({ invocationRateLimitPerSecond: 1.5 }), { construct: 'DeployOnApproval', property: 'invocationRateLimitPerSecond', value: '1.5' },
         'deployOnApproval invocationRateLimitPerSecond must be a whole number from 1 to 300, got 1.5');
     });
 
     test('retry attempts out of range', () => {
-      expect(create({ retryAttempts: 186 })).toThrow('deployOnApproval retryAttempts must be a whole number from 0 to 185, got 186');
-      expect(create({ retryAttempts: -1 })).toThrow('deployOnApproval retryAttempts must be a whole number from 0 to 185, got -1');
+      expectError(create({ retryAttempts: 186 }), { construct: 'DeployOnApproval', property: 'retryAttempts', value: '186' }, 'deployOnApproval retryAttempts must be a whole number from 0 to 185, got 186');
+      expectError(create({ retryAttempts: -1 }), { construct: 'DeployOnApproval', property: 'retryAttempts', value: '-1' }, 'deployOnApproval retryAttempts must be a whole number from 0 to 185, got -1');
     });
 
     test('an event age out of range', () => {
-      expect(create({ maxEventAge: Duration.hours(25) })).toThrow(
+      expectError(create({ maxEventAge: Duration.hours(25) }), { construct: 'DeployOnApproval', property: 'maxEventAge', value: 'Duration.hours(25)' },
         'deployOnApproval maxEventAge must be a whole number of seconds from 60 to 86400, got 90000 (1 day 1 hour): use e.g. Duration.hours(24)');
-      expect(create({ maxEventAge: Duration.seconds(59) })).toThrow(
+      expectError(create({ maxEventAge: Duration.seconds(59) }), { construct: 'DeployOnApproval', property: 'maxEventAge', value: 'Duration.seconds(59)' },
         'deployOnApproval maxEventAge must be a whole number of seconds from 60 to 86400, got 59 (59 seconds)');
     });
 
     test('a dead-letter retention out of range', () => {
-      expect(create({ deadLetterRetentionPeriod: Duration.days(15) })).toThrow(
+      expectError(create({ deadLetterRetentionPeriod: Duration.days(15) }), { construct: 'DeployOnApproval', property: 'deadLetterRetentionPeriod', value: 'Duration.days(15)' },
         'deployOnApproval deadLetterRetentionPeriod must be a whole number of seconds from 60 to 1209600, got 1296000 (15 days): use e.g. Duration.days(14)');
     });
   });

@@ -1,6 +1,7 @@
 import { App, CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { GitHubOidcProvider } from '../../src/github';
+import { expectError } from '../errors';
 
 describe('GitHubOidcProvider', () => {
   test('creates the native provider for GitHub.com with the STS audience, no thumbprints, retained', () => {
@@ -110,24 +111,27 @@ describe('GitHubOidcProvider', () => {
       [{ issuerUrl: 'https://github.example.com/_services/token?x=1' }, /must not contain spaces, a query, a fragment or a wildcard/],
       [{ issuerUrl: 'https://token.actions.githubusercontent.com/' }, /must not end with '\/'/],
     ])('%j', (options, message) => {
-      expect(() => new GitHubOidcProvider(new Stack(), 'GitHub', options)).toThrow(message);
-      expect(() => GitHubOidcProvider.fromAccount(new Stack(), 'GitHub', options)).toThrow(message);
+      const property = 'issuerUrl' in options ? 'issuerUrl' : 'enterprise';
+      const value = JSON.stringify(options);
+      expectError(() => new GitHubOidcProvider(new Stack(), 'GitHub', options), { construct: 'GitHubOidcProvider', property, value }, message);
+      expectError(() => GitHubOidcProvider.fromAccount(new Stack(), 'GitHub', options),
+        { construct: 'GitHubOidcProvider.fromAccount', property, value }, message);
     });
 
     test('a token enterprise, because condition keys are built from it', () => {
       const stack = new Stack();
       const enterprise = new CfnParameter(stack, 'Enterprise').valueAsString;
-      expect(() => new GitHubOidcProvider(stack, 'GitHub', { enterprise }))
-        .toThrow(/gitHubOidcProvider enterprise must be a literal slug, not a token: IAM condition keys are built from it at synth time/);
-      expect(() => GitHubOidcProvider.fromAccount(stack, 'Imported', { enterprise }))
-        .toThrow(/gitHubOidcProvider.fromAccount enterprise must be a literal slug, not a token/);
+      expectError(() => new GitHubOidcProvider(stack, 'GitHub', { enterprise }), { construct: 'GitHubOidcProvider', property: 'enterprise', value: 'a token' },
+        /gitHubOidcProvider enterprise must be a literal slug, not a token: IAM condition keys are built from it at synth time/);
+      expectError(() => GitHubOidcProvider.fromAccount(stack, 'Imported', { enterprise }),
+        { construct: 'GitHubOidcProvider.fromAccount', property: 'enterprise', value: 'a token' }, /gitHubOidcProvider.fromAccount enterprise must be a literal slug, not a token/);
     });
 
     test('a token issuerUrl, because condition keys are built from it', () => {
       const stack = new Stack();
       const url = new CfnParameter(stack, 'Url').valueAsString;
-      expect(() => new GitHubOidcProvider(stack, 'GitHub', { issuerUrl: url }))
-        .toThrow(/gitHubOidcProvider issuerUrl must be a literal URL, not a token: IAM condition keys are built from it at synth time/);
+      expectError(() => new GitHubOidcProvider(stack, 'GitHub', { issuerUrl: url }), { construct: 'GitHubOidcProvider', property: 'issuerUrl', value: 'a token' },
+        /gitHubOidcProvider issuerUrl must be a literal URL, not a token: IAM condition keys are built from it at synth time/);
     });
   });
 });

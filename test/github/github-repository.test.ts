@@ -1,5 +1,6 @@
 import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { GitHubRepository } from '../../src/github';
+import { expectError } from '../errors';
 
 describe('gitHubRepository', () => {
   test('owner, name, full name and the legacy subject prefix', () => {
@@ -56,7 +57,9 @@ describe('gitHubRepository', () => {
     ['my-org', 'my-model@1', /name 'my-model@1' holds '@', .* give the name here and the id in repositoryId/],
     ['my-org', 'my-org/my-model', /name 'my-org\/my-model' holds '\/': give the repository name without its owner, and the owner in owner/],
   ])('refuses owner %j and name %j', (owner, name, message) => {
-    expect(() => GitHubRepository.of(owner, name)).toThrow(message);
+    // the message names the part that is wrong: the owner, else the name
+    const property = /owner '/.test(message.source) ? 'owner' : 'name';
+    expectError(() => GitHubRepository.of(owner, name), { construct: 'GitHubRepository.of', property, value: JSON.stringify(property === 'owner' ? owner : name) }, message);
   });
 
   test.each([
@@ -64,7 +67,9 @@ describe('gitHubRepository', () => {
     [1, 1.5, /gitHubRepository repositoryId 1.5 is not a GitHub id: use the positive integer in the id field of https:\/\/api.github.com\/repos\/OWNER\/REPO/],
     [-3, 1, /gitHubRepository ownerId -3 is not a GitHub id/],
   ])('refuses ownerId %j and repositoryId %j', (ownerId, repositoryId, message) => {
-    expect(() => GitHubRepository.withIds('my-org', 'my-model', { ownerId, repositoryId })).toThrow(message);
+    const property = /ownerId/.test(message.source) ? 'ownerId' : 'repositoryId';
+    expectError(() => GitHubRepository.withIds('my-org', 'my-model', { ownerId, repositoryId }),
+      { construct: 'GitHubRepository.withIds', property, value: String(property === 'ownerId' ? ownerId : repositoryId) }, message);
   });
 });
 

@@ -1,5 +1,6 @@
 import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { GitHubSubject } from '../../src/github';
+import { expectError } from '../errors';
 
 describe('GitHubSubject', () => {
   test.each([
@@ -72,12 +73,12 @@ describe('GitHubSubject', () => {
       ['feature/.hidden', /no part between '\/' may start with '.' or end with '.lock'/],
       ['main.lock', /no part between '\/' may start with '.' or end with '.lock'/],
     ])('branch %p', (name, message) => {
-      expect(() => GitHubSubject.branch(name)).toThrow(message);
+      expectError(() => GitHubSubject.branch(name), { construct: 'GitHubSubject.branch', property: 'name', value: JSON.stringify(name) }, message);
     });
 
     test('a tag, with the tag prefix in the message', () => {
-      expect(() => GitHubSubject.tag('refs/tags/v1')).toThrow(/gitHubSubject.tag name 'refs\/tags\/v1' is not a valid git tag name: give the short name without 'refs\/tags\/'/);
-      expect(() => GitHubSubject.tag('v1..2')).toThrow(/gitHubSubject.tag name 'v1..2' is not a valid git tag name: it must not contain '..'/);
+      expectError(() => GitHubSubject.tag('refs/tags/v1'), { construct: 'GitHubSubject.tag', property: 'name', value: "'refs/tags/v1'" }, /gitHubSubject.tag name 'refs\/tags\/v1' is not a valid git tag name: give the short name without 'refs\/tags\/'/);
+      expectError(() => GitHubSubject.tag('v1..2'), { construct: 'GitHubSubject.tag', property: 'name', value: "'v1..2'" }, /gitHubSubject.tag name 'v1..2' is not a valid git tag name: it must not contain '..'/);
     });
 
     test.each([
@@ -90,7 +91,7 @@ describe('GitHubSubject', () => {
       ['prod?', /contains a wildcard/],
       ['${aws.username}', /contains '\$\{', which IAM reads as a policy variable/],
     ])('environment %p', (name, message) => {
-      expect(() => GitHubSubject.environment(name)).toThrow(message);
+      expectError(() => GitHubSubject.environment(name), { construct: 'GitHubSubject.environment', property: 'name', value: JSON.stringify(name) }, message);
     });
 
     test.each([
@@ -102,7 +103,7 @@ describe('GitHubSubject', () => {
       ['repo:*', /starts with 'repo:'/],
       ['ref:refs/heads/main\n', /contains control characters/],
     ])('raw %p', (suffix, message) => {
-      expect(() => GitHubSubject.raw(suffix)).toThrow(message);
+      expectError(() => GitHubSubject.raw(suffix), { construct: 'GitHubSubject.raw', property: 'suffix', value: JSON.stringify(suffix) }, message);
     });
   });
 });

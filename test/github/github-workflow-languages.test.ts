@@ -17,6 +17,9 @@ const SETUP_JAVA = 'actions/setup-java@b6effb05e454b25005698d916606bdc6ffcbf961'
 const SETUP_GO = 'actions/setup-go@b7ad1dad31e06c5925ef5d2fc7ad053ef454303e';
 const SHA = 'b4ffde65f46336ab88eb53be808477a3936bae11';
 
+// actionlint and the stand-in runs take seconds each on a loaded machine
+jest.setTimeout(60_000);
+
 let tmp: string;
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'github-languages-'));

@@ -20,6 +20,7 @@ import { CustomTrainingImage } from '../../src/image/custom-training-image';
 import { DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope } from '../../src/image/deep-learning-container';
 import { ISageMakerPipeline } from '../../src/pipeline/pipeline';
 import { IModelPackageGroup, ModelPackageGroup } from '../../src/training/model-package-group';
+import { expectError } from '../errors';
 import { nagFindings } from '../nag';
 
 const ACCOUNT = '123456789012';
@@ -1443,11 +1444,15 @@ describe('errors', () => {
         + "own, e.g. '.github/workflows/<name>.yml'");
   });
 
-  test('an invalid variable prefix', () => {
-    const stack = newStack();
-    expect(() => newWorkflow(stack, { variablePrefix: 'GITHUB_X' })).toThrow("gitHubWorkflow variablePrefix 'GITHUB_X' is "
-      + 'not valid: GitHub variable names are letters, digits and _, and may not start with a digit or GITHUB_; use upper '
-      + "case such as 'SAGEMAKER'");
+  test.each(['GITHUB_X', 'github_x', '1ABC', 'A-B', ''])('an invalid variable prefix %j', (prefix) => {
+    expectError(() => newWorkflow(newStack(), { variablePrefix: prefix }),
+      { construct: 'GitHubWorkflow', property: 'variablePrefix', value: `'${prefix}'` },
+      `gitHubWorkflow variablePrefix '${prefix}' is not valid: GitHub variable names are letters, digits and _, and may `
+      + "not start with a digit or GITHUB_ (in any case); give e.g. 'SAGEMAKER'");
+  });
+
+  test('a variable prefix in lower case is valid: GitHub variable names are not case-sensitive', () => {
+    expect(newWorkflow(newStack(), { variablePrefix: 'fraud_model' }).repositoryVariables).toContain('fraud_model_AWS_REGION');
   });
 
   test('a pinned action the workflow does not use', () => {

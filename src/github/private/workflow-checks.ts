@@ -12,11 +12,15 @@ export function checkOutputPath(outputPath: string): void {
   }
 }
 
-/** A prefix of GitHub variable names. */
+/**
+ * A prefix of GitHub variable names: letters, digits and `_`, not starting with a
+ * digit or `GITHUB_` (in any case: names are not case-sensitive), from GitHub's
+ * "Naming conventions for configuration variables".
+ */
 export function checkVariablePrefix(prefix: string): void {
-  if (!/^[A-Z][A-Z0-9_]*$/.test(prefix) || prefix.startsWith('GITHUB_')) {
+  if (Token.isUnresolved(prefix) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix) || prefix.toUpperCase().startsWith('GITHUB_')) {
     throw new Error(`gitHubWorkflow variablePrefix '${prefix}' is not valid: GitHub variable names are `
-      + 'letters, digits and _, and may not start with a digit or GITHUB_; use upper case such as \'SAGEMAKER\'');
+      + 'letters, digits and _, and may not start with a digit or GITHUB_ (in any case); give e.g. \'SAGEMAKER\'');
   }
 }
 
