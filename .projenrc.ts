@@ -134,7 +134,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 });
 
-for (const pattern of ['/integ/', '/examples/', '/.ci/', '/scripts/']) {
+for (const pattern of ['/integ/', '/examples/', '/.ci/', '/scripts/', '/.notes/', '/docs/']) {
   project.addPackageIgnore(pattern);
 }
 // After the constructor: its `!/test/` would drop any /test/... pattern added before.
