@@ -32,6 +32,8 @@ export function deployJob(context: JobContext, deploy: WorkflowDeployOptions, im
   }
   const model = modelVersion(context, deploy);
   const modelSteps: WorkflowStep[] = [];
+  // The stacks a push can deploy before any version is approved (the first deploy).
+  const withoutModel = model ? stacksWithoutModel(stacks, deploy) : [];
   if (model) {
     parameters.push({ key: model.key, variable: 'MODEL_PACKAGE_ARN' });
     env.MODEL_PACKAGE_ARN = onApproval
@@ -42,7 +44,7 @@ export function deployJob(context: JobContext, deploy: WorkflowDeployOptions, im
       id: 'model',
       ...(onApproval ? { if: `github.event_name != '${DISPATCH}'` } : {}),
       env: { MODEL_PACKAGE_GROUP: model.group },
-      run: approvedModelScript(),
+      run: approvedModelScript(withoutModel),
     });
     if (onApproval) {
       modelSteps.push({
@@ -92,7 +94,11 @@ export function deployJob(context: JobContext, deploy: WorkflowDeployOptions, im
         ...(onApproval ? { if: "steps.approved.outputs.deployed != 'true'" } : {}),
         ...(Object.keys(env).length > 0 ? { env } : {}),
         ...(setup.workingDirectory ? { 'working-directory': setup.workingDirectory } : {}),
-        run: deployScript(stacks, parameters, setup.cli, { prelude: setup.prelude, app: 'CDK_APP' in setup.env }),
+        run: deployScript(stacks, parameters, setup.cli, {
+          prelude: setup.prelude,
+          app: 'CDK_APP' in setup.env,
+          withoutModel: withoutModel.length > 0 ? { stacks: withoutModel, variable: 'MODEL_PACKAGE_ARN' } : undefined,
+        }),
       },
     ],
   };
@@ -166,6 +172,17 @@ function modelVersion(context: JobContext, deploy: WorkflowDeployOptions):
     stackName: stack.stackName,
     parameterName: stack.resolve(parameter.logicalId),
   };
+}
+
+/**
+ * The patterns of `deploy.stacks` that select neither the stack of the model
+ * package parameter nor a stack that depends on it: what a push deploys while
+ * the group has no approved version. None with `--all` (no patterns).
+ */
+function stacksWithoutModel(stacks: string[], deploy: WorkflowDeployOptions): string[] {
+  const modelStack = Stack.of(deploy.modelPackageParameter!);
+  const root = modelStack.node.root;
+  return stacks.filter((pattern) => ![...deployedStacks(root, [pattern])].includes(modelStack));
 }
 
 /** The `--parameters` key of a stack parameter: `<physical stack name>:<logical id>`. */

@@ -122,15 +122,35 @@ export function stopPipelineScript(): string {
 
 /**
  * Prints `arn=<ARN>` of the newest version with approval status `Approved` in
- * the model package group `$MODEL_PACKAGE_GROUP`, and fails with a clear
- * error when the group has none yet.
+ * the model package group `$MODEL_PACKAGE_GROUP`. When the group has none yet
+ * (the first push, before anyone approved a version), it fails with a clear
+ * error; or, given `withoutModel` (the stacks the job can deploy without a
+ * model version), prints `arn=` and a notice, and the deploy step deploys only
+ * those.
  *
  * `list-model-packages` is paginated in the CLI, which takes `--max-items`
  * (not the API's `MaxResults`); with JSON output the query runs on the
  * aggregated result, so an empty first page cannot hide a version. The
  * sorting (newest first) is done by SageMaker (`SortBy`, `SortOrder`).
  */
-export function approvedModelScript(): string {
+export function approvedModelScript(withoutModel: string[] = []): string {
+  const none = withoutModel.length > 0
+    ? [
+      '  echo "::notice title=No approved model version yet::model package group $MODEL_PACKAGE_GROUP has no version with '
+      + `approval status Approved yet: deploying ${withoutModel.join(', ')}, which need none. Approving a version `
+      + '(aws sagemaker update-model-package --model-package-arn <version ARN> --model-approval-status Approved) '
+      + 'deploys the rest with it"',
+      '  echo "arn=" >> "$GITHUB_OUTPUT"',
+      '  exit 0',
+    ]
+    : [
+      '  echo "::error title=No approved model version::model package group $MODEL_PACKAGE_GROUP has no version with '
+      + 'approval status Approved yet, so there is nothing to deploy: approve one with aws sagemaker update-model-package '
+      + '--model-package-arn <version ARN> --model-approval-status Approved (aws sagemaker list-model-packages '
+      + '--model-package-group-name $MODEL_PACKAGE_GROUP lists the versions), or in SageMaker Studio (Models, the group, '
+      + 'the version, Update status), then re-run this workflow"',
+      '  exit 1',
+    ];
   return [
     'set -euo pipefail',
     'arn=$(aws sagemaker list-model-packages \\',
@@ -140,12 +160,7 @@ export function approvedModelScript(): string {
     '  --max-items 1 \\',
     '  --query \'ModelPackageSummaryList[0].ModelPackageArn\' --output json | jq -r \'. // empty\')',
     'if [ -z "$arn" ] || [ "$arn" = None ]; then',
-    '  echo "::error title=No approved model version::model package group $MODEL_PACKAGE_GROUP has no version with '
-    + 'approval status Approved yet, so there is nothing to deploy: approve one with aws sagemaker update-model-package '
-    + '--model-package-arn <version ARN> --model-approval-status Approved (aws sagemaker list-model-packages '
-    + '--model-package-group-name $MODEL_PACKAGE_GROUP lists the versions), or in SageMaker Studio (Models, the group, '
-    + 'the version, Update status), then re-run this workflow"',
-    '  exit 1',
+    ...none,
     'fi',
     'echo "arn=$arn" >> "$GITHUB_OUTPUT"',
     'echo "Deploying $arn, the newest approved version in $MODEL_PACKAGE_GROUP"',
@@ -223,14 +238,24 @@ export interface DeployParameter {
  * when the app command is given; `prelude` first (e.g. entering a virtual environment).
  */
 export function deployScript(stacks: string[], parameters: DeployParameter[] = [], cli = 'npx cdk',
-  options: { prelude?: string[]; app?: boolean } = {}): string {
-  const targets = stacks.length > 0 ? stacks.map((s) => `'${s}'`).join(' ') : '--all';
-  // The CLI looks `--parameters` up by the physical stack name (STACK:KEY=VALUE).
-  const lines = [
-    `${cli} deploy ${targets}`,
+  options: { prelude?: string[]; app?: boolean; withoutModel?: { stacks: string[]; variable: string } } = {}): string {
+  const command = (targets: string[], params: DeployParameter[], indent: string) => [
+    // The CLI looks `--parameters` up by the physical stack name (STACK:KEY=VALUE).
+    `${cli} deploy ${targets.length > 0 ? targets.map((s) => `'${s}'`).join(' ') : '--all'}`,
     ...(options.app ? ['  --app "$CDK_APP"'] : []),
     '  --require-approval never',
-    ...parameters.map((p) => `  --parameters "${p.key}=$${p.variable}"`),
-  ];
-  return ['set -euo pipefail', ...(options.prelude ?? []), lines.join(' \\\n')].join('\n') + '\n';
+    ...params.map((p) => `  --parameters "${p.key}=$${p.variable}"`),
+  ].map((line) => indent + line).join(' \\\n');
+  const without = options.withoutModel;
+  const body = without
+    // No approved version yet (the lookup printed `arn=`): only the stacks that need none.
+    ? [
+      `if [ -z "$${without.variable}" ]; then`,
+      command(without.stacks, parameters.filter((p) => p.variable !== without.variable), '  '),
+      'else',
+      command(stacks, parameters, '  '),
+      'fi',
+    ]
+    : [command(stacks, parameters, '')];
+  return ['set -euo pipefail', ...(options.prelude ?? []), ...body].join('\n') + '\n';
 }
