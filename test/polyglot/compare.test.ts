@@ -47,6 +47,58 @@ describe('normalising a template', () => {
   });
 });
 
+describe("normalising a workflow's deploy job", () => {
+  const job = (setup: string[], deploy: string[], extra: string[] = []) => [
+    'name: x',
+    'jobs:',
+    '  build:',
+    '    steps:',
+    '      - name: Set up Node.js',
+    '        uses: actions/setup-node@sha',
+    '  deploy:',
+    '    steps:',
+    '      - name: Check out',
+    '        uses: actions/checkout@sha',
+    '        with:',
+    '          persist-credentials: false',
+    ...setup,
+    '      - name: Configure AWS credentials',
+    '        uses: aws-actions/configure-aws-credentials@sha',
+    ...extra,
+    '      - name: Deploy',
+    '        run: |',
+    '          set -euo pipefail',
+    ...deploy,
+    '            --require-approval never',
+    '',
+  ].join('\n');
+  const typescript = job(
+    ['      - name: Set up Node.js', '        uses: actions/setup-node@sha', '        with:', '          cache: npm', '      - name: Install dependencies', '        run: |', '          npm ci'],
+    ["          npx cdk deploy 'A' 'B' \\"],
+  );
+  const python = job(
+    ['      - name: Set up Python', '        uses: actions/setup-python@sha', '      - name: Set up Node.js for the AWS CDK CLI', '        uses: actions/setup-node@sha',
+      '      - name: Install the AWS CDK CLI', '        run: | # zizmor: ignore[adhoc-packages] reason', '          npm install --global aws-cdk', '      - name: Install dependencies', '        run: |', '          python -m venv .venv'],
+    ['          if [ -f .venv/bin/activate ]; then source .venv/bin/activate; fi', "          cdk deploy 'A' 'B' \\"],
+  );
+
+  test("the app's set-up and install steps, the CLI word and the virtual environment are the language's", () => {
+    expect(normaliseWorkflow(python)).toBe(normaliseWorkflow(typescript));
+    expect(normaliseWorkflow(typescript)).toContain("      # <the deploy job's set-up and install steps of the app's language>\n      - name: Configure AWS credentials");
+    // Outside the deploy job nothing changes.
+    expect(normaliseWorkflow(typescript)).toContain('  build:\n    steps:\n      - name: Set up Node.js\n');
+  });
+
+  test('any other step in between, or any other difference in the job, stays', () => {
+    const other = job(['      - name: Run the tests', '        run: npm test'], ["          npx cdk deploy 'A' 'B' \\"]);
+    expect(normaliseWorkflow(other)).not.toBe(normaliseWorkflow(typescript));
+    const stacks = job([], ["          cdk deploy 'A' \\"]);
+    expect(normaliseWorkflow(stacks)).not.toBe(normaliseWorkflow(job([], ["          npx cdk deploy 'A' 'B' \\"])));
+    const extra = job([], ["          npx cdk deploy 'A' 'B' \\"], ['      - name: Check the model', '        run: echo']);
+    expect(normaliseWorkflow(extra)).not.toBe(normaliseWorkflow(job([], ["          npx cdk deploy 'A' 'B' \\"])));
+  });
+});
+
 describe('comparing', () => {
   test('any other difference is reported with its path and both values', () => {
     const reference = normaliseTemplate(template());

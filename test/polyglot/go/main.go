@@ -10,8 +10,10 @@ import (
 	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	sagemaker "github.com/cdk-sagemaker-github/cdk-sagemaker-github-go/cdksagemakergithub"
@@ -82,6 +84,8 @@ func NewModelStack(scope constructs.Construct, id string, props *awscdk.StackPro
 		QualityGate:   sagemaker.QualityGate_LessThanOrEqualTo(jsii.String("regression_metrics.mse.value"), jsii.Number(0.25)),
 		Notifications: &sagemaker.PipelineNotifications{NotifyOnFailure: jsii.Bool(true)},
 	})
+	// Names for notebooks and scripts (examples/notebooks): stack outputs Training<Name>.
+	training.PublishNames(nil)
 
 	// The roles trust the account's github.com provider (GitHubOidcProvider_FromAccount) by default.
 	repo := sagemaker.GitHubRepository_Of(jsii.String(owner), jsii.String(repository))
@@ -119,6 +123,7 @@ func NewModelStack(scope constructs.Construct, id string, props *awscdk.StackPro
 type ServingStack struct {
 	awscdk.Stack
 	ModelPackageArn awscdk.CfnParameter
+	Monitor         sagemaker.ModelMonitor
 }
 
 // ServingStackProps configures NewServingStack.
@@ -143,7 +148,7 @@ func NewServingStack(scope constructs.Construct, id string, props *ServingStackP
 	}
 
 	// One prediction at a time, low latency: canary updates that roll back on the endpoint's own alarms.
-	sagemaker.NewModelEndpoint(stack, jsii.String("Realtime"), &sagemaker.ModelEndpointProps{
+	realtime := sagemaker.NewModelEndpoint(stack, jsii.String("Realtime"), &sagemaker.ModelEndpointProps{
 		Model: source(),
 		Mode: sagemaker.EndpointMode_Realtime(&sagemaker.RealtimeModeOptions{
 			InstanceType:         sagemaker.InferenceInstanceType_ML_M5_LARGE(),
@@ -163,7 +168,7 @@ func NewServingStack(scope constructs.Construct, id string, props *ServingStackP
 	})
 
 	// Spiky internal traffic where a cold start is fine: nothing billed while idle.
-	sagemaker.NewModelEndpoint(stack, jsii.String("Serverless"), &sagemaker.ModelEndpointProps{
+	serverless := sagemaker.NewModelEndpoint(stack, jsii.String("Serverless"), &sagemaker.ModelEndpointProps{
 		Model: source(),
 		Mode: sagemaker.EndpointMode_Serverless(&sagemaker.ServerlessModeOptions{
 			MemorySizeMiB:  jsii.Number(2048),
@@ -172,7 +177,7 @@ func NewServingStack(scope constructs.Construct, id string, props *ServingStackP
 	})
 
 	// Large payloads, answers in S3 and SNS; scales to zero and back.
-	sagemaker.NewModelEndpoint(stack, jsii.String("Asynchronous"), &sagemaker.ModelEndpointProps{
+	asynchronous := sagemaker.NewModelEndpoint(stack, jsii.String("Asynchronous"), &sagemaker.ModelEndpointProps{
 		Model: source(),
 		Mode: sagemaker.EndpointMode_Asynchronous(&sagemaker.AsynchronousModeOptions{
 			InstanceType: sagemaker.InferenceInstanceType_ML_M5_XLARGE(),
@@ -182,7 +187,7 @@ func NewServingStack(scope constructs.Construct, id string, props *ServingStackP
 
 	// Nightly scoring of everything under fraud/score/.
 	data := awss3.Bucket_FromBucketName(stack, jsii.String("Data"), jsii.String("example-org-fraud-data"))
-	sagemaker.NewModelEndpoint(stack, jsii.String("Batch"), &sagemaker.ModelEndpointProps{
+	batch := sagemaker.NewModelEndpoint(stack, jsii.String("Batch"), &sagemaker.ModelEndpointProps{
 		Model: source(),
 		Mode: sagemaker.EndpointMode_Batch(&sagemaker.BatchModeOptions{
 			InputBucket:   data,
@@ -191,7 +196,32 @@ func NewServingStack(scope constructs.Construct, id string, props *ServingStackP
 			MaxPayload:    awscdk.Size_Mebibytes(jsii.Number(6)),
 		}),
 	})
-	return &ServingStack{Stack: stack, ModelPackageArn: modelPackageArn}
+
+	// Names for notebooks and scripts: stack outputs <Id><Name> (endpoint names, capture, async and batch locations).
+	for _, endpoint := range []sagemaker.ModelEndpoint{realtime, serverless, asynchronous, batch} {
+		endpoint.PublishNames(nil)
+	}
+
+	// Drift and quality of the realtime endpoint's traffic, hourly, against the baseline the served
+	// version was registered with; drift or a rising error retrains (at most once a day, never twice at once).
+	monitor := sagemaker.NewModelMonitor(stack, jsii.String("Monitor"), &sagemaker.ModelMonitorProps{
+		Endpoint:    realtime.Endpoint(),
+		Baseline:    sagemaker.MonitorBaseline_FromTrainingPipeline(props.Model.Training),
+		GroundTruth: &sagemaker.GroundTruthOptions{ProblemType: sagemaker.ProblemType_REGRESSION},
+		Alarms: &sagemaker.MonitorAlarmOptions{
+			ModelQuality: &[]*sagemaker.ModelQualityThreshold{
+				{Metric: sagemaker.ModelQualityMetric_RMSE, Threshold: jsii.Number(0.5)},
+			},
+			Topic: awssns.NewTopic(stack, jsii.String("MonitorAlarms"), &awssns.TopicProps{
+				MasterKey:  awskms.NewKey(stack, jsii.String("MonitorAlarmsKey"), &awskms.KeyProps{EnableKeyRotation: jsii.Bool(true)}),
+				EnforceSSL: jsii.Bool(true),
+			}),
+		},
+		Retraining:    &sagemaker.RetrainingOptions{Pipeline: props.Model.Training, CoolDown: awscdk.Duration_Days(jsii.Number(1))},
+		Notifications: &sagemaker.PipelineNotifications{NotifyOnFailure: jsii.Bool(true)},
+	})
+	monitor.PublishNames(&sagemaker.PublishNamesOptions{OutputPrefix: jsii.String("Monitor")})
+	return &ServingStack{Stack: stack, ModelPackageArn: modelPackageArn, Monitor: monitor}
 }
 
 // BuildReferenceApp adds the reference app's stacks to app; environment-agnostic on purpose.
@@ -217,6 +247,9 @@ func BuildReferenceApp(app awscdk.App, outdir string) {
 			Environment:           jsii.String("production"),
 			ModelPackageGroup:     model.Training.ModelPackageGroup(),
 			ModelPackageParameter: serving.ModelPackageArn,
+			// This app's own deploy job (set up Go from go.mod, go mod download, the CDK CLI from npm), given
+			// in full: the default (the app that synthesizes) takes the directory from the machine.
+			App: sagemaker.CdkApp_Golang(&sagemaker.GoAppOptions{Directory: jsii.String(".")}),
 		},
 		DockerContext: jsii.String("container"),
 		OutputPath:    jsii.String(filepath.Join(outdir, "workflows", "sagemaker.yml")),

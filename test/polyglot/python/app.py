@@ -12,15 +12,26 @@ import sys
 
 # The serving stack, below the quick start, also uses these.
 from aws_cdk import CfnParameter, Size
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
 from cdk_sagemaker_github import (
     AsynchronousAutoScalingOptions,
     CapacitySize,
+    CdkApp,
     DeploymentOptions,
     EndpointMode,
+    GroundTruthOptions,
     InferenceInstanceType,
     ModelEndpoint,
+    ModelMonitor,
+    ModelQualityMetric,
+    ModelQualityThreshold,
     ModelSource,
+    MonitorAlarmOptions,
+    MonitorBaseline,
+    ProblemType,
     RealtimeAutoScalingOptions,
+    RetrainingOptions,
     TrafficShifting,
 )
 
@@ -108,6 +119,8 @@ class ModelStack(Stack):
             quality_gate=QualityGate.less_than_or_equal_to("regression_metrics.mse.value", 0.25),
             notifications=PipelineNotifications(notify_on_failure=True),
         )
+        # Names for notebooks and scripts (examples/notebooks): stack outputs Training<Name>.
+        self.training.publish_names()
 
         # The roles trust the account's github.com provider (GitHubOidcProvider.from_account) by default.
         repository = GitHubRepository.of(OWNER, REPOSITORY)
@@ -208,6 +221,30 @@ class ServingStack(Stack):
             ),
         )
 
+        # Names for notebooks and scripts: stack outputs <Id><Name> (endpoint names, capture, async and batch locations).
+        for endpoint in [self.realtime, self.serverless, self.asynchronous, self.batch]:
+            endpoint.publish_names()
+
+        # Drift and quality of the realtime endpoint's traffic, hourly, against the baseline the served
+        # version was registered with; drift or a rising error retrains (at most once a day, never twice at once).
+        self.monitor = ModelMonitor(
+            self, "Monitor",
+            endpoint=self.realtime.endpoint,
+            baseline=MonitorBaseline.from_training_pipeline(model.training),
+            ground_truth=GroundTruthOptions(problem_type=ProblemType.REGRESSION),
+            alarms=MonitorAlarmOptions(
+                model_quality=[ModelQualityThreshold(metric=ModelQualityMetric.RMSE, threshold=0.5)],
+                topic=sns.Topic(
+                    self, "MonitorAlarms",
+                    master_key=kms.Key(self, "MonitorAlarmsKey", enable_key_rotation=True),
+                    enforce_ssl=True,
+                ),
+            ),
+            retraining=RetrainingOptions(pipeline=model.training, cool_down=Duration.days(1)),
+            notifications=PipelineNotifications(notify_on_failure=True),
+        )
+        self.monitor.publish_names(output_prefix="Monitor")
+
 
 def build_reference_app(app: App, outdir: str) -> None:
     """Adds the reference app's stacks to `app`; environment-agnostic on purpose."""
@@ -229,6 +266,10 @@ def build_reference_app(app: App, outdir: str) -> None:
             environment="production",
             model_package_group=model.training.model_package_group,
             model_package_parameter=serving.model_package_arn,
+            # This app's own deploy job (set up Python, a venv with requirements.txt, the CDK CLI from npm),
+            # given in full: the default (the app that synthesizes) takes the Python version and the directory
+            # from the machine.
+            app=CdkApp.python(directory=".", python_version="3.12"),
         ),
         docker_context="container",
         output_path=os.path.join(outdir, "workflows", "sagemaker.yml"),

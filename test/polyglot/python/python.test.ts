@@ -2,10 +2,19 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { appDir, ROOT } from '../../../scripts/polyglot/consumers';
+import { appDir, consumerOutdir, ROOT } from '../../../scripts/polyglot/consumers';
 import { describeConsumer } from '../consumer-suite';
 
 describeConsumer('python');
+
+describe("the Python consumer's workflow", () => {
+  test('deploys from a virtual environment with requirements.txt, and installs no npm package of the app', () => {
+    const workflow = fs.readFileSync(path.join(consumerOutdir('python'), 'workflows', 'sagemaker.yml'), 'utf8');
+    expect(workflow).not.toMatch(/npm ci|cache: npm/);
+    expect(workflow).toContain("python -m pip install --quiet --requirement 'requirements.txt'");
+    expect(workflow).toContain('source .venv/bin/activate');
+  });
+});
 
 /**
  * README's Python quick start: its code block holds the `# [quick-start]`

@@ -10,6 +10,7 @@ import io.github.cdksagemakergithub.AsynchronousModeOptions;
 import io.github.cdksagemakergithub.BatchModeOptions;
 import io.github.cdksagemakergithub.CanaryTrafficShiftingOptions;
 import io.github.cdksagemakergithub.CapacitySize;
+import io.github.cdksagemakergithub.CdkApp;
 import io.github.cdksagemakergithub.CustomTrainingImage;
 import io.github.cdksagemakergithub.DataLocation;
 import io.github.cdksagemakergithub.DeepLearningContainer;
@@ -25,16 +26,26 @@ import io.github.cdksagemakergithub.GitHubOidcProvider;
 import io.github.cdksagemakergithub.GitHubRepository;
 import io.github.cdksagemakergithub.GitHubSubject;
 import io.github.cdksagemakergithub.GitHubWorkflow;
+import io.github.cdksagemakergithub.GroundTruthOptions;
 import io.github.cdksagemakergithub.Hyperparameter;
 import io.github.cdksagemakergithub.InferenceInstanceType;
+import io.github.cdksagemakergithub.JavaAppOptions;
 import io.github.cdksagemakergithub.MetricDefinition;
 import io.github.cdksagemakergithub.ModelEndpoint;
+import io.github.cdksagemakergithub.ModelMonitor;
+import io.github.cdksagemakergithub.ModelQualityMetric;
+import io.github.cdksagemakergithub.ModelQualityThreshold;
 import io.github.cdksagemakergithub.ModelSource;
+import io.github.cdksagemakergithub.MonitorAlarmOptions;
+import io.github.cdksagemakergithub.MonitorBaseline;
 import io.github.cdksagemakergithub.PipelineNotifications;
+import io.github.cdksagemakergithub.ProblemType;
+import io.github.cdksagemakergithub.PublishNamesOptions;
 import io.github.cdksagemakergithub.QualityGate;
 import io.github.cdksagemakergithub.RealtimeAutoScalingOptions;
 import io.github.cdksagemakergithub.RealtimeModeOptions;
 import io.github.cdksagemakergithub.RegistrationOptions;
+import io.github.cdksagemakergithub.RetrainingOptions;
 import io.github.cdksagemakergithub.ServerlessModeOptions;
 import io.github.cdksagemakergithub.TrainingChannel;
 import io.github.cdksagemakergithub.TrainingInstanceType;
@@ -51,9 +62,11 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.sns.Topic;
 import software.constructs.Construct;
 
 /** The reference app in Java: the same stacks as examples/reference-app.ts. Usage: ReferenceApp OUTDIR */
@@ -117,6 +130,8 @@ public final class ReferenceApp {
                     .qualityGate(QualityGate.lessThanOrEqualTo("regression_metrics.mse.value", 0.25))
                     .notifications(PipelineNotifications.builder().notifyOnFailure(true).build())
                     .build();
+            // Names for notebooks and scripts (examples/notebooks): stack outputs Training<Name>.
+            this.training.publishNames();
 
             // The roles trust the account's github.com provider (GitHubOidcProvider.fromAccount) by default.
             GitHubRepository repository = GitHubRepository.of(OWNER, REPOSITORY);
@@ -157,6 +172,7 @@ public final class ReferenceApp {
         public final ModelEndpoint serverless;
         public final ModelEndpoint asynchronous;
         public final ModelEndpoint batch;
+        public final ModelMonitor monitor;
 
         public ServingStack(final Construct scope, final String id, final StackProps props, final ModelStack model) {
             super(scope, id, props);
@@ -215,6 +231,29 @@ public final class ReferenceApp {
                             .maxPayload(Size.mebibytes(6))
                             .build()))
                     .build();
+
+            // Names for notebooks and scripts: stack outputs <Id><Name> (endpoint names, capture, async and batch locations).
+            for (ModelEndpoint endpoint : List.of(this.realtime, this.serverless, this.asynchronous, this.batch)) {
+                endpoint.publishNames();
+            }
+
+            // Drift and quality of the realtime endpoint's traffic, hourly, against the baseline the served
+            // version was registered with; drift or a rising error retrains (at most once a day, never twice at once).
+            this.monitor = ModelMonitor.Builder.create(this, "Monitor")
+                    .endpoint(this.realtime.getEndpoint())
+                    .baseline(MonitorBaseline.fromTrainingPipeline(model.training))
+                    .groundTruth(GroundTruthOptions.builder().problemType(ProblemType.REGRESSION).build())
+                    .alarms(MonitorAlarmOptions.builder()
+                            .modelQuality(List.of(ModelQualityThreshold.builder().metric(ModelQualityMetric.RMSE).threshold(0.5).build()))
+                            .topic(Topic.Builder.create(this, "MonitorAlarms")
+                                    .masterKey(Key.Builder.create(this, "MonitorAlarmsKey").enableKeyRotation(true).build())
+                                    .enforceSsl(true)
+                                    .build())
+                            .build())
+                    .retraining(RetrainingOptions.builder().pipeline(model.training).coolDown(Duration.days(1)).build())
+                    .notifications(PipelineNotifications.builder().notifyOnFailure(true).build())
+                    .build();
+            this.monitor.publishNames(PublishNamesOptions.builder().outputPrefix("Monitor").build());
         }
     }
 
@@ -241,6 +280,9 @@ public final class ReferenceApp {
                         .environment("production")
                         .modelPackageGroup(model.training.getModelPackageGroup())
                         .modelPackageParameter(serving.modelPackageArn)
+                        // This app's own deploy job (set up Java, mvn compile, the CDK CLI from npm), given in full:
+                        // the default (the app that synthesizes) takes the Java version and the directory from the machine.
+                        .app(CdkApp.java(JavaAppOptions.builder().directory(".").javaVersion("21").build()))
                         .build())
                 .dockerContext("container")
                 .outputPath(outdir.resolve("workflows").resolve("sagemaker.yml").toString())
