@@ -34,7 +34,8 @@ export interface RunSpec {
   readonly definition: PipelineDefinition;
   readonly parameters: Record<string, unknown>;
   readonly buckets: string[];
-  readonly uploads: Array<{ bucket: string; key: string; file: string }>;
+  /** `packaging: 'zip'`: `file` is a directory, uploaded as the zip file cdk deploy would make of it. */
+  readonly uploads: Array<{ bucket: string; key: string; file: string; packaging?: 'zip' }>;
   readonly models: Record<string, ModelContainer>;
   readonly defaultBucket: string;
   readonly registry: string;
@@ -287,9 +288,12 @@ function checkDocker(images: Array<{ step: string; image: unknown }>): void {
   }
 }
 
-/** The app's file assets that the run reads (model archives, scripts), where cdk deploy would upload them. */
-function fileAssets(stacks: AssemblyStack[], used: string, region: string): Array<{ bucket: string; key: string; file: string }> {
-  const out: Array<{ bucket: string; key: string; file: string }> = [];
+/**
+ * The app's file assets that the run reads (model archives, scripts), where cdk deploy would upload them;
+ * a directory asset (packaging zip) is zipped by the python side as cdk deploy zips it.
+ */
+function fileAssets(stacks: AssemblyStack[], used: string, region: string): Array<{ bucket: string; key: string; file: string; packaging?: 'zip' }> {
+  const out: Array<{ bucket: string; key: string; file: string; packaging?: 'zip' }> = [];
   const dirs = new Set(stacks.map((s) => path.dirname(s.templateFile)));
   const fill = (text: string): string => text.replace(/\$\{AWS::AccountId\}/g, LOCAL_ACCOUNT).replace(/\$\{AWS::Region\}/g, region)
     .replace(/\$\{AWS::Partition\}/g, 'aws');
@@ -302,11 +306,12 @@ function fileAssets(stacks: AssemblyStack[], used: string, region: string): Arra
           const bucket = fill(String(destination.bucketName));
           const key = fill(String(destination.objectKey));
           if (!used.includes(`s3://${bucket}/${key}`)) continue;
-          if (!source || !fs.existsSync(source) || !fs.statSync(source).isFile()) {
+          const zip = asset.source?.packaging === 'zip';
+          if (!source || !fs.existsSync(source) || (zip ? !fs.statSync(source).isDirectory() : !fs.statSync(source).isFile())) {
             throw new UsageError(`the run reads the app's asset s3://${bucket}/${key} (${asset.displayName ?? asset.source?.path}), and ${source ?? 'its source'} is not in ${dir}: `
               + 'synthesize the app again (cdk synth stages assets), or put the file under --data');
           }
-          out.push({ bucket, key, file: path.resolve(source) });
+          out.push({ bucket, key, file: path.resolve(source), ...(zip ? { packaging: 'zip' as const } : {}) });
         }
       }
     }

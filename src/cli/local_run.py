@@ -20,6 +20,7 @@ import tarfile
 import threading
 import time
 import traceback
+import zipfile
 
 SDK_LINE = 'sagemaker-mlops'  # the SageMaker Python SDK 3.x package that holds local pipelines
 LOCAL_ACCOUNT = '000000000000'
@@ -246,7 +247,11 @@ def _run(spec, endpoint):
     for bucket in spec.get('buckets', []):
         s3.create_bucket(Bucket=bucket)
     for upload in spec.get('uploads', []):
-        s3.upload_file(upload['file'], upload['bucket'], upload['key'])
+        if upload.get('packaging') == 'zip':
+            # A directory asset: cdk deploy uploads it as one zip of the files under it.
+            s3.put_object(Bucket=upload['bucket'], Key=upload['key'], Body=_zip_directory(upload['file']))
+        else:
+            s3.upload_file(upload['file'], upload['bucket'], upload['key'])
     # What was put in S3 before the run, to tell what the run wrote (or wrote again).
     seeded = {(o['bucket'], o['key']): s3.head_object(Bucket=o['bucket'], Key=o['key'])['ETag'] for o in spec.get('uploads', [])}
     # S3 times have whole seconds: wait for the next one, so that anything written from here on is newer.
@@ -388,6 +393,18 @@ def _container_failure(executor, step, s3):
     return None
 
 
+def _zip_directory(root):
+    """The zip file of the files under root (paths relative to it, sorted), as cdk deploy packages a directory asset."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_DEFLATED) as archive:
+        for folder, dirs, files in os.walk(root):
+            dirs.sort()
+            for name in sorted(files):
+                full = os.path.join(folder, name)
+                archive.write(full, os.path.relpath(full, root).replace(os.sep, '/'))
+    return buffer.getvalue()
+
+
 class Registry:
     """Stands in for the model registry: records each RegisterModel in a JSON file."""
 
@@ -423,6 +440,15 @@ class Registry:
                 uri = source.get('S3Uri', '')
                 metrics[f'{kind}.{name}'] = {'S3Uri': uri, 'ContentType': source.get('ContentType'), 'Content': self._read_json(uri)}
 
+        # DriftCheckBaselines as DescribeModelPackage returns it, with each file's content read (it must exist).
+        baselines = {}
+        for kind, group_baselines in (arguments.get('DriftCheckBaselines') or {}).items():
+            for name, source in (group_baselines or {}).items():
+                uri = source.get('S3Uri', '')
+                if not self._exists(uri):
+                    raise RunError(f'DriftCheckBaselines {kind}.{name} {uri} does not exist')
+                baselines.setdefault(kind, {})[name] = {'S3Uri': uri, 'ContentType': source.get('ContentType'), 'Content': self._read_json(uri)}
+
         records = []
         if os.path.exists(self.path):
             with open(self.path, encoding='utf-8') as f:
@@ -441,6 +467,7 @@ class Registry:
             'SupportedRealtimeInferenceInstanceTypes': spec.get('SupportedRealtimeInferenceInstanceTypes', []),
             'SupportedTransformInstanceTypes': spec.get('SupportedTransformInstanceTypes', []),
             'ModelMetrics': metrics,
+            'DriftCheckBaselines': baselines,
             'PipelineExecutionId': execution.pipeline_execution_name,
             'CreationTime': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
         }

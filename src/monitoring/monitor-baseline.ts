@@ -103,10 +103,20 @@ export abstract class MonitorBaseline {
   /**
    * The baseline of the served model version, as a `TrainingPipeline`
    * records it: in its artifacts bucket under `baselines/`, for versions of its group.
+   * The pipeline must compute baselines (`driftBaseline.enabled` is not false).
    *
    * @param training the pipeline that trained the served model
    */
   public static fromTrainingPipeline(training: TrainingPipeline): MonitorBaseline {
+    if (!training || typeof training !== 'object' || !training.artifactsBucket) {
+      throw new Error('monitorBaseline.fromTrainingPipeline training must be a TrainingPipeline, got '
+        + `${training === undefined ? 'nothing' : training === null ? 'null' : typeof training}: give the pipeline that trained the served model`);
+    }
+    if (!training.baselineStep) {
+      throw new Error(`monitorBaseline.fromTrainingPipeline training '${training.node.path}' has driftBaseline.enabled false, so its model `
+        + 'versions carry no DriftCheckBaselines to monitor against: remove driftBaseline.enabled: false from that TrainingPipeline, '
+        + 'or give a fixed baseline with MonitorBaseline.fromS3');
+    }
     return new ServedBaseline(training.artifactsBucket, BASELINES_PREFIX, training.modelPackageGroup);
   }
 

@@ -348,3 +348,27 @@ export interface ArtifactsOptions {
    */
   readonly serverAccessLogsBucket?: s3.IBucket;
 }
+
+/**
+ * The drift-check baseline a `TrainingPipeline` computes from the training
+ * data and records on every model version it registers (the model package's
+ * `DriftCheckBaselines`), for the model monitor to compare traffic against.
+ */
+export interface DriftBaselineOptions {
+  /**
+   * Compute the baseline. Turn it off only when no monitor reads it:
+   * `MonitorBaseline.fromTrainingPipeline` refuses a pipeline without one.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * The column of the training data that is the label, not a feature: its
+   * header name, its 0-based index, or `last` (the starter container's
+   * convention). The endpoint never receives it, so the baseline leaves it out.
+   *
+   * @default - every column is a feature
+   */
+  readonly targetColumn?: string;
+}

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -6,9 +6,10 @@ import { Construct } from 'constructs';
 import { DataLocation, TrainingChannel } from './data';
 import { EvaluationKind } from './evaluation';
 import { IModelPackageGroup, ModelPackageGroup } from './model-package-group';
-import { ArtifactsOptions, EvaluationOptions, ModelApproval, ModelApprovalStatus, RegistrationOptions, TrainingNetworkOptions, TrainingOptions } from './options';
+import { ArtifactsOptions, DriftBaselineOptions, EvaluationOptions, ModelApproval, ModelApprovalStatus, RegistrationOptions, TrainingNetworkOptions, TrainingOptions } from './options';
 import { PreparationOptions } from './preparation';
 import { ISageMakerImage } from '../image';
+import { BASELINES_PREFIX, buildBaselineStep } from './private/baseline';
 import { checkTrainingPipelineProps } from './private/checks';
 import { buildEvaluationStep, evaluationMethod } from './private/evaluation-step';
 import { buildPreparationStep } from './private/preparation-step';
@@ -23,7 +24,10 @@ import { PublishedName } from '../private/outputs';
 import { grantPrefixRead, grantPrefixWrite } from '../private/s3';
 import { renderVpcConfig } from '../private/vpc';
 
-/** The artifacts bucket's prefixes: models, checkpoints (per execution) and evaluation reports (per execution). */
+/**
+ * The artifacts bucket's prefixes: models, checkpoints, evaluation reports and prepared data (per execution);
+ * drift baselines (per execution) are under BASELINES_PREFIX, where MonitorBaseline.fromTrainingPipeline reads them.
+ */
 const MODELS = 'models/';
 const CHECKPOINTS = 'checkpoints/';
 const EVALUATION = 'evaluation/';
@@ -101,7 +105,18 @@ export interface TrainingPipelineProps extends SageMakerPipelineOptions {
   readonly network?: TrainingNetworkOptions;
 
   /**
-   * Where models, checkpoints and evaluation reports go.
+   * The drift-check baseline: computed from the training data as the
+   * training job reads it (a preparation step's output when one feeds the
+   * training channel), in every execution (never from the step cache), and
+   * recorded on each registered version (`DriftCheckBaselines`), under
+   * `baselines/<execution id>/` of the artifacts bucket.
+   *
+   * @default - a baseline of every column of the training data
+   */
+  readonly driftBaseline?: DriftBaselineOptions;
+
+  /**
+   * Where models, checkpoints, evaluation reports and drift baselines go.
    *
    * @default - a bucket is created
    */
@@ -122,6 +137,7 @@ export interface TrainingPipelineProps extends SageMakerPipelineOptions {
  * ```
  * Train ──► Evaluate ──► QualityGate ─┬─ pass ─► RegisterModel (model package group)
  *                       evaluation.json└─ fail ─► Fail (metric, value, threshold)
+ * Baseline (training data) ── statistics, constraints ──► RegisterModel (DriftCheckBaselines)
  * ```
  *
  * Training runs on spot capacity with checkpoints by default. The pipeline
@@ -175,6 +191,14 @@ export class TrainingPipeline extends SageMakerPipeline {
    * @default - none unless `preparation` is given
    */
   public readonly preparationStep?: ProcessingStep;
+
+  /**
+   * The step that computes the drift-check baseline of the training data
+   * (recorded on each registered version as its `DriftCheckBaselines`).
+   *
+   * @default - none with `driftBaseline.enabled` false
+   */
+  public readonly baselineStep?: ProcessingStep;
 
   /** The registration step. */
   public readonly registerStep: RegisterModelStep;
@@ -297,6 +321,24 @@ export class TrainingPipeline extends SageMakerPipeline {
       });
     }
 
+    // The baseline describes the data the training job reads (by reference when a preparation step makes it),
+    // uncached and per execution, so that each version carries the baseline of its own data.
+    const driftBaseline = checkDriftBaseline(props.driftBaseline);
+    let driftCheckBaselines: { [key: string]: any } | undefined;
+    if (driftBaseline.enabled !== false) {
+      const preparedTraining = prepared.get(props.trainingData.channelName);
+      const baseline = buildBaselineStep(this, {
+        role,
+        trainingDataUri: preparedTraining ? prep!.outputS3Uri(preparedTraining) : trainingDataUri!.value,
+        outputS3Uri: perExecution(BASELINES_PREFIX),
+        targetColumn: driftBaseline.targetColumn,
+        encryptionKey: props.encryptionKey,
+        network,
+      });
+      this.baselineStep = baseline.step;
+      driftCheckBaselines = baseline.driftCheckBaselines;
+    }
+
     this.modelPackageGroup = registration.modelPackageGroup ?? new ModelPackageGroup(this, 'ModelPackageGroup', {
       description: `Models trained by the SageMaker pipeline ${this.pipelineName}`,
     });
@@ -308,11 +350,13 @@ export class TrainingPipeline extends SageMakerPipeline {
       image: registration.inferenceImage ? PipelineValue.fromString(registration.inferenceImage.bind(this, role).imageUri) : imageUri.value,
       trainingStep: this.trainingStep,
       evaluationStep: this.evaluationStep,
+      driftCheckBaselines,
     });
 
     if (prep) this.addStep(prep);
     this.addStep(this.trainingStep);
     if (this.evaluationStep) this.addStep(this.evaluationStep);
+    if (this.baselineStep) this.addStep(this.baselineStep);
     // With auto-approval the threshold is fixed: an execution may not lower the bar for a version that deploys at once.
     const addThreshold = autoApprove ? undefined : (p: PipelineParameter) => this.addParameter(p);
     this.addStep(buildQualityGate(gate, this.trainingStep, this.evaluationStep, this.registerStep, addThreshold));
@@ -383,7 +427,9 @@ export class TrainingPipeline extends SageMakerPipeline {
     }
     // The training job writes models and checkpoints (and lists checkpoints to resume); evaluation
     // reads the model and writes its report, which the pipeline reads for the quality gate.
-    const artifacts = [MODELS, CHECKPOINTS, ...(this.evaluationStep ? [EVALUATION] : []), ...(props.preparation ? [PREPARED] : [])];
+    // The baseline step writes its statistics, which the register step records.
+    const artifacts = [MODELS, CHECKPOINTS, ...(this.evaluationStep ? [EVALUATION] : []), ...(props.preparation ? [PREPARED] : []),
+      ...(this.baselineStep ? [BASELINES_PREFIX] : [])];
     grantPrefixRead(this.role, this.artifactsBucket, artifacts, { reason });
     grantPrefixWrite(this.role, this.artifactsBucket, artifacts, { reason });
   }
@@ -406,6 +452,35 @@ function checkRequired(props: TrainingPipelineProps): TrainingPipelineProps {
     checkLocation(`preparation.inputs[${i}]`, input, false);
   }
   return props;
+}
+
+/** `driftBaseline`: a struct of a boolean and a column. */
+function checkDriftBaseline(options: DriftBaselineOptions | undefined): DriftBaselineOptions {
+  const p = 'trainingPipeline driftBaseline';
+  if (options === undefined || options === null) {
+    return {};
+  }
+  if (typeof options !== 'object') {
+    throw new Error(`${p} must be an object, got ${describe(options)}: give { targetColumn: 'last' }, or { enabled: false } to turn the baseline off`);
+  }
+  if (options.enabled !== undefined && options.enabled !== null && typeof options.enabled !== 'boolean') {
+    throw new Error(`${p}.enabled must be true or false, got ${describe(options.enabled)}: give enabled: false to turn the baseline off, or leave it out`);
+  }
+  const column = options.targetColumn;
+  if (column === undefined || column === null || Token.isUnresolved(column)) {
+    return options;
+  }
+  if (typeof column !== 'string' || column.trim() === '' || column !== column.trim() || column.length > 256) {
+    throw new Error(`${p}.targetColumn must be the label column's header name, 0-based index or 'last', got ${describe(column)}: `
+      + "give e.g. targetColumn: 'last' (no surrounding spaces, at most 256 characters), or leave it out when every column is a feature");
+  }
+  if (/^-/.test(column)) {
+    throw new Error(`${p}.targetColumn '${column}' is not a column: give a header name, a 0-based index (0, 1, ...) or 'last'`);
+  }
+  if (options.enabled === false) {
+    throw new Error(`${p}.targetColumn '${column}' is given but driftBaseline.enabled is false: drop targetColumn, or turn the baseline on`);
+  }
+  return options;
 }
 
 function checkLocation(property: string, location: any, channel: boolean): void {

@@ -5,7 +5,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { dataFolder, docker, IMAGE, INTEG_APPS, lastRun, localRun, REFERENCE_APP, Synthesized, synthesizedPipeline, workDir } from './stage';
+import {
+  dataFolder, docker, IMAGE, INTEG_APPS, lastRun, localRun, REFERENCE_APP, stockImageArgs, Synthesized, synthesizedPipeline, workDir,
+} from './stage';
 import { parameterValues, PipelineDefinition, s3Inputs } from '../../src/cli/definition';
 import { linearRows, smallNoise } from '../container/harness';
 
@@ -13,11 +15,15 @@ jest.setTimeout(600_000);
 
 const USER_IMAGE = 'my-model:local-run-test';
 
+/** Data for every prefix the pipeline reads; a prefix the Train step reads gets `trainCsv`, whichever other step (the Baseline) reads it too. */
 function writeTrainingData(synthesized: Synthesized, dataDir: string, trainCsv: string): void {
-  for (const input of s3Inputs(synthesized.definition, parameterValues(synthesized.definition, {}))) {
+  const inputs = s3Inputs(synthesized.definition, parameterValues(synthesized.definition, {}));
+  const trained = new Set(inputs.filter((i) => synthesized.stepNamed(i.step).Type === 'Training').map((i) => i.uri));
+  for (const input of inputs) {
+    const type = synthesized.stepNamed(input.step).Type;
+    if (trained.has(input.uri) && type !== 'Training') continue;
     const folder = dataFolder(dataDir, input.uri);
     fs.mkdirSync(folder, { recursive: true });
-    const type = synthesized.definition.Steps!.find((s) => s.Name === input.step)!.Type;
     const csv = type === 'Training' ? trainCsv : linearRows(20, smallNoise, 100).map((r) => r.join(',')).join('\n') + '\n';
     fs.writeFileSync(path.join(folder, 'data.csv'), csv);
   }
@@ -55,7 +61,8 @@ describe('local-run', () => {
     const rows = linearRows(60, smallNoise);
     writeTrainingData(training, path.join(dir, 'data'), ['x1,x2,y', ...rows.map((r) => r.join(','))].join('\n') + '\n');
 
-    const result = localRun(['--app', app, '--pipeline', training.pipeline.constructPath, '--data', 'data', '--image', USER_IMAGE, '--quiet'], dir);
+    const result = localRun(['--app', app, '--pipeline', training.pipeline.constructPath, '--data', 'data', '--image', USER_IMAGE,
+      ...stockImageArgs(training.definition), '--quiet'], dir);
 
     expect(result.stderr).not.toMatch(/Traceback/);
     expect(result.status).toBe(0);
@@ -64,6 +71,9 @@ describe('local-run', () => {
     expect(last.steps.every((s: any) => s.status === 'Succeeded')).toBe(true);
     expect(last.registered).toHaveLength(1);
     expect(last.registered[0].Containers[0].Image).toBe(USER_IMAGE);
+    // The Baseline step ran on the stock scikit-learn image (mapped), and the version carries its baseline.
+    expect(last.steps.map((s: any) => s.name)).toContain(training.stepNamed('Baseline').Name);
+    expect(Object.keys(last.registered[0].DriftCheckBaselines.ModelDataQuality).sort()).toEqual(['Constraints', 'Statistics']);
     // Every object the run wrote is in the local S3 folder, listed in the output.
     expect(last.objects.length).toBeGreaterThan(0);
     for (const o of last.objects) {
@@ -109,7 +119,8 @@ describe('local-run', () => {
     const dir = workDir('failing-step');
     writeTrainingData(training, path.join(dir, 'data'), 'x1,x2,y\n1,2,3\n4,five,6\n');
 
-    const result = localRun(['--app', app, '--data', 'data', '--image', USER_IMAGE, '--quiet', '--pipeline', training.pipeline.constructPath], dir);
+    const result = localRun(['--app', app, '--data', 'data', '--image', USER_IMAGE, ...stockImageArgs(training.definition), '--quiet',
+      '--pipeline', training.pipeline.constructPath], dir);
 
     expect(result.status).toBe(1);
     const train = training.step('Training').Name;

@@ -1,13 +1,13 @@
 /**
  * The synthesized pipelines, executed by the SageMaker Python SDK's local mode
  * (through `local-run`) in real containers, against S3 served by moto on 127.0.0.1:
- * the reference app's training pipeline (to registration, and failing at its
- * quality gate) and its batch pipeline, and the batch integ app.
+ * the reference app's training pipeline (to registration with its drift baseline,
+ * and failing at its quality gate) and its batch pipeline, and the batch integ app.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  dataFolder, IMAGE, INTEG_APPS, lastRun, localRun, modelFromArchive, parameterDefault, REFERENCE_APP, Synthesized,
+  dataFolder, IMAGE, INTEG_APPS, lastRun, localRun, modelFromArchive, parameterDefault, REFERENCE_APP, stockImageArgs, Synthesized,
   synthesizedPipeline, workDir,
 } from './stage';
 import { parameterValues, s3Inputs, staticValue } from '../../src/cli/definition';
@@ -15,12 +15,18 @@ import { linearRows, smallNoise } from '../container/harness';
 
 jest.setTimeout(600_000);
 
-/** Writes CSV data for every S3 prefix the pipeline reads: training rows, test rows, or rows to score (features only). */
+/**
+ * Writes CSV data for every S3 prefix the pipeline reads: training rows, test rows, or rows to score (features only).
+ * A prefix the Train step reads keeps its training rows when another step (the Baseline) reads it too.
+ */
 function writeInputs(synthesized: Synthesized, dataDir: string, scoreRows: number[][]): void {
-  for (const input of s3Inputs(synthesized.definition, parameterValues(synthesized.definition, {}))) {
+  const inputs = s3Inputs(synthesized.definition, parameterValues(synthesized.definition, {}));
+  const trained = new Set(inputs.filter((i) => synthesized.stepNamed(i.step).Type === 'Training').map((i) => i.uri));
+  for (const input of inputs) {
+    const step = synthesized.stepNamed(input.step);
+    if (trained.has(input.uri) && step.Type !== 'Training') continue;
     const folder = dataFolder(dataDir, input.uri);
     fs.mkdirSync(folder, { recursive: true });
-    const step = synthesized.step(synthesized.definition.Steps!.find((s) => s.Name === input.step)!.Type);
     const rows = step.Type === 'Transform' ? scoreRows : step.Type === 'Processing' ? linearRows(20, smallNoise, 100) : linearRows(60, smallNoise);
     const header = step.Type === 'Training' ? 'x1,x2,y\n' : '';
     fs.writeFileSync(path.join(folder, 'part-0001.csv'), header + rows.map((r) => r.join(',')).join('\n') + '\n');
@@ -49,14 +55,15 @@ describe('the reference app\'s pipelines', () => {
   const work = path.join(dir, '.local-run');
   const scoreRows = linearRows(7, () => 0, 300).map((r) => r.slice(0, 2));
   const run = (pipeline: Synthesized, ...args: string[]) =>
-    localRun(['--app', REFERENCE_APP, '--pipeline', pipeline.pipeline.constructPath, '--data', data, '--image', IMAGE, '--work', work, '--quiet', ...args], dir);
+    localRun(['--app', REFERENCE_APP, '--pipeline', pipeline.pipeline.constructPath, '--data', data, '--image', IMAGE,
+      ...stockImageArgs(pipeline.definition), '--work', work, '--quiet', ...args], dir);
 
   beforeAll(() => {
     writeInputs(training, data, scoreRows);
     writeInputs(batch, data, scoreRows);
   });
 
-  test('the training pipeline runs Train, Evaluate and the gate, and the registry stand-in records the model', () => {
+  test('the training pipeline runs Train, Evaluate, Baseline and the gate, and the registry stand-in records the model and its baseline', () => {
     const result = run(training, '--approve');
 
     expect(result.stderr).not.toMatch(/Traceback/);
@@ -65,12 +72,14 @@ describe('the reference app\'s pipelines', () => {
     expect(last.status).toBe('Succeeded');
     const condition = training.step('Condition');
     const register = training.step('RegisterModel');
-    expect(last.steps.map((s: any) => [s.name, s.status])).toEqual([
+    const baseline = training.stepNamed('Baseline');
+    expect(last.steps.map((s: any) => [s.name, s.status]).sort()).toEqual([
       [training.step('Training').Name, 'Succeeded'],
-      [training.step('Processing').Name, 'Succeeded'],
+      [training.stepNamed('Evaluate').Name, 'Succeeded'],
+      [baseline.Name, 'Succeeded'],
       [condition.Name, 'Succeeded'],
       [register.Name, 'Succeeded'],
-    ]);
+    ].sort());
 
     const registry = JSON.parse(fs.readFileSync(path.join(work, 'registry.json'), 'utf8'));
     expect(registry).toHaveLength(1);
@@ -92,6 +101,23 @@ describe('the reference app\'s pipelines', () => {
     expect(typeof value).toBe('number');
     expect(value).toBeLessThanOrEqual(Number(parameterDefault(training.definition, 'QualityThreshold')));
     expect(result.stdout).toContain(`registered (local stand-in) ${record.ModelPackageArn}: Approved`);
+
+    // The Baseline step really ran the checker on the stock-image-shaped image, and the version carries its
+    // DriftCheckBaselines: this execution's statistics and constraints of the training data's columns.
+    expect(baseline.Arguments.AppSpecification.ImageUri).toMatch(/\/sagemaker-scikit-learn:/);
+    const drift = record.DriftCheckBaselines.ModelDataQuality;
+    const prefix = `${String(staticValue(baseline.Arguments.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri['Std:Join'].Values[0], {}))}`;
+    expect(prefix).toMatch(/^s3:\/\/[^/]+\/baselines\/$/);
+    expect(Object.keys(drift).sort()).toEqual(['Constraints', 'Statistics']);
+    for (const [name, file] of [['Statistics', 'statistics.json'], ['Constraints', 'constraints.json']]) {
+      expect(drift[name].ContentType).toBe('application/json');
+      expect(drift[name].S3Uri.startsWith(prefix)).toBe(true);
+      expect(drift[name].S3Uri.endsWith(`/${file}`)).toBe(true);
+      expect(fs.existsSync(localFile(work, drift[name].S3Uri))).toBe(true);
+    }
+    expect(JSON.stringify(drift.Statistics.Content)).toContain('"x1"');
+    expect(JSON.stringify(drift.Constraints.Content)).toContain('"x2"');
+    expect(fs.existsSync(localFile(work, drift.Statistics.S3Uri.replace(/statistics\.json$/, 'baseline.json')))).toBe(true);
   });
 
   test('with a threshold no model can meet, it fails at the quality gate with the library\'s message', () => {

@@ -25,6 +25,11 @@ function required(name: string): string {
 export const IMAGE = required('CONTAINER_STAGE_IMAGE');
 /** The Debian base image the stage made (python3 inside); fixture containers build FROM it. */
 export const BASE_IMAGE = required('CONTAINER_STAGE_BASE_IMAGE');
+/**
+ * The image of the stock scikit-learn image's shape (Debian's python3 with numpy, scipy, pandas and
+ * scikit-learn) that scripts/container/monitor.sh made: the library's checker runs on it.
+ */
+export const MONITOR_IMAGE = required('MONITOR_STAGE_IMAGE');
 /** The stage's work folder (gitignored). */
 export const STAGE_DIR = required('CONTAINER_STAGE_DIR');
 /** The integ apps the stage synthesized. */
@@ -74,7 +79,23 @@ export function freePort(): Promise<number> {
 export interface Synthesized {
   readonly pipeline: PipelineResource;
   readonly definition: PipelineDefinition;
+  /** The one step of this type. */
   step(type: string): DefinitionStep;
+  /** The step of this name. */
+  stepNamed(name: string): DefinitionStep;
+}
+
+/** The stock scikit-learn image URI of a step, as the definition renders it for the stage's region (the checker's image). */
+const STOCK_SKLEARN = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/sagemaker-scikit-learn:/;
+
+/**
+ * local-run's `--image URI=TAG` arguments that run the definition's stock scikit-learn images (the
+ * training pipeline's Baseline step) on the stage's image of their shape: no registry here serves them.
+ */
+export function stockImageArgs(definition: PipelineDefinition): string[] {
+  const uris = new Set(allSteps(definition).map((s) => s.Arguments?.AppSpecification?.ImageUri)
+    .filter((uri): uri is string => typeof uri === 'string' && STOCK_SKLEARN.test(uri)));
+  return [...uris].flatMap((uri) => ['--image', `${uri}=${MONITOR_IMAGE}`]);
 }
 
 /** The pipeline of the app at `dir` that has a step of `stepType`, with its definition (tokens filled as local-run fills them). */
@@ -93,6 +114,11 @@ export function synthesizedPipeline(dir: string, stepType: string): Synthesized 
       const steps = allSteps(definition).filter((s) => s.Type === type);
       if (steps.length !== 1) throw new Error(`expected one ${type} step in ${pipeline.constructPath}, found ${steps.length}`);
       return steps[0];
+    },
+    stepNamed: (name: string) => {
+      const step = allSteps(definition).find((s) => s.Name === name);
+      if (!step) throw new Error(`no step ${name} in ${pipeline.constructPath}: ${allSteps(definition).map((s) => s.Name).join(', ')}`);
+      return step;
     },
   };
 }

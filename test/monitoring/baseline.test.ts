@@ -4,10 +4,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, FileSystem, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { checkerPython } from './checker/harness';
 import { buildMonitor, monitorFixture } from './fixtures';
+import { MonitorBaseline } from '../../src/monitoring';
 import { PipelineParameter, PipelineValue, RegisterModelStep, SageMakerPipeline } from '../../src/pipeline';
 import { BASELINES_PREFIX, buildBaselineStep, CHECKER_ASSET_EXCLUDE, CHECKER_CODE_PATH, CHECKER_ENTRYPOINT } from '../../src/training/private/baseline';
+import { expectError } from '../errors';
+import { newPipeline } from '../training/helpers';
 
 function pipelineWithBaseline(targetColumn?: string) {
   const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
@@ -140,4 +144,30 @@ describe('training-time baseline step', () => {
     expect(report.records).toBe(200);
     expect(report.features.x.drift).toBe(true);
   }, 180_000);
+});
+
+describe('MonitorBaseline.fromTrainingPipeline', () => {
+  test('reads the served version\'s baseline under baselines/ of the pipeline\'s artifacts bucket, for its group', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const training = newPipeline(stack);
+    const role = new iam.Role(stack, 'Monitor', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const config = MonitorBaseline.fromTrainingPipeline(training).bind(role);
+    expect(config.servedModelVersion).toBe(true);
+    expect(config.modelPackageGroup).toBe(training.modelPackageGroup);
+    expect(stack.resolve(config.s3Uri)).toEqual({ 'Fn::Join': ['', ['s3://', { Ref: expect.stringMatching(/^TrainingArtifactsBucket/) }, '/baselines/']] });
+  });
+
+  test('a training pipeline whose baseline is turned off', () => {
+    const training = newPipeline(new Stack(new App(), 'Stack'), { driftBaseline: { enabled: false } });
+    expectError(() => MonitorBaseline.fromTrainingPipeline(training),
+      { construct: 'MonitorBaseline.fromTrainingPipeline', property: 'training', value: 'a TrainingPipeline with driftBaseline.enabled: false' },
+      "monitorBaseline.fromTrainingPipeline training 'Stack/Training' has driftBaseline.enabled false, so its model versions carry no "
+        + 'DriftCheckBaselines to monitor against: remove driftBaseline.enabled: false from that TrainingPipeline, or give a fixed baseline with MonitorBaseline.fromS3');
+  });
+
+  test('something that is not a training pipeline', () => {
+    expectError(() => MonitorBaseline.fromTrainingPipeline(undefined as any),
+      { construct: 'MonitorBaseline.fromTrainingPipeline', property: 'training', value: 'undefined' },
+      'monitorBaseline.fromTrainingPipeline training must be a TrainingPipeline, got nothing: give the pipeline that trained the served model');
+  });
 });

@@ -169,7 +169,7 @@ describe('evaluation methods', () => {
       training: { metricDefinitions: [{ name: 'validation:loss', regex: 'validation_loss=([0-9.]+);' }] },
       qualityGate: QualityGate.onTrainingMetric('validation:loss', ConditionOperator.LESS_THAN_OR_EQUAL_TO, 0.3),
     });
-    expect(definition.Steps.map((s: any) => s.Name)).toEqual(['Train', 'QualityGate']);
+    expect(definition.Steps.map((s: any) => s.Name)).toEqual(['Train', 'Baseline', 'QualityGate']);
     const condition = stepNamed(definition, 'QualityGate').Arguments.Conditions[0];
     expect(condition.LeftValue).toEqual({ Get: "Steps.Train.FinalMetricDataList['validation:loss'].Value" });
     expect(stepNamed(definition, 'RegisterModel').Arguments.ModelMetrics).toBeUndefined();
@@ -178,7 +178,7 @@ describe('evaluation methods', () => {
 
   test('none without a gate registers every trained model', () => {
     const { definition } = build({ evaluation: { method: EvaluationMethod.none() }, qualityGate: undefined });
-    expect(definition.Steps.map((s: any) => s.Name)).toEqual(['Train', 'RegisterModel']);
+    expect(definition.Steps.map((s: any) => s.Name)).toEqual(['Train', 'Baseline', 'RegisterModel']);
   });
 
   test('a gate on evaluation.json without an evaluation', () => {

@@ -25,7 +25,7 @@ function withPrep(overrides: Partial<PreparationOptions> = {}) {
 describe('preparation', () => {
   test('the pipeline is prep → train → evaluate → gate → register', () => {
     const { definition } = withPrep();
-    expect(definition.Steps.map((s: any) => s.Name)).toEqual(['Prepare', 'Train', 'Evaluate', 'QualityGate']);
+    expect(definition.Steps.map((s: any) => s.Name)).toEqual(['Prepare', 'Train', 'Evaluate', 'Baseline', 'QualityGate']);
     expect(stepNamed(definition, 'QualityGate').Arguments.IfSteps.map((s: any) => s.Name)).toEqual(['RegisterModel']);
   });
 

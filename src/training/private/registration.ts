@@ -16,13 +16,15 @@ export interface RegisterStepInputs {
   readonly trainingStep: TrainingStep;
   /** The evaluation step, whose report becomes the model quality statistics (none with EvaluationMethod.none()). */
   readonly evaluationStep?: ProcessingStep;
+  /** `DriftCheckBaselines` of CreateModelPackage (from buildBaselineStep), by reference to the baseline step's output. */
+  readonly driftCheckBaselines?: { [key: string]: any };
 }
 
 /** The RegisterModel step: the model version, with the evaluation report as its quality metrics. */
 export function buildRegisterStep(inputs: RegisterStepInputs): RegisterModelStep {
   const o = inputs.options;
   const inferenceInstanceTypes = o.inferenceInstanceTypes ?? ['ml.m5.large'];
-  // CreateModelPackage has fields this library does not type yet (drift baselines, ...): the raw request.
+  // CreateModelPackage has fields this library does not type yet: the raw request.
   return new RegisterModelStep({
     name: 'RegisterModel',
     description: 'Registers the model version in the model package group',
@@ -45,6 +47,7 @@ export function buildRegisterStep(inputs: RegisterStepInputs): RegisterModelStep
           },
         },
       } : undefined,
+      DriftCheckBaselines: inputs.driftCheckBaselines,
     },
   });
 }
