@@ -65,6 +65,8 @@ export class ModelStack extends Stack {
       image: this.image,
       trainingData: { channelName: 'train', bucket: data, prefix: 'fraud/train/' },
       testData: { bucket: data, prefix: 'fraud/test/' },
+      // The drift baseline of every version (ModelMonitor compares with it) leaves out the label, the last column.
+      driftBaseline: { targetColumn: 'last' },
       training: {
         instanceType: TrainingInstanceType.ML_M5_XLARGE,
         maxRuntime: Duration.hours(1), // with spot, waits for capacity up to 2 h in all

@@ -14,7 +14,7 @@ jest.setTimeout(180_000);
 
 const reference = synthesizedPipeline(REFERENCE_APP, 'Training');
 const trainStep = reference.step('Training');
-const evaluateStep = reference.step('Processing');
+const evaluateStep = reference.stepNamed('Evaluate');
 
 /** SageMaker's own flags for a job container: nothing but /opt/ml and /tmp is writable. */
 function sagemakerRun(name: string, root: MlRoot, mounts: Record<string, string>, extra: string[]): string[] {

@@ -64,6 +64,8 @@ func NewModelStack(scope constructs.Construct, id string, props *awscdk.StackPro
 		Image:        image,
 		TrainingData: &sagemaker.TrainingChannel{ChannelName: jsii.String("train"), Bucket: data, Prefix: jsii.String("fraud/train/")},
 		TestData:     &sagemaker.DataLocation{Bucket: data, Prefix: jsii.String("fraud/test/")},
+		// The drift baseline of every version (ModelMonitor compares with it) leaves out the label, the last column.
+		DriftBaseline: &sagemaker.DriftBaselineOptions{TargetColumn: jsii.String("last")},
 		Training: &sagemaker.TrainingOptions{
 			InstanceType: sagemaker.TrainingInstanceType_ML_M5_XLARGE(),
 			MaxRuntime:   awscdk.Duration_Hours(jsii.Number(1)), // with spot, waits for capacity up to 2 h in all

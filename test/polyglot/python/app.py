@@ -48,6 +48,7 @@ from cdk_sagemaker_github import (
     DlcFramework,
     DlcProcessor,
     DlcScope,
+    DriftBaselineOptions,
     GitHubActionsRole,
     GitHubOidcProvider,
     GitHubRepository,
@@ -101,6 +102,8 @@ class ModelStack(Stack):
             image=self.image,
             training_data=TrainingChannel(channel_name="train", bucket=data, prefix="fraud/train/"),
             test_data=DataLocation(bucket=data, prefix="fraud/test/"),
+            # The drift baseline of every version (ModelMonitor compares with it) leaves out the label, the last column.
+            drift_baseline=DriftBaselineOptions(target_column="last"),
             training=TrainingOptions(
                 instance_type=TrainingInstanceType.ML_M5_XLARGE,
                 max_runtime=Duration.hours(1),  # with spot, waits for capacity up to 2 h in all

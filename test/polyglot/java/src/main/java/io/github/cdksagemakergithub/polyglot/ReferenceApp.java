@@ -15,6 +15,7 @@ import io.github.cdksagemakergithub.CustomTrainingImage;
 import io.github.cdksagemakergithub.DataLocation;
 import io.github.cdksagemakergithub.DeepLearningContainer;
 import io.github.cdksagemakergithub.DeepLearningContainerProps;
+import io.github.cdksagemakergithub.DriftBaselineOptions;
 import io.github.cdksagemakergithub.DeployOnApproval;
 import io.github.cdksagemakergithub.DeploymentOptions;
 import io.github.cdksagemakergithub.DlcFramework;
@@ -112,6 +113,8 @@ public final class ReferenceApp {
                     .image(this.image)
                     .trainingData(TrainingChannel.builder().channelName("train").bucket(data).prefix("fraud/train/").build())
                     .testData(DataLocation.builder().bucket(data).prefix("fraud/test/").build())
+                    // The drift baseline of every version (ModelMonitor compares with it) leaves out the label, the last column.
+                    .driftBaseline(DriftBaselineOptions.builder().targetColumn("last").build())
                     .training(TrainingOptions.builder()
                             .instanceType(TrainingInstanceType.ML_M5_XLARGE)
                             .maxRuntime(Duration.hours(1)) // with spot, waits for capacity up to 2 h in all
