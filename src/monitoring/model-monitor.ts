@@ -1,4 +1,4 @@
-import { Duration, Names, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
@@ -526,6 +526,7 @@ export class ModelMonitor extends Construct {
       windowMillis: window.toMilliseconds(),
       captureDelayMillis: captureDelay.toMilliseconds(),
       namespace: this.metricNamespace,
+      partition: Aws.PARTITION,
     });
     const runner = this.machines.stateMachine('Runner', definition, `Starts one check of ${props.endpoint.endpointName}`);
     this.pipeline.grantStartExecution(runner);
@@ -563,6 +564,7 @@ export class ModelMonitor extends Construct {
       pipelineName: options.pipeline.pipelineName,
       coolDownMillis: coolDown.toMilliseconds(),
       parameters: options.parameters ?? {},
+      partition: Aws.PARTITION,
     }), `Starts ${options.pipeline.pipelineName} on drift, guarded`);
     options.pipeline.grantStartExecution(guard);
     // ListPipelineExecutions authorizes on the pipeline (Service Authorization Reference, Amazon SageMaker).

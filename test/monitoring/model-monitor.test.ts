@@ -71,7 +71,11 @@ describe('ModelMonitor', () => {
     const asl = definition(f.stack, 'MonitorRunner');
     expect(asl.States.Prefixes.Next).toBe('DescribeEndpoint');
     expect(['DescribeEndpoint', 'DescribeEndpointConfig', 'DescribeModel', 'DescribeModelPackage'].map((s) => asl.States[s].Resource))
-      .toEqual(['describeEndpoint', 'describeEndpointConfig', 'describeModel', 'describeModelPackage'].map((a) => `arn:aws:states:::aws-sdk:sagemaker:${a}`));
+      .toEqual(['describeEndpoint', 'describeEndpointConfig', 'describeModel', 'describeModelPackage'].map((a) => `arn:TOKEN:states:::aws-sdk:sagemaker:${a}`));
+    // The integrations are in the stack's partition (arn:aws-cn:states:::aws-sdk:... in China).
+    const runner = Object.entries(Template.fromStack(f.stack).findResources('AWS::StepFunctions::StateMachine'))
+      .find(([k]) => k.startsWith('MonitorRunner'))![1];
+    expect(runner.Properties.DefinitionString['Fn::Join'][1]).toContainEqual({ Ref: 'AWS::Partition' });
     expect(asl.States.ServedBaseline.Assign.baseline).toBe("{% $replace($statistics, /statistics\\.json$/, '') %}");
     expect(asl.States.HasBaseline.Choices.map((c: any) => c.Next)).toEqual(['NoBaseline', 'ForeignBaseline']);
     expect(asl.States.Window.Assign.baselineRoot).toBe('s3://baselines-bucket/baselines/');

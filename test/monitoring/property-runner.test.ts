@@ -20,6 +20,7 @@ function inputs(extra: Partial<RunnerInputs> = {}): RunnerInputs {
     windowMillis: HOUR,
     captureDelayMillis: 15 * 60_000,
     namespace: 'CdkSageMakerGitHub/ModelMonitor',
+    partition: 'aws',
     ...extra,
   };
 }
@@ -134,7 +135,7 @@ describe('the runner, evaluated with the JSONata engine', () => {
 
 describe('the retraining guard, evaluated with the JSONata engine', () => {
   const event = { id: '7bf73129-1428-4cd3-a780-95db273d1602', detail: { alarmName: 'churn-drift' } };
-  const guard = guardDefinition({ pipelineName: 'churn-training', coolDownMillis: 6 * HOUR, parameters: { TrainingDataUri: 's3://d/' } });
+  const guard = guardDefinition({ pipelineName: 'churn-training', coolDownMillis: 6 * HOUR, parameters: { TrainingDataUri: 's3://d/' }, partition: 'aws' });
   const lister = (recent: any[], latest: any[]): SdkMock => (resource, args) =>
     (resource === sdk('listPipelineExecutions') ? { PipelineExecutionSummaries: args.CreatedAfter ? recent : latest } : {});
 

@@ -12,16 +12,19 @@ export interface GuardInputs {
   readonly pipelineName: string;
   readonly coolDownMillis: number;
   readonly parameters: { [name: string]: string };
+  /** The partition of the service integration ARNs (`Aws.PARTITION`). */
+  readonly partition: string;
 }
 
 const jsonata = (expression: string) => `{% ${expression} %}`;
-const sdk = (action: string) => `arn:aws:states:::aws-sdk:sagemaker:${action}`;
 
 /** The statuses of an execution that still runs (SageMaker API reference, PipelineExecutionStatus). */
 export const RUNNING_STATUSES = ['Executing', 'Stopping'];
 
 /** The guard's definition (Amazon States Language, JSONata). */
 export function guardDefinition(inputs: GuardInputs): any {
+  // Step Functions' AWS SDK integrations, in the stack's partition (arn:aws-cn:states:::aws-sdk:... in China).
+  const sdk = (action: string) => `arn:${inputs.partition}:states:::aws-sdk:sagemaker:${action}`;
   const parameters = Object.keys(inputs.parameters).sort().map((name) => ({ Name: name, Value: inputs.parameters[name] }));
   return {
     Comment: `Starts ${inputs.pipelineName} on an alarm, unless it runs or ran within the cool-down`,

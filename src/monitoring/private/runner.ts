@@ -22,6 +22,8 @@ export interface RunnerInputs {
   readonly windowMillis: number;
   readonly captureDelayMillis: number;
   readonly namespace: string;
+  /** The partition of the service integration ARNs (`Aws.PARTITION`). */
+  readonly partition: string;
 }
 
 /**
@@ -55,10 +57,11 @@ export function windowTokenExpression(windowMillis: number): string {
 }
 
 const jsonata = (expression: string) => `{% ${expression} %}`;
-const sdk = (service: string, action: string) => `arn:aws:states:::aws-sdk:${service}:${action}`;
 
 /** The state machine's definition (Amazon States Language, JSONata). */
 export function runnerDefinition(inputs: RunnerInputs): any {
+  // Step Functions' AWS SDK integrations, in the stack's partition (arn:aws-cn:states:::aws-sdk:... in China).
+  const sdk = (service: string, action: string) => `arn:${inputs.partition}:states:::aws-sdk:${service}:${action}`;
   const w = inputs.windowMillis;
   const states: { [name: string]: any } = {};
   const first = inputs.servedBaseline ? 'DescribeEndpoint' : 'ListCaptures';
