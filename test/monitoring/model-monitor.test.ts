@@ -291,3 +291,11 @@ function onlyMonitor(stack: Stack): Stack {
   stack.node.tryRemoveChild('ModelEndpointDataCaptureBucket');
   return stack;
 }
+
+test('without encryptionKey, the log group explains its encryption to cdk-nag and checkov, naming the prop', () => {
+  const f = monitorFixture();
+  new ModelMonitor(f.stack, 'Monitor', { endpoint: f.endpoint, baseline: MonitorBaseline.fromS3(f.baselines, 'churn/') });
+  const group = Object.values(Template.fromStack(f.stack).findResources('AWS::Logs::LogGroup'))[0];
+  expect(group.Metadata.checkov.skip.map((s: any) => s.id)).toEqual(['CKV_AWS_158']);
+  expect(group.Metadata.checkov.skip[0].comment).toContain('ModelMonitor encryptionKey');
+});

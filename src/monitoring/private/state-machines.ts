@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { addComplianceSuppression, addNagSuppression } from '../../private/nag';
+import { addComplianceSuppression, addNagSuppression, explainDecision } from '../../private/nag';
 
 /**
  * The monitor's state machines (the runner and the retraining guard) and the service roles of
@@ -96,9 +96,9 @@ export class MonitorMachines {
         },
       }));
     } else {
-      addComplianceSuppression(this.group.node.defaultChild as logs.CfnLogGroup, 'CloudWatchLogGroupEncrypted', 'the runner\'s and the '
-        + 'guard\'s execution history holds names, times and S3 URIs, no captured data; CloudWatch Logs encrypts it at rest, and '
-        + 'ModelMonitor encryptionKey encrypts it with a customer-managed key');
+      explainDecision(this.group.node.defaultChild as logs.CfnLogGroup, { compliance: 'CloudWatchLogGroupEncrypted', checkov: 'CKV_AWS_158' },
+        'the runner\'s and the guard\'s execution history holds names, times and S3 URIs, no captured data; CloudWatch Logs '
+        + 'encrypts it at rest, and ModelMonitor encryptionKey encrypts it with a customer-managed key');
     }
     return this.group;
   }
