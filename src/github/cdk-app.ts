@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Token } from 'aws-cdk-lib';
 import { appDirectoryProblem, checkCommand, checkOptionalString, checkVersion } from './private/cdk-app-checks';
 import { cdkAppSetup, CdkAppSetup, CdkAppSpec, DEFAULT_CDK_CLI_VERSION } from './private/cdk-app-setup';
 
@@ -244,7 +245,7 @@ export class CdkApp {
     const requirementsFile = options.requirementsFile ?? 'requirements.txt';
     const problem = appDirectoryProblem(requirementsFile);
     if (problem) {
-      throw new Error(`CdkApp.python requirementsFile ${JSON.stringify(requirementsFile)} ${problem}: `
+      throw new Error(`CdkApp.python requirementsFile ${shown(requirementsFile)} ${problem}: `
         + "give a file relative to directory, e.g. 'requirements.txt'");
     }
     return new CdkApp({
@@ -366,7 +367,7 @@ function appDirectory(where: string, options: CdkAppOptions | undefined): string
   }
   const problem = typeof given === 'string' ? appDirectoryProblem(given) : 'is not a string';
   if (problem) {
-    throw new Error(`${where} directory ${JSON.stringify(given)} ${problem}: `
+    throw new Error(`${where} directory ${shown(given)} ${problem}: `
       + "give a directory relative to the repository root, e.g. '.' or 'infra'");
   }
   return path.posix.normalize(given);
@@ -419,3 +420,7 @@ function agentVersion(prefix: string, parts: number): string | undefined {
   return numbers.slice(start, start + parts).join('.');
 }
 
+/** A value as an error message shows it: a token by that word, never by its placeholder. */
+function shown(value: unknown): string {
+  return typeof value === 'string' && Token.isUnresolved(value) ? '(a token)' : JSON.stringify(value);
+}

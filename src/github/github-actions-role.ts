@@ -463,7 +463,7 @@ function tokenSeconds(duration: Duration): number {
   try {
     return duration.toSeconds();
   } catch {
-    throw new Error(`gitHubActionsRole maxSessionDuration ${duration.toString()} is a token in another unit than seconds, which `
+    throw new Error('gitHubActionsRole maxSessionDuration (a token) is in another unit than seconds, which '
       + 'CloudFormation cannot convert: give Duration.seconds(<token>), e.g. of a Number parameter in seconds');
   }
 }

@@ -87,7 +87,7 @@ test('GitHubActionsRole maxSessionDuration: a token in hours cannot be converted
   const hours = new CfnParameter(s, 'Hours', { type: 'Number' }).valueAsNumber;
   expectError(() => new GitHubActionsRole(s, 'Role', { repository: REPOSITORY, subjects: [GitHubSubject.branch('main')], maxSessionDuration: Duration.hours(hours) }),
     { construct: 'GitHubActionsRole', property: 'maxSessionDuration', value: 'Duration.hours(<token>)' },
-    'is a token in another unit than seconds, which CloudFormation cannot convert: give Duration.seconds(<token>)');
+    'gitHubActionsRole maxSessionDuration (a token) is in another unit than seconds, which CloudFormation cannot convert: give Duration.seconds(<token>)');
 });
 
 describe('GitHubOidcProvider', () => {

@@ -18,7 +18,7 @@ export function literal(property: string, value: string | undefined): string {
     throw new Error(`deepLearningContainer ${property} must be a string, got ${show(value)}: give it as text, e.g. ${REQUIRED_EXAMPLES[property] ?? "'py312'"}`);
   }
   if (Token.isUnresolved(value)) {
-    throw new Error(`deepLearningContainer ${property} must be a literal string, got a token (${value}): `
+    throw new Error(`deepLearningContainer ${property} must be a literal string, got a token: `
       + 'it selects the image at synth time, so a deploy-time value cannot be used');
   }
   return value;

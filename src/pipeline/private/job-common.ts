@@ -35,7 +35,7 @@ export function runtimeSeconds(property: string, duration: Duration, maxSeconds:
     return duration.toSeconds();
   } catch {
     // Duration.hours(token).toSeconds() throws: a token cannot be converted between units.
-    throw new Error(`${property} must be given with Duration.seconds() when its value is a token, got ${duration.toString()}: `
+    throw new Error(`${property} must be given with Duration.seconds() when its value is a token (got a token in another unit): `
       + 'a token cannot be converted between units at synth time; write Duration.seconds(parameter.valueAsNumber)');
   }
 }

@@ -83,7 +83,7 @@ export function durationSeconds(property: string, duration: Duration): number {
   try {
     return duration.toSeconds();
   } catch {
-    throw new Error(`${property} must be given with Duration.seconds() when its value is a token, got ${duration.toString()}: `
+    throw new Error(`${property} must be given with Duration.seconds() when its value is a token (got a token in another unit): `
       + 'a token cannot be converted between units at synth time; write Duration.seconds(parameter.valueAsNumber)');
   }
 }
