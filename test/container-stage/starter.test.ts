@@ -2,12 +2,15 @@
  * The starter container (examples/container), built in a real Docker engine,
  * run the way SageMaker runs it: read-only root file system, tmpfs /tmp, the
  * /opt/ml layout the synthesized Training and Processing steps describe, and
- * `docker stop` (SIGTERM, then SIGKILL) for a spot interruption.
+ * `docker stop` (SIGTERM, then SIGKILL) for a spot interruption; and built FROM
+ * a base image that has a `train` and a `serve` of its own on PATH, as a Deep
+ * Learning Container has.
  */
 import * as fs from 'fs';
 import * as http from 'http';
+import * as os from 'os';
 import * as path from 'path';
-import { docker, freePort, IMAGE, REFERENCE_APP, synthesizedPipeline } from './stage';
+import { BASE_IMAGE, docker, freePort, IMAGE, REFERENCE_APP, ROOT, synthesizedPipeline } from './stage';
 import { linearRows, metricValues, MlRoot, smallNoise, TRUE_BIAS, TRUE_WEIGHTS } from '../container/harness';
 
 jest.setTimeout(180_000);
@@ -265,5 +268,132 @@ describe('evaluate, as the synthesized Evaluate step runs it', () => {
     const mse = errors.reduce((s, e) => s + e * e, 0) / errors.length;
     expect(value).toBeCloseTo(mse, 9);
     expect(metricValues(run.stdout, 'test_mse')).toHaveLength(1);
+  });
+});
+
+/** A base image like a Deep Learning Container: its own `train` and `serve` on PATH, its own ENTRYPOINT. */
+function buildBaseWithOwnPrograms(tag: string): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stage-dlc-like-'));
+  const programs = ['train', 'serve', 'base-entrypoint'];
+  for (const word of programs) {
+    fs.writeFileSync(path.join(dir, word), `#!/bin/sh\necho "the base image's ${word}: $*"\n`, { mode: 0o755 });
+  }
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), [
+    `FROM ${BASE_IMAGE}`,
+    `COPY ${programs.join(' ')} /usr/local/bin/`,
+    'ENTRYPOINT ["/usr/local/bin/base-entrypoint"]',
+    '',
+  ].join('\n'));
+  try {
+    const built = docker(['build', '-q', '-t', tag, dir], 300_000);
+    if (built.status !== 0) throw new Error(`docker build of the base image with its own train failed: ${built.stderr}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('built FROM a base image with its own train and serve on PATH (as a Deep Learning Container is)', () => {
+  const base = `cdk-sagemaker-github-dlc-like-base:${process.pid}`;
+  const image = `cdk-sagemaker-github-starter-on-dlc-like:${process.pid}`;
+  const name = `stage-dlc-like-${process.pid}`;
+  let root: MlRoot;
+
+  beforeAll(() => {
+    buildBaseWithOwnPrograms(base);
+    const built = docker(['build', '-q', '--build-arg', `BASE_IMAGE=${base}`, '-t', image, path.join(ROOT, 'examples', 'container')], 300_000);
+    if (built.status !== 0) throw new Error(`docker build of examples/container FROM ${base} failed: ${built.stderr}`);
+  });
+  afterAll(() => {
+    docker(['rmi', '-f', image, base]);
+  });
+  beforeEach(() => { root = new MlRoot(); });
+  afterEach(() => {
+    removeContainer(name);
+    root.remove();
+  });
+
+  test('the base image really puts its own train and serve first on PATH', () => {
+    const found = docker(['run', '--rm', '--entrypoint', 'sh', base, '-c', 'command -v train; command -v serve; train x']);
+    expect(found.status).toBe(0);
+    expect(found.stdout.trim().split('\n')).toEqual(['/usr/local/bin/train', '/usr/local/bin/serve', "the base image's train: x"]);
+  });
+
+  test('docker run IMAGE train runs the starter\'s train, as PID 1, and docker stop reaches it', async () => {
+    configureFromStep(root, { epochs: '100000000', learning_rate: '0.05', checkpoint_every: '500', log_every: '1000000' });
+    root.writeCsv('input/data/train/data.csv', linearRows(60, smallNoise));
+    expect(docker([...sagemakerRun(name, root, trainMounts(root), ['-d']), image, 'train']).status).toBe(0);
+    const checkpoint = root.path('checkpoints', 'checkpoint.json');
+    const deadline = Date.now() + 60_000;
+    while (!fs.existsSync(checkpoint) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(fs.existsSync(checkpoint)).toBe(true);
+
+    // PID 1 is the starter's train itself: the entrypoint replaced itself with it (exec), no shell in between.
+    const pid1 = docker(['exec', name, 'cat', '/proc/1/cmdline']);
+    expect(pid1.status).toBe(0);
+    expect(pid1.stdout.split('\0').filter(Boolean)).toEqual([expect.stringMatching(/(^|\/)python3(\.\d+)?$/), '/opt/program/train']);
+
+    expect(docker(['stop', '-t', '30', name]).status).toBe(0);
+    expect(exitCode(name)).toBe(143);
+    const logs = docker(['logs', name]);
+    expect(logs.stdout).toMatch(/stopped by signal 15 at epoch \d+; checkpoint saved/);
+    expect(logs.stdout + logs.stderr).not.toContain("the base image's");
+    expect(root.readJson('model/model.json')).toMatchObject({ stopped: true });
+  });
+
+  test('docker run IMAGE train trains to the end with the starter, not the base image\'s train', () => {
+    configureFromStep(root, trainStep.Arguments.HyperParameters);
+    root.writeCsv('input/data/train/part-1.csv', linearRows(60, smallNoise), ['x1', 'x2', 'y']);
+
+    const run = docker([...sagemakerRun(name, root, trainMounts(root), []), image, 'train']);
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).not.toContain("the base image's");
+    const model = root.readJson('model/model.json');
+    expect(model.epoch).toBe(Number(trainStep.Arguments.HyperParameters.epochs));
+    expect(model.weights[0]).toBeCloseTo(TRUE_WEIGHTS[0], 1);
+  });
+
+  test('docker run IMAGE serve runs the starter\'s serve as PID 1', async () => {
+    root.writeJson('model/model.json', { weights: [1, 1], bias: 0, epoch: 1 });
+    const port = await freePort();
+    expect(docker(['run', '-d', '--name', name, '--read-only', '--tmpfs', '/tmp', '-p', `127.0.0.1:${port}:8080`,
+      '-v', `${root.path('model')}:/opt/ml/model:ro`, image, 'serve']).status).toBe(0);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const ping = await request(port, 'GET', '/ping').catch(() => undefined);
+      if (ping?.status === 200) break;
+      if (Date.now() > deadline) throw new Error(`no 200 from /ping: ${docker(['logs', name]).stdout}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const reply = await request(port, 'POST', '/invocations', '2,3', { 'Content-Type': 'text/csv' });
+    expect([reply.status, Number(reply.body.trim())]).toEqual([200, 5]);
+    expect(docker(['exec', name, 'cat', '/proc/1/cmdline']).stdout.split('\0').filter(Boolean).slice(1)).toEqual(['/opt/program/serve']);
+    expect(docker(['stop', '-t', '30', name]).status).toBe(0);
+    expect(exitCode(name)).toBe(0);
+  });
+
+  test('the base image\'s own train stays reachable by name: on PATH, by --entrypoint, and through the entrypoint', () => {
+    const onPath = docker(['run', '--rm', '--network', 'none', image, 'sh', '-c', 'command -v train; command -v serve; command -v evaluate; command -v prepare']);
+    expect(onPath.status).toBe(0);
+    expect(onPath.stdout.trim().split('\n')).toEqual(['/usr/local/bin/train', '/usr/local/bin/serve', '/opt/program/evaluate', '/opt/program/prepare']);
+
+    const byEntrypoint = docker(['run', '--rm', '--network', 'none', '--entrypoint', 'train', image, 'a', 'b']);
+    expect([byEntrypoint.status, byEntrypoint.stdout.trim()]).toEqual([0, "the base image's train: a b"]);
+
+    // Any word but the starter's own four runs as it is, with its arguments.
+    const other = docker(['run', '--rm', '--network', 'none', image, '/usr/local/bin/train', '--flag']);
+    expect([other.status, other.stdout.trim()]).toEqual([0, "the base image's train: --flag"]);
+  });
+
+  test('an unknown command exits 127 with the reason, and no command at all exits 2', () => {
+    const unknown = docker(['run', '--rm', '--network', 'none', image, 'no-such-program']);
+    expect(unknown.status).toBe(127);
+    expect(unknown.stderr).toContain('entrypoint: no-such-program: command not found in PATH (');
+    expect(unknown.stderr).toContain('give one of train, serve, evaluate, prepare or a program of the image');
+
+    const none = docker(['run', '--rm', '--network', 'none', '--entrypoint', '/opt/program/entrypoint', image]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain("entrypoint: no command: SageMaker passes 'train' or 'serve'");
   });
 });
