@@ -59,13 +59,23 @@ export class ModelStack extends Stack {
       maxReleaseImages: 20,
     });
 
-    // The data lake the team already has; training reads it, never writes it.
+    // The data lake the team already has; the pipeline reads it, never writes it.
     const data = s3.Bucket.fromBucketName(this, 'Data', 'example-org-fraud-data');
     this.training = new TrainingPipeline(this, 'Training', {
       image: this.image,
-      trainingData: { channelName: 'train', bucket: data, prefix: 'fraud/train/' },
-      testData: { bucket: data, prefix: 'fraud/test/' },
-      // The drift baseline of every version (ModelMonitor compares with it) leaves out the label, the last column.
+      // Both are fed by the preparation below (by reference, per execution): their own prefixes are
+      // neither read nor granted, and they are no pipeline parameters (TrainingDataUri, TestDataUri).
+      trainingData: { channelName: 'train', bucket: data },
+      testData: { bucket: data },
+      // prep -> train -> evaluate -> gate -> register: the starter's `prepare` drops the rows of the raw
+      // CSV files that are not numbers (their header too) and splits one row in five off as test data.
+      preparation: {
+        command: ['prepare'],
+        inputs: [{ inputName: 'raw', bucket: data, prefix: 'fraud/raw/' }],
+        outputs: [{ outputName: 'train', channelName: 'train' }, { outputName: 'test', testData: true }],
+      },
+      // The drift baseline of every version (ModelMonitor compares with it) is computed from the prepared
+      // training data and leaves out the label, the last column.
       driftBaseline: { targetColumn: 'last' },
       training: {
         instanceType: TrainingInstanceType.ML_M5_XLARGE,
@@ -96,8 +106,9 @@ export class ModelStack extends Stack {
     this.trainRole = new GitHubActionsRole(this, 'TrainRole', {
       repository,
       subjects: [GitHubSubject.environment('train')],
-      // The job waits for the execution: training (spot: up to 2 h with the wait) plus evaluation.
-      maxSessionDuration: Duration.hours(3),
+      // The job waits for the execution: preparation (1 h at most), training (spot: up to 2 h with the
+      // wait), then evaluation (1 h at most).
+      maxSessionDuration: Duration.hours(4),
     });
     // Only jobs that run in the protected `production` environment may deploy.
     this.deployRole = new GitHubActionsRole(this, 'DeployRole', {
@@ -223,7 +234,7 @@ export function buildReferenceApp(app: App): Stack[] {
   new GitHubWorkflow(model, 'Workflow', {
     image: model.image,
     buildRole: model.buildRole,
-    train: { pipeline: model.training, role: model.trainRole, timeout: Duration.hours(3) },
+    train: { pipeline: model.training, role: model.trainRole, timeout: Duration.hours(4) },
     deploy: {
       role: model.deployRole,
       stacks: [model.stackName, serving.stackName],

@@ -58,13 +58,26 @@ func NewModelStack(scope constructs.Construct, id string, props *awscdk.StackPro
 		MaxReleaseImages: jsii.Number(20),
 	})
 
-	// The data lake the team already has; training reads it, never writes it.
+	// The data lake the team already has; the pipeline reads it, never writes it.
 	data := awss3.Bucket_FromBucketName(stack, jsii.String("Data"), jsii.String("example-org-fraud-data"))
 	training := sagemaker.NewTrainingPipeline(stack, jsii.String("Training"), &sagemaker.TrainingPipelineProps{
-		Image:        image,
-		TrainingData: &sagemaker.TrainingChannel{ChannelName: jsii.String("train"), Bucket: data, Prefix: jsii.String("fraud/train/")},
-		TestData:     &sagemaker.DataLocation{Bucket: data, Prefix: jsii.String("fraud/test/")},
-		// The drift baseline of every version (ModelMonitor compares with it) leaves out the label, the last column.
+		Image: image,
+		// Both are fed by the preparation below (by reference, per execution): their own prefixes are
+		// neither read nor granted, and they are no pipeline parameters (TrainingDataUri, TestDataUri).
+		TrainingData: &sagemaker.TrainingChannel{ChannelName: jsii.String("train"), Bucket: data},
+		TestData:     &sagemaker.DataLocation{Bucket: data},
+		// prep -> train -> evaluate -> gate -> register: the starter's `prepare` drops the rows of the raw
+		// CSV files that are not numbers (their header too) and splits one row in five off as test data.
+		Preparation: &sagemaker.PreparationOptions{
+			Command: &[]*string{jsii.String("prepare")},
+			Inputs:  &[]*sagemaker.PreparationInput{{InputName: jsii.String("raw"), Bucket: data, Prefix: jsii.String("fraud/raw/")}},
+			Outputs: &[]*sagemaker.PreparationOutput{
+				{OutputName: jsii.String("train"), ChannelName: jsii.String("train")},
+				{OutputName: jsii.String("test"), TestData: jsii.Bool(true)},
+			},
+		},
+		// The drift baseline of every version (ModelMonitor compares with it) is computed from the prepared
+		// training data and leaves out the label, the last column.
 		DriftBaseline: &sagemaker.DriftBaselineOptions{TargetColumn: jsii.String("last")},
 		Training: &sagemaker.TrainingOptions{
 			InstanceType: sagemaker.TrainingInstanceType_ML_M5_XLARGE(),
@@ -100,8 +113,9 @@ func NewModelStack(scope constructs.Construct, id string, props *awscdk.StackPro
 	trainRole := sagemaker.NewGitHubActionsRole(stack, jsii.String("TrainRole"), &sagemaker.GitHubActionsRoleProps{
 		Repository: repo,
 		Subjects:   &[]sagemaker.GitHubSubject{sagemaker.GitHubSubject_Environment(jsii.String("train"))},
-		// The job waits for the execution: training (spot: up to 2 h with the wait) plus evaluation.
-		MaxSessionDuration: awscdk.Duration_Hours(jsii.Number(3)),
+		// The job waits for the execution: preparation (1 h at most), training (spot: up to 2 h with the
+		// wait), then evaluation (1 h at most).
+		MaxSessionDuration: awscdk.Duration_Hours(jsii.Number(4)),
 	})
 	// Only jobs that run in the protected `production` environment may deploy.
 	deployRole := sagemaker.NewGitHubActionsRole(stack, jsii.String("DeployRole"), &sagemaker.GitHubActionsRoleProps{
@@ -241,7 +255,7 @@ func BuildReferenceApp(app awscdk.App, outdir string) {
 		Train: &sagemaker.WorkflowTrainOptions{
 			Pipeline: model.Training,
 			Role:     model.TrainRole,
-			Timeout:  awscdk.Duration_Hours(jsii.Number(3)),
+			Timeout:  awscdk.Duration_Hours(jsii.Number(4)),
 		},
 		Deploy: &sagemaker.WorkflowDeployOptions{
 			Role:                  model.DeployRole,

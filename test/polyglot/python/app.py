@@ -58,6 +58,9 @@ from cdk_sagemaker_github import (
     MetricDefinition,
     QualityGate,
     PipelineNotifications,
+    PreparationInput,
+    PreparationOptions,
+    PreparationOutput,
     RegistrationOptions,
     TrainingChannel,
     TrainingInstanceType,
@@ -95,14 +98,27 @@ class ModelStack(Stack):
         )
         self.image = CustomTrainingImage(self, "TrainingImage", base_image=base, max_release_images=20)
 
-        # The data lake the team already has; training reads it, never writes it.
+        # The data lake the team already has; the pipeline reads it, never writes it.
         data = s3.Bucket.from_bucket_name(self, "Data", "example-org-fraud-data")
         self.training = TrainingPipeline(
             self, "Training",
             image=self.image,
-            training_data=TrainingChannel(channel_name="train", bucket=data, prefix="fraud/train/"),
-            test_data=DataLocation(bucket=data, prefix="fraud/test/"),
-            # The drift baseline of every version (ModelMonitor compares with it) leaves out the label, the last column.
+            # Both are fed by the preparation below (by reference, per execution): their own prefixes are
+            # neither read nor granted, and they are no pipeline parameters (TrainingDataUri, TestDataUri).
+            training_data=TrainingChannel(channel_name="train", bucket=data),
+            test_data=DataLocation(bucket=data),
+            # prep -> train -> evaluate -> gate -> register: the starter's `prepare` drops the rows of the raw
+            # CSV files that are not numbers (their header too) and splits one row in five off as test data.
+            preparation=PreparationOptions(
+                command=["prepare"],
+                inputs=[PreparationInput(input_name="raw", bucket=data, prefix="fraud/raw/")],
+                outputs=[
+                    PreparationOutput(output_name="train", channel_name="train"),
+                    PreparationOutput(output_name="test", test_data=True),
+                ],
+            ),
+            # The drift baseline of every version (ModelMonitor compares with it) is computed from the prepared
+            # training data and leaves out the label, the last column.
             drift_baseline=DriftBaselineOptions(target_column="last"),
             training=TrainingOptions(
                 instance_type=TrainingInstanceType.ML_M5_XLARGE,
@@ -138,8 +154,9 @@ class ModelStack(Stack):
             self, "TrainRole",
             repository=repository,
             subjects=[GitHubSubject.environment("train")],
-            # The job waits for the execution: training (spot: up to 2 h with the wait) plus evaluation.
-            max_session_duration=Duration.hours(3),
+            # The job waits for the execution: preparation (1 h at most), training (spot: up to 2 h with the
+            # wait), then evaluation (1 h at most).
+            max_session_duration=Duration.hours(4),
         )
         # Only jobs that run in the protected `production` environment may deploy.
         self.deploy_role = GitHubActionsRole(
@@ -262,7 +279,7 @@ def build_reference_app(app: App, outdir: str) -> None:
         model, "Workflow",
         image=model.image,
         build_role=model.build_role,
-        train=WorkflowTrainOptions(pipeline=model.training, role=model.train_role, timeout=Duration.hours(3)),
+        train=WorkflowTrainOptions(pipeline=model.training, role=model.train_role, timeout=Duration.hours(4)),
         deploy=WorkflowDeployOptions(
             role=model.deploy_role,
             stacks=[model.stack_name, serving.stack_name],

@@ -40,6 +40,9 @@ import io.github.cdksagemakergithub.ModelSource;
 import io.github.cdksagemakergithub.MonitorAlarmOptions;
 import io.github.cdksagemakergithub.MonitorBaseline;
 import io.github.cdksagemakergithub.PipelineNotifications;
+import io.github.cdksagemakergithub.PreparationInput;
+import io.github.cdksagemakergithub.PreparationOptions;
+import io.github.cdksagemakergithub.PreparationOutput;
 import io.github.cdksagemakergithub.ProblemType;
 import io.github.cdksagemakergithub.PublishNamesOptions;
 import io.github.cdksagemakergithub.QualityGate;
@@ -107,13 +110,25 @@ public final class ReferenceApp {
                     .maxReleaseImages(20)
                     .build();
 
-            // The data lake the team already has; training reads it, never writes it.
+            // The data lake the team already has; the pipeline reads it, never writes it.
             IBucket data = Bucket.fromBucketName(this, "Data", "example-org-fraud-data");
             this.training = TrainingPipeline.Builder.create(this, "Training")
                     .image(this.image)
-                    .trainingData(TrainingChannel.builder().channelName("train").bucket(data).prefix("fraud/train/").build())
-                    .testData(DataLocation.builder().bucket(data).prefix("fraud/test/").build())
-                    // The drift baseline of every version (ModelMonitor compares with it) leaves out the label, the last column.
+                    // Both are fed by the preparation below (by reference, per execution): their own prefixes are
+                    // neither read nor granted, and they are no pipeline parameters (TrainingDataUri, TestDataUri).
+                    .trainingData(TrainingChannel.builder().channelName("train").bucket(data).build())
+                    .testData(DataLocation.builder().bucket(data).build())
+                    // prep -> train -> evaluate -> gate -> register: the starter's `prepare` drops the rows of the raw
+                    // CSV files that are not numbers (their header too) and splits one row in five off as test data.
+                    .preparation(PreparationOptions.builder()
+                            .command(List.of("prepare"))
+                            .inputs(List.of(PreparationInput.builder().inputName("raw").bucket(data).prefix("fraud/raw/").build()))
+                            .outputs(List.of(
+                                    PreparationOutput.builder().outputName("train").channelName("train").build(),
+                                    PreparationOutput.builder().outputName("test").testData(true).build()))
+                            .build())
+                    // The drift baseline of every version (ModelMonitor compares with it) is computed from the prepared
+                    // training data and leaves out the label, the last column.
                     .driftBaseline(DriftBaselineOptions.builder().targetColumn("last").build())
                     .training(TrainingOptions.builder()
                             .instanceType(TrainingInstanceType.ML_M5_XLARGE)
@@ -147,8 +162,9 @@ public final class ReferenceApp {
             this.trainRole = GitHubActionsRole.Builder.create(this, "TrainRole")
                     .repository(repository)
                     .subjects(List.of(GitHubSubject.environment("train")))
-                    // The job waits for the execution: training (spot: up to 2 h with the wait) plus evaluation.
-                    .maxSessionDuration(Duration.hours(3))
+                    // The job waits for the execution: preparation (1 h at most), training (spot: up to 2 h with the
+                    // wait), then evaluation (1 h at most).
+                    .maxSessionDuration(Duration.hours(4))
                     .build();
             // Only jobs that run in the protected `production` environment may deploy.
             this.deployRole = GitHubActionsRole.Builder.create(this, "DeployRole")
@@ -275,7 +291,7 @@ public final class ReferenceApp {
                 .train(WorkflowTrainOptions.builder()
                         .pipeline(model.training)
                         .role(model.trainRole)
-                        .timeout(Duration.hours(3))
+                        .timeout(Duration.hours(4))
                         .build())
                 .deploy(WorkflowDeployOptions.builder()
                         .role(model.deployRole)
