@@ -6,6 +6,7 @@
  *   npx projen errors:catalogue   (runs after jest in the test task)
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 interface Entry { construct: string; property: string; value: string; message: string }
@@ -22,10 +23,24 @@ if (files.length === 0) {
 const byKey = new Map<string, Entry>();
 for (const file of files) {
   for (const line of fs.readFileSync(path.join(dir, file), 'utf8').split('\n').filter(Boolean)) {
-    const entry = JSON.parse(line) as Entry;
+    const entry = anonymous(JSON.parse(line) as Entry);
     byKey.set(`${entry.construct}\u0000${entry.property}\u0000${entry.value}\u0000${entry.message}`, entry);
   }
 }
+/**
+ * Messages of the CLI and the checker name the files they were given: a test's temporary
+ * directory or this checkout. The catalogue shows them as `<temp>/…` and `./…`, so it is
+ * the same on every machine and holds no machine's paths.
+ */
+function anonymous(entry: Entry): Entry {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const message = entry.message
+    .replace(new RegExp(`${escape(fs.realpathSync(os.tmpdir()))}/[^/\\s]+`, 'g'), '<temp>')
+    .replace(new RegExp(`${escape(os.tmpdir())}/[^/\\s]+`, 'g'), '<temp>')
+    .replace(new RegExp(`${escape(root)}/`, 'g'), './');
+  return { ...entry, message };
+}
+
 const entries = [...byKey.values()].sort((a, b) =>
   a.construct.localeCompare(b.construct) || a.property.localeCompare(b.property)
   || a.value.localeCompare(b.value) || a.message.localeCompare(b.message));
