@@ -24,7 +24,7 @@ function parseDockerfile(text: string): Instruction[] {
   });
 }
 
-const ENTRY_POINTS = ['train', 'serve', 'evaluate'];
+const ENTRY_POINTS = ['entrypoint', 'train', 'serve', 'evaluate', 'prepare'];
 const PROGRAM = '/opt/program';
 
 describe('examples/container/Dockerfile', () => {
@@ -42,23 +42,23 @@ describe('examples/container/Dockerfile', () => {
     expect(instructions[1].keyword).toBe('FROM');
   });
 
-  test('puts the entry points first on PATH, with unbuffered output', () => {
+  test('puts the entry points last on PATH, with unbuffered output', () => {
     const env = all('ENV').join(' ');
     expect(env).toMatch(/(^|\s)PYTHONUNBUFFERED=1(\s|$)/);
-    // First: Deep Learning Containers ship a `train` of their own.
-    expect(env).toMatch(new RegExp(`(^|\\s)PATH="${PROGRAM}:\\$\\{PATH\\}"`));
+    // Last: a base image's own programs (a Deep Learning Container's `train`) keep their names.
+    expect(env).toMatch(new RegExp(`(^|\\s)PATH="\\$\\{PATH\\}:${PROGRAM}"`));
   });
 
   test('copies every entry point and the module they share, and makes the entry points executable', () => {
-    expect([...copied].sort()).toEqual(['data_parallel.py', 'evaluate', 'ml_contract.py', 'prepare', 'serve', 'train']);
+    expect([...copied].sort()).toEqual(['data_parallel.py', 'entrypoint', 'evaluate', 'ml_contract.py', 'prepare', 'serve', 'train']);
     const run = all('RUN').join(' ');
     for (const entry of ENTRY_POINTS) {
       expect(run).toMatch(new RegExp(`chmod 0755 [^&]*${PROGRAM}/${entry}\\b`));
     }
   });
 
-  test('lets `docker run IMAGE train|serve` run the entry point itself on port 8080, as root', () => {
-    expect(all('ENTRYPOINT')).toEqual(['[]']);
+  test('lets `docker run IMAGE train|serve` run the starter\'s entry point through its own ENTRYPOINT (exec form), on port 8080, as root', () => {
+    expect(all('ENTRYPOINT')).toEqual([`["${PROGRAM}/entrypoint"]`]);
     expect(all('CMD')).toEqual(['["serve"]']);
     expect(all('EXPOSE')).toEqual(['8080']);
     expect(all('USER')).toEqual([]); // SageMaker expects containers to run as root
