@@ -22,6 +22,7 @@ import { ISageMakerPipeline } from '../../src/pipeline/pipeline';
 import { IModelPackageGroup, ModelPackageGroup } from '../../src/training/model-package-group';
 import { expectError } from '../errors';
 import { nagFindings } from '../nag';
+import { synthValidated } from '../synth-errors';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
@@ -935,7 +936,8 @@ describe('deploy job: the newest approved model version', () => {
     test('a stack that deploy.stacks does not select', () => {
       const { app, ci, parameter } = stagedApp();
       stagedWorkflow(ci, parameter, ['Prod/Training', '*']);
-      expect(() => app.synth()).toThrow("gitHubWorkflow deploy.modelPackageParameter 'Prod-Endpoint:ModelPackageArn' belongs to "
+      expectError(() => synthValidated(app), { construct: 'GitHubWorkflow', property: 'deploy.modelPackageParameter', value: "a parameter of stack Prod/Endpoint, with deploy.stacks ['Prod/Training', '*']" },
+        "gitHubWorkflow deploy.modelPackageParameter 'Prod-Endpoint:ModelPackageArn' belongs to "
         + "stack Prod/Endpoint, which the deploy job does not deploy: deploy.stacks ('Prod/Training', '*') does not select it "
         + "or a stack that depends on it; add 'Prod/Endpoint' to deploy.stacks, or give a parameter of a deployed stack");
     });
@@ -943,7 +945,8 @@ describe('deploy job: the newest approved model version', () => {
     test('a stack inside a Stage without deploy.stacks (cdk deploy --all)', () => {
       const { app, ci, parameter } = stagedApp();
       stagedWorkflow(ci, parameter);
-      expect(() => app.synth()).toThrow("gitHubWorkflow deploy.modelPackageParameter 'Prod-Endpoint:ModelPackageArn' belongs to "
+      expectError(() => synthValidated(app), { construct: 'GitHubWorkflow', property: 'deploy.modelPackageParameter', value: 'a parameter of stack Prod/Endpoint in a Stage, without deploy.stacks' },
+        "gitHubWorkflow deploy.modelPackageParameter 'Prod-Endpoint:ModelPackageArn' belongs to "
         + 'stack Prod/Endpoint, which the deploy job does not deploy: it is inside a Stage, and cdk deploy --all only deploys '
         + "the stacks outside any Stage; add 'Prod/Endpoint' to deploy.stacks, or give a parameter of a deployed stack");
     });
@@ -952,7 +955,8 @@ describe('deploy job: the newest approved model version', () => {
       const { ci } = stagedApp();
       const other = new Stack(new App(), 'Other');
       stagedWorkflow(ci, new CfnParameter(other, 'ModelPackageArn'));
-      expect(() => (ci.node.root as App).synth()).toThrow("gitHubWorkflow deploy.modelPackageParameter 'Other:ModelPackageArn' "
+      expectError(() => synthValidated(ci), { construct: 'GitHubWorkflow', property: 'deploy.modelPackageParameter', value: 'a parameter of a stack of another app' },
+        "gitHubWorkflow deploy.modelPackageParameter 'Other:ModelPackageArn' "
         + "belongs to stack Other of another CDK app, which this workflow's cdk deploy never deploys: give a parameter of a "
         + 'stack in this app');
     });
@@ -971,7 +975,9 @@ describe('deploy job: the newest approved model version', () => {
   describe('errors', () => {
     test('a group without a parameter', () => {
       const setup = modelSetup();
-      expect(() => modelWorkflow(setup, { modelPackageParameter: undefined })).toThrow('gitHubWorkflow deploy.modelPackageGroup '
+      expectError(() => modelWorkflow(setup, { modelPackageParameter: undefined }),
+        { construct: 'GitHubWorkflow', property: 'deploy.modelPackageGroup', value: 'a group, without deploy.modelPackageParameter' },
+        'gitHubWorkflow deploy.modelPackageGroup '
         + 'is given without deploy.modelPackageParameter: the job passes the ARN of the newest approved version to the '
         + 'deployed stacks through that parameter, so give the CfnParameter that takes the model package ARN (a String '
         + 'parameter of a deployed stack), or leave out modelPackageGroup');
@@ -979,7 +985,9 @@ describe('deploy job: the newest approved model version', () => {
 
     test('a parameter without a group', () => {
       const setup = modelSetup();
-      expect(() => modelWorkflow(setup, { modelPackageGroup: undefined })).toThrow('gitHubWorkflow deploy.modelPackageParameter '
+      expectError(() => modelWorkflow(setup, { modelPackageGroup: undefined }),
+        { construct: 'GitHubWorkflow', property: 'deploy.modelPackageParameter', value: 'a parameter, without deploy.modelPackageGroup' },
+        'gitHubWorkflow deploy.modelPackageParameter '
         + "'Test:ModelPackageArn' is given without deploy.modelPackageGroup: the job sets that parameter to the newest "
         + 'approved version of a model package group, so give the group (e.g. the modelPackageGroup of a TrainingPipeline), '
         + 'or leave out modelPackageParameter');
@@ -988,7 +996,9 @@ describe('deploy job: the newest approved model version', () => {
     test('a parameter that is not a String', () => {
       const setup = modelSetup();
       const parameter = new CfnParameter(setup.stack, 'Count', { type: 'Number' });
-      expect(() => modelWorkflow(setup, { modelPackageParameter: parameter })).toThrow('gitHubWorkflow deploy.modelPackageParameter '
+      expectError(() => modelWorkflow(setup, { modelPackageParameter: parameter }),
+        { construct: 'GitHubWorkflow', property: 'deploy.modelPackageParameter', value: "a CfnParameter of type 'Number'" },
+        'gitHubWorkflow deploy.modelPackageParameter '
         + "'Test:Count' is of type 'Number': the job passes a model package ARN, so give a parameter of type 'String'");
     });
 
@@ -996,7 +1006,9 @@ describe('deploy job: the newest approved model version', () => {
       const setup = modelSetup();
       const nested = new NestedStack(setup.stack, 'Nested');
       const parameter = new CfnParameter(nested, 'ModelPackageArn');
-      expect(() => modelWorkflow(setup, { modelPackageParameter: parameter })).toThrow('gitHubWorkflow deploy.modelPackageParameter '
+      expectError(() => modelWorkflow(setup, { modelPackageParameter: parameter }),
+        { construct: 'GitHubWorkflow', property: 'deploy.modelPackageParameter', value: 'a CfnParameter of a nested stack' },
+        'gitHubWorkflow deploy.modelPackageParameter '
         + "'Test/Nested/ModelPackageArn' belongs to the nested stack Test/Nested, whose parameters cdk deploy cannot set: use a "
         + 'parameter of the top stack Test and pass it on to the nested stack');
     });
@@ -1208,7 +1220,8 @@ describe('roles that trust the jobs', () => {
       defaultEnvironments: false,
       buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.branch('develop'), GitHubSubject.tag('v*')]),
     });
-    expect(() => synth(stack)).toThrow('gitHubWorkflow buildRole trusts no subject that the build job presents '
+    expectError(() => synthValidated(stack), { construct: 'GitHubWorkflow', property: 'buildRole', value: 'a role trusting only branch develop and tag v*' },
+      'gitHubWorkflow buildRole trusts no subject that the build job presents '
       + "('ref:refs/heads/main'): add GitHubSubject.branch('main') to the role's subjects");
   });
 
@@ -1218,7 +1231,8 @@ describe('roles that trust the jobs', () => {
       defaultEnvironments: false,
       train: { pipeline: fakePipeline(stack), role: actionsRole(stack, 'TrainRole', [GitHubSubject.environment('main')]) },
     });
-    expect(() => synth(stack)).toThrow('gitHubWorkflow train.role trusts no subject that the train job presents '
+    expectError(() => synthValidated(stack), { construct: 'GitHubWorkflow', property: 'train.role', value: 'a role trusting only environment main' },
+      'gitHubWorkflow train.role trusts no subject that the train job presents '
       + "('ref:refs/heads/main'): add GitHubSubject.branch('main') to the role's subjects");
   });
 
@@ -1227,7 +1241,8 @@ describe('roles that trust the jobs', () => {
     newWorkflow(stack, {
       deploy: { role: actionsRole(stack, 'DeployRole', [GitHubSubject.branch('main')]), environment: 'production' },
     });
-    expect(() => synth(stack)).toThrow('gitHubWorkflow deploy.role trusts no subject that the deploy job presents '
+    expectError(() => synthValidated(stack), { construct: 'GitHubWorkflow', property: 'deploy.role', value: 'a role trusting only branch main, for a job in environment production' },
+      'gitHubWorkflow deploy.role trusts no subject that the deploy job presents '
       + "('environment:production'): add GitHubSubject.environment('production') to the role's subjects");
   });
 
@@ -1237,7 +1252,8 @@ describe('roles that trust the jobs', () => {
       defaultEnvironments: false,
       deploy: { role: actionsRole(stack, 'DeployRole', [GitHubSubject.environment('production')]) },
     });
-    expect(() => synth(stack)).toThrow('gitHubWorkflow deploy.role trusts no subject that the deploy job presents '
+    expectError(() => synthValidated(stack), { construct: 'GitHubWorkflow', property: 'deploy.role', value: 'a role trusting only environment production, for a job without one' },
+      'gitHubWorkflow deploy.role trusts no subject that the deploy job presents '
       + "('ref:refs/heads/main'): add GitHubSubject.branch('main') to the role's subjects");
   });
 
@@ -1259,7 +1275,8 @@ describe('roles that trust the jobs', () => {
   test('a pattern that does not match the whole claim does not count', () => {
     const stack = newStack();
     newWorkflow(stack, { defaultEnvironments: false, buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.branch('mai')]) });
-    expect(() => synth(stack)).toThrow(/gitHubWorkflow buildRole trusts no subject that the build job presents/);
+    expectError(() => synthValidated(stack), { construct: 'GitHubWorkflow', property: 'buildRole', value: "a role trusting branch 'mai'" },
+      /gitHubWorkflow buildRole trusts no subject that the build job presents/);
   });
 
   test('by default each job runs in an environment of its own, and each role trusts exactly its job', async () => {
@@ -1305,7 +1322,8 @@ describe('roles that trust the jobs', () => {
   test('by default a build role that trusts the branch is refused: the build job presents its environment', () => {
     const stack = newStack();
     newWorkflow(stack, { buildRole: actionsRole(stack, 'BuildRole', [GitHubSubject.branch('main')]) });
-    expect(() => synth(stack)).toThrow('gitHubWorkflow buildRole trusts no subject that the build job presents '
+    expectError(() => synthValidated(stack), { construct: 'GitHubWorkflow', property: 'buildRole', value: 'a role trusting only branch main, for a job in environment build' },
+      'gitHubWorkflow buildRole trusts no subject that the build job presents '
       + "('environment:build'): add GitHubSubject.environment('build') to the role's subjects");
   });
 
@@ -1316,7 +1334,7 @@ describe('roles that trust the jobs', () => {
       train: { pipeline: fakePipeline(stack), role: actionsRole(stack, 'TrainRole', [GitHubSubject.environment('train')]) },
       deploy: { role: actionsRole(stack, 'DeployRole', [GitHubSubject.raw('environment:*')]) },
     });
-    expect(() => synth(stack)).toThrow(new RegExp([
+    expectError(() => synthValidated(stack), { construct: 'GitHubWorkflow', property: 'buildRole', value: 'a role trusting environments build and train' }, new RegExp([
       "gitHubWorkflow buildRole also trusts the train job \\('environment:train'\\), which uses another role: each role must "
       + "trust only its own job, so remove the subject that admits 'environment:train' from the role's subjects and keep "
       + "GitHubSubject.environment\\('build'\\)",
@@ -1355,9 +1373,9 @@ describe('roles that trust the jobs', () => {
 describe('errors', () => {
   test('a training pipeline without an image parameter', () => {
     const stack = newStack();
-    expect(() => newWorkflow(stack, {
+    expectError(() => newWorkflow(stack, {
       train: { pipeline: fakePipeline(stack, 'training', false), role: githubRole(stack, 'TrainRole') },
-    })).toThrow("gitHubWorkflow train.pipeline 'training' has no imageUriParameterName: the workflow passes the image "
+    }), { construct: 'GitHubWorkflow', property: 'train.pipeline', value: 'a pipeline without imageUriParameterName' }, "gitHubWorkflow train.pipeline 'training' has no imageUriParameterName: the workflow passes the image "
       + 'it pushed to the pipeline through that parameter, so give the pipeline an image URI parameter '
       + '(TrainingPipeline has one when its image is a CustomTrainingImage) or leave out `train`');
   });
@@ -1365,7 +1383,8 @@ describe('errors', () => {
   test.each(['feature..x', 'with space', 'topic/*', '-x', 'main.lock', 'a//b', '', '/main', 'release/'])(
     'an invalid branch name %p', (branch) => {
       const stack = newStack();
-      expect(() => newWorkflow(stack, { branch })).toThrow(`gitHubWorkflow branch '${branch}' is not a valid branch name`);
+      expectError(() => newWorkflow(stack, { branch }), { construct: 'GitHubWorkflow', property: 'branch', value: `'${branch}'` },
+        `gitHubWorkflow branch '${branch}' is not a valid branch name`);
     });
 
   test.each([
@@ -1377,10 +1396,11 @@ describe('errors', () => {
     ['a..b', "it must not contain '..'"],
   ])('branch %p: the git ref rules of GitHubSubject.branch, with the reason', (branch, reason) => {
     const stack = newStack();
-    expect(() => newWorkflow(stack, { branch }))
-      .toThrow(`gitHubWorkflow branch '${branch}' is not a valid branch name: ${reason}; give one branch such as 'main'`);
+    expectError(() => newWorkflow(stack, { branch }), { construct: 'GitHubWorkflow', property: 'branch', value: `'${branch}'` },
+      `gitHubWorkflow branch '${branch}' is not a valid branch name: ${reason}; give one branch such as 'main'`);
     if (!branch.includes('*')) {
-      expect(() => GitHubSubject.branch(branch)).toThrow(`gitHubSubject.branch name '${branch}' is not a valid git branch name: ${reason}`);
+      expectError(() => GitHubSubject.branch(branch), { construct: 'GitHubSubject.branch', property: 'name', value: `'${branch}'` },
+        `gitHubSubject.branch name '${branch}' is not a valid git branch name: ${reason}`);
     }
   });
 
@@ -1393,9 +1413,9 @@ describe('errors', () => {
 
   test('an output path that is not a .yml or .yaml file', () => {
     const stack = newStack();
-    expect(() => new GitHubWorkflow(stack, 'Workflow', {
+    expectError(() => new GitHubWorkflow(stack, 'Workflow', {
       image: new CustomTrainingImage(stack, 'Image'), buildRole: githubRole(stack, 'BuildRole'), outputPath: 'workflow.json',
-    })).toThrow("gitHubWorkflow outputPath 'workflow.json' is not a .yml or .yaml file: GitHub only runs workflow files "
+    }), { construct: 'GitHubWorkflow', property: 'outputPath', value: "'workflow.json'" }, "gitHubWorkflow outputPath 'workflow.json' is not a .yml or .yaml file: GitHub only runs workflow files "
       + "with those extensions, e.g. '.github/workflows/sagemaker.yml'");
   });
 
@@ -1405,9 +1425,9 @@ describe('errors', () => {
     [Duration.millis(12500), '12 seconds 500 millis'],
   ])('a poll interval out of range: %p', (pollInterval, human) => {
     const stack = newStack();
-    expect(() => newWorkflow(stack, {
+    expectError(() => newWorkflow(stack, {
       train: { pipeline: fakePipeline(stack), role: githubRole(stack, 'TrainRole'), pollInterval },
-    })).toThrow(`gitHubWorkflow train.pollInterval must be whole seconds from 10 seconds to 10 minutes, got ${human}: `
+    }), { construct: 'GitHubWorkflow', property: 'train.pollInterval', value: human }, `gitHubWorkflow train.pollInterval must be whole seconds from 10 seconds to 10 minutes, got ${human}: `
       + 'give e.g. Duration.seconds(30)');
   });
 
@@ -1417,9 +1437,9 @@ describe('errors', () => {
     [Duration.seconds(3630), '1 hour 30 seconds'],
   ])('a timeout out of range: %p', (timeout, human) => {
     const stack = newStack();
-    expect(() => newWorkflow(stack, {
+    expectError(() => newWorkflow(stack, {
       train: { pipeline: fakePipeline(stack), role: githubRole(stack, 'TrainRole'), timeout },
-    })).toThrow('gitHubWorkflow train.timeout must be whole minutes from 15 minutes to 6 hours (a job on a GitHub-hosted '
+    }), { construct: 'GitHubWorkflow', property: 'train.timeout', value: human }, 'gitHubWorkflow train.timeout must be whole minutes from 15 minutes to 6 hours (a job on a GitHub-hosted '
       + `runner may run at most 6 hours), got ${human}: give e.g. Duration.hours(2)`);
   });
 
@@ -1428,7 +1448,8 @@ describe('errors', () => {
     newWorkflow(stack, {
       train: { pipeline: fakePipeline(stack), role: githubRole(stack, 'TrainRole'), timeout: Duration.hours(2) },
     });
-    expect(() => (stack.node.root as App).synth()).toThrow('gitHubWorkflow train.timeout of 120 minutes needs AWS sessions '
+    expectError(() => synthValidated(stack), { construct: 'GitHubWorkflow', property: 'train.timeout', value: 'Duration.hours(2), with a role of 1 hour sessions' },
+      'gitHubWorkflow train.timeout of 120 minutes needs AWS sessions '
       + 'of 7200 seconds, but role Test/TrainRole allows 3600 (maxSessionDuration): set maxSessionDuration: '
       + 'Duration.seconds(7200) or more on the role, or shorten train.timeout');
   });
@@ -1439,8 +1460,9 @@ describe('errors', () => {
     const image = new CustomTrainingImage(stack, 'Image');
     const buildRole = githubRole(stack, 'BuildRole');
     new GitHubWorkflow(stack, 'First', { image, buildRole, outputPath });
-    expect(() => new GitHubWorkflow(stack, 'Second', { image, buildRole, outputPath }))
-      .toThrow(`gitHubWorkflow outputPath '${outputPath}' is also the file of Test/First: each workflow needs a file of its `
+    expectError(() => new GitHubWorkflow(stack, 'Second', { image, buildRole, outputPath }),
+      { construct: 'GitHubWorkflow', property: 'outputPath', value: 'the path of another workflow' },
+      `gitHubWorkflow outputPath '${outputPath}' is also the file of Test/First: each workflow needs a file of its `
         + "own, e.g. '.github/workflows/<name>.yml'");
   });
 
@@ -1457,39 +1479,42 @@ describe('errors', () => {
 
   test('a pinned action the workflow does not use', () => {
     const stack = newStack();
-    expect(() => newWorkflow(stack, { pinnedActions: { 'actions/cache': SHA } }))
-      .toThrow("gitHubWorkflow pinnedActions key 'actions/cache' is not an action this workflow uses: pin one of "
+    expectError(() => newWorkflow(stack, { pinnedActions: { 'actions/cache': SHA } }),
+      { construct: 'GitHubWorkflow', property: 'pinnedActions', value: "{ 'actions/cache': '<sha>' }" },
+      "gitHubWorkflow pinnedActions key 'actions/cache' is not an action this workflow uses: pin one of "
         + 'jlumbroso/free-disk-space, actions/checkout, aws-actions/configure-aws-credentials, aws-actions/amazon-ecr-login, '
         + 'docker/setup-buildx-action, docker/build-push-action, actions/setup-node');
   });
 
   test('a pinned action that is not a full commit SHA', () => {
     const stack = newStack();
-    expect(() => newWorkflow(stack, { pinnedActions: { 'actions/checkout': 'v4.2.2' } }))
-      .toThrow("gitHubWorkflow pinnedActions['actions/checkout'] 'v4.2.2' is not a full commit SHA: give the 40 lower-case "
+    expectError(() => newWorkflow(stack, { pinnedActions: { 'actions/checkout': 'v4.2.2' } }),
+      { construct: 'GitHubWorkflow', property: 'pinnedActions', value: "{ 'actions/checkout': 'v4.2.2' }" },
+      "gitHubWorkflow pinnedActions['actions/checkout'] 'v4.2.2' is not a full commit SHA: give the 40 lower-case "
         + 'hex digits of the commit the version tag points to');
   });
 
   test('a deploy stack that is not a stack pattern', () => {
     const stack = newStack();
-    expect(() => newWorkflow(stack, { deploy: { role: githubRole(stack, 'DeployRole'), stacks: ["Prod'; rm -rf /"] } }))
-      .toThrow("gitHubWorkflow deploy.stacks entry 'Prod'; rm -rf /' is not a stack pattern cdk deploy takes: give construct "
+    expectError(() => newWorkflow(stack, { deploy: { role: githubRole(stack, 'DeployRole'), stacks: ["Prod'; rm -rf /"] } }),
+      { construct: 'GitHubWorkflow', property: 'deploy.stacks', value: "[\"Prod'; rm -rf /\"]" },
+      "gitHubWorkflow deploy.stacks entry 'Prod'; rm -rf /' is not a stack pattern cdk deploy takes: give construct "
         + "paths such as 'Prod/Training' (letters, digits, /, -, _, . and * only)");
   });
 
   test('a branch that is a token', () => {
     const stack = newStack();
     const branch = new CfnParameter(stack, 'Branch').valueAsString;
-    expect(() => newWorkflow(stack, { branch })).toThrow('gitHubWorkflow branch is a token: the workflow file is written at '
+    expectError(() => newWorkflow(stack, { branch }), { construct: 'GitHubWorkflow', property: 'branch', value: 'a CfnParameter token' }, 'gitHubWorkflow branch is a token: the workflow file is written at '
       + 'synth time, so give the branch name itself');
   });
 
   test('a duration that is a token', () => {
     const stack = newStack();
     const pollInterval = Duration.seconds(new CfnParameter(stack, 'Poll', { type: 'Number' }).valueAsNumber);
-    expect(() => newWorkflow(stack, {
+    expectError(() => newWorkflow(stack, {
       train: { pipeline: fakePipeline(stack), role: githubRole(stack, 'TrainRole'), pollInterval },
-    })).toThrow('gitHubWorkflow train.pollInterval is a token: the workflow file is written at synth time, so give a fixed duration');
+    }), { construct: 'GitHubWorkflow', property: 'train.pollInterval', value: 'Duration.seconds(a CfnParameter token)' }, 'gitHubWorkflow train.pollInterval is a token: the workflow file is written at synth time, so give a fixed duration');
   });
 
   test.each([
@@ -1497,7 +1522,8 @@ describe('errors', () => {
     ['dockerfile', { dockerfile: 'a\nb' }, "'a\nb' is not valid: it must be a single line of 1 to 1024 characters known at synth time; give a path relative to the repository root, e.g. 'Dockerfile'"],
   ])('an invalid %s', (property, props, message) => {
     const stack = newStack();
-    expect(() => newWorkflow(stack, props)).toThrow(`gitHubWorkflow ${property} ${message}`);
+    expectError(() => newWorkflow(stack, props), { construct: 'GitHubWorkflow', property, value: JSON.stringify(Object.values(props)[0]) },
+      `gitHubWorkflow ${property} ${message}`);
   });
 
   test.each([
@@ -1510,21 +1536,25 @@ describe('errors', () => {
     ['${aws.username}', "contains '${', which IAM reads as a policy variable: remove it"],
   ])('an invalid deploy environment %p (the rules of GitHubSubject.environment)', (environment, reason) => {
     const stack = newStack();
-    expect(() => newWorkflow(stack, { deploy: { role: githubRole(stack, 'DeployRole'), environment } }))
-      .toThrow(`gitHubWorkflow deploy.environment '${environment}' ${reason}`);
-    expect(() => GitHubSubject.environment(environment)).toThrow(`gitHubSubject.environment name '${environment}' `);
+    expectError(() => newWorkflow(stack, { deploy: { role: githubRole(stack, 'DeployRole'), environment } }),
+      { construct: 'GitHubWorkflow', property: 'deploy.environment', value: JSON.stringify(environment) },
+      `gitHubWorkflow deploy.environment '${environment}' ${reason}`);
+    expectError(() => GitHubSubject.environment(environment),
+      { construct: 'GitHubSubject.environment', property: 'name', value: JSON.stringify(environment) },
+      `gitHubSubject.environment name '${environment}' `);
   });
 
   test('a deploy environment that is a token', () => {
     const stack = newStack();
     const environment = new CfnParameter(stack, 'Environment').valueAsString;
-    expect(() => newWorkflow(stack, { deploy: { role: githubRole(stack, 'DeployRole'), environment } }))
-      .toThrow('gitHubWorkflow deploy.environment is a token: the workflow file is written at synth time, so give the environment name itself');
+    expectError(() => newWorkflow(stack, { deploy: { role: githubRole(stack, 'DeployRole'), environment } }),
+      { construct: 'GitHubWorkflow', property: 'deploy.environment', value: 'a CfnParameter token' },
+      'gitHubWorkflow deploy.environment is a token: the workflow file is written at synth time, so give the environment name itself');
   });
 
   test('a workflow name on several lines', () => {
     const stack = newStack();
-    expect(() => newWorkflow(stack, { workflowName: 'a\nb' })).toThrow("gitHubWorkflow workflowName 'a\nb' is not valid: it "
+    expectError(() => newWorkflow(stack, { workflowName: 'a\nb' }), { construct: 'GitHubWorkflow', property: 'workflowName', value: JSON.stringify('a\nb') }, "gitHubWorkflow workflowName 'a\nb' is not valid: it "
       + "must be a single line of 1 to 1024 characters known at synth time; give a short single-line name such as 'SageMaker'");
   });
 });
