@@ -200,7 +200,7 @@ export class SageMakerPipeline extends SageMakerPipelineBase {
         schedule: triggers.schedule,
         description: `Starts the SageMaker pipeline ${pipelineName}`,
         target: new schedulerTargets.SageMakerStartPipelineExecution(this, {
-          pipelineParameterList: parameterList(triggers.scheduleParameters),
+          pipelineParameterList: parameterList('triggers.scheduleParameters', triggers.scheduleParameters),
           role: this.createScheduleRole(),
         }),
       });
@@ -344,7 +344,7 @@ export class SageMakerPipeline extends SageMakerPipelineBase {
         arn: this.pipelineArn,
         roleArn: role.roleArn,
         sageMakerPipelineParameters: trigger.parameters
-          ? { pipelineParameterList: parameterList(trigger.parameters) }
+          ? { pipelineParameterList: parameterList('triggers.newData parameters', trigger.parameters) }
           : undefined,
       }],
     });
@@ -396,14 +396,14 @@ export class SageMakerPipeline extends SageMakerPipelineBase {
   }
 }
 
-function parameterList(parameters?: { [name: string]: string }): Array<{ name: string; value: string }> | undefined {
+function parameterList(property: string, parameters?: { [name: string]: string }): Array<{ name: string; value: string }> | undefined {
   if (!parameters) {
     return undefined;
   }
   const list = Object.entries(parameters).map(([name, value]) => ({ name, value }));
   // PipelineParameterList holds up to 200 entries (EventBridge Scheduler and EventBridge API references).
   if (list.length > 200) {
-    throw new Error(`sageMakerPipeline trigger parameters has ${list.length} entries: EventBridge passes at most 200`);
+    throw new Error(`sageMakerPipeline ${property} has ${list.length} entries: EventBridge passes at most 200; pass the rest as the pipeline parameters' defaults`);
   }
   return list;
 }

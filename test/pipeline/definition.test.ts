@@ -204,7 +204,7 @@ describe('PipelineDefinition errors', () => {
   test('a JsonGet on a property file the step does not declare', () => {
     const role = new iam.Role(stack(), 'R', { assumedBy: new iam.AccountRootPrincipal() });
     const { evaluate } = everyStepType(role);
-    expectError(() => evaluate.jsonGet('Other', 'a.b'), { construct: 'ProcessingStep.jsonGet', property: 'property file', value: "'Other'" }, "processing step 'Evaluate' has no property file 'Other' (it has: Evaluation)");
+    expectError(() => evaluate.jsonGet('Other', 'a.b'), { construct: 'ProcessingStep.jsonGet', property: 'property file', value: "'Other'" }, "processingStep 'Evaluate' has no property file 'Other' (it has: Evaluation)");
   });
 
   test('a malformed JSON path', () => {

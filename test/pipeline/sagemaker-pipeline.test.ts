@@ -14,7 +14,9 @@ import {
   PipelineExecutionStatus, PipelineExecutionStatusChangeOptions, PipelineParameter, SageMakerPipeline, SageMakerPipelineProps,
 } from '../../src/pipeline';
 import { nameCaseVariants } from '../../src/private/arns';
+import { expectError } from '../errors';
 import { expectNagClean, explainTestRole } from '../nag';
+import { synthValidated } from '../synth-errors';
 
 function build(props: SageMakerPipelineProps = {}, env?: { account?: string; region?: string }) {
   const stack = new Stack(new App(), 'Stack', { env });
@@ -109,15 +111,15 @@ describe('SageMakerPipeline resource', () => {
   test('a pipeline without steps fails at synthesis', () => {
     const stack = new Stack(new App(), 'Stack');
     new SageMakerPipeline(stack, 'Pipeline');
-    expect(() => Template.fromStack(stack)).toThrow('pipeline definition has no steps: add at least one step');
+    expectError(() => synthValidated(stack), { construct: 'SageMakerPipeline', property: 'steps', value: 'none' }, 'pipeline definition has no steps: add at least one step');
   });
 
   test('an invalid pipeline name', () => {
-    expect(() => build({ pipelineName: 'bad_name' })).toThrow("sageMakerPipeline pipelineName 'bad_name' is invalid");
+    expectError(() => build({ pipelineName: 'bad_name' }), { construct: 'SageMakerPipeline', property: 'pipelineName', value: "'bad_name'" }, "sageMakerPipeline pipelineName 'bad_name' is invalid");
   });
 
   test('a parallelism of 0', () => {
-    expect(() => build({ maxParallelExecutionSteps: 0 })).toThrow('sageMakerPipeline maxParallelExecutionSteps must be a whole number from 1 to 256, got 0');
+    expectError(() => build({ maxParallelExecutionSteps: 0 }), { construct: 'SageMakerPipeline', property: 'maxParallelExecutionSteps', value: '0' }, 'sageMakerPipeline maxParallelExecutionSteps must be a whole number from 1 to 256, got 0');
   });
 });
 
@@ -191,7 +193,8 @@ describe('SageMakerPipeline imports', () => {
 
   test('fromPipelineArn with an ARN of something else', () => {
     const stack = new Stack(new App(), 'Stack');
-    expect(() => SageMakerPipeline.fromPipelineArn(stack, 'Imported', 'arn:aws:sagemaker:eu-west-1:444455556666:model/scoring')).toThrow(
+    expectError(() => SageMakerPipeline.fromPipelineArn(stack, 'Imported', 'arn:aws:sagemaker:eu-west-1:444455556666:model/scoring'),
+      { construct: 'SageMakerPipeline.fromPipelineArn', property: 'pipelineArn', value: "'arn:aws:sagemaker:eu-west-1:444455556666:model/scoring'" },
       "sageMakerPipeline pipelineArn 'arn:aws:sagemaker:eu-west-1:444455556666:model/scoring' is not a pipeline ARN: "
       + 'give arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>');
   });
@@ -256,8 +259,8 @@ describe('SageMakerPipeline triggers', () => {
   });
 
   test('a schedule parameter the pipeline does not declare', () => {
-    const { template } = build({ triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(7)), scheduleParameters: { Thresold: '0.3' } } });
-    expect(template).toThrow("sageMakerPipeline triggers.scheduleParameters 'Thresold' is not a parameter of the pipeline "
+    const { stack } = build({ triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(7)), scheduleParameters: { Thresold: '0.3' } } });
+    expectError(() => synthValidated(stack), { construct: 'SageMakerPipeline', property: 'triggers.scheduleParameters', value: "{ Thresold: '0.3' }" }, "sageMakerPipeline triggers.scheduleParameters 'Thresold' is not a parameter of the pipeline "
       + '(declared: ImageUri, Threshold, InstanceCount): fix the name or add the parameter');
   });
 
@@ -270,7 +273,8 @@ describe('SageMakerPipeline triggers', () => {
       steps: parts.steps,
       triggers: { newData: { bucket: s3.Bucket.fromBucketName(stack, 'L', 'landing'), parameters: { InputUri: 's3://landing/x' } } },
     });
-    expect(() => Template.fromStack(stack)).toThrow("sageMakerPipeline triggers.newData parameters 'InputUri' is not a parameter of the pipeline "
+    expectError(() => synthValidated(stack), { construct: 'SageMakerPipeline', property: 'triggers.newData.parameters', value: "{ InputUri: 's3://landing/x' }" },
+      "sageMakerPipeline triggers.newData parameters 'InputUri' is not a parameter of the pipeline "
       + '(declared: ImageUri, Threshold, InstanceCount): fix the name or add the parameter');
   });
 
@@ -281,14 +285,15 @@ describe('SageMakerPipeline triggers', () => {
   });
 
   test('schedule parameters without a schedule', () => {
-    expect(() => build({ triggers: { scheduleParameters: { A: 'b' } } })).toThrow('sageMakerPipeline triggers.scheduleParameters is set without triggers.schedule: '
+    expectError(() => build({ triggers: { scheduleParameters: { A: 'b' } } }), { construct: 'SageMakerPipeline', property: 'triggers.scheduleParameters', value: "{ A: 'b' } without a schedule" },
+      'sageMakerPipeline triggers.scheduleParameters is set without triggers.schedule: '
       + 'give a schedule or drop scheduleParameters');
   });
 
   test('more than 200 trigger parameters', () => {
     const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`p${i}`, 'x']));
-    expect(() => build({ triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), scheduleParameters: many } }))
-      .toThrow('sageMakerPipeline trigger parameters has 201 entries: EventBridge passes at most 200');
+    expectError(() => build({ triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), scheduleParameters: many } }),
+      { construct: 'SageMakerPipeline', property: 'triggers.scheduleParameters', value: 'a map of 201 entries' }, "sageMakerPipeline triggers.scheduleParameters has 201 entries: EventBridge passes at most 200; pass the rest as the pipeline parameters' defaults");
   });
 
   test('new data under a prefix starts the pipeline through an EventBridge rule', () => {
@@ -369,8 +374,8 @@ describe('SageMakerPipeline notifications and metrics', () => {
   test('notifications off with a topic', () => {
     const stack = new Stack(new App(), 'Stack');
     const topic = sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:us-east-1:111122223333:alerts');
-    expect(() => new SageMakerPipeline(stack, 'P', { notifications: { notifyOnFailure: false, failureTopic: topic } }))
-      .toThrow('sageMakerPipeline notifications.notifyOnFailure is false but notifications.failureTopic is given: drop one of them');
+    expectError(() => new SageMakerPipeline(stack, 'P', { notifications: { notifyOnFailure: false, failureTopic: topic } }),
+      { construct: 'SageMakerPipeline', property: 'notifications.failureTopic', value: 'a topic, with notifyOnFailure: false' }, 'sageMakerPipeline notifications.notifyOnFailure is false but notifications.failureTopic is given: drop one of them');
   });
 
   test('no notifications by default', () => {

@@ -7,6 +7,7 @@ import {
   ConditionStep, CreateModelStep, FailStep, PipelineCondition, PipelineParameter, PipelineStep, PipelineValue, ProcessingInstanceType,
   ProcessingStep, RegisterModelStep, SageMakerPipeline, TrainingInstanceType, TrainingStep, TransformStep,
 } from '../../src/pipeline';
+import { expectError } from '../errors';
 
 const ACCOUNT_JOBS = (resource: string) => ({
   'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sagemaker:us-east-1:111122223333:${resource}/*`]],
@@ -105,7 +106,7 @@ describe('each step type grants its own permissions to a bare pipeline', () => {
   });
 
   test('a status that is no approval status', () => {
-    expect(() => registerStatements({ ModelApprovalStatus: 'Aproved' })).toThrow(
+    expectError(() => registerStatements({ ModelApprovalStatus: 'Aproved' }), { construct: 'RegisterModelStep', property: 'arguments.ModelApprovalStatus', value: "'Aproved'" },
       "registerModelStep 'Register' arguments.ModelApprovalStatus 'Aproved' is not an approval status: give one of PendingManualApproval, Approved, Rejected");
   });
 
@@ -199,67 +200,66 @@ describe('step errors', () => {
   const r = () => iam.Role.fromRoleArn(new Stack(), 'R', 'arn:aws:iam::111122223333:role/jobs');
 
   test('a job step with both job and arguments', () => {
-    expect(() => new TrainingStep({ name: 'Train', job: trainingJob(r()), arguments: {} })).toThrow(
+    expectError(() => new TrainingStep({ name: 'Train', job: trainingJob(r()), arguments: {} }), { construct: 'TrainingStep', property: 'arguments', value: '{} with job' },
       "trainingStep 'Train' has both job and arguments: give the typed job, or arguments (the raw request), not both");
   });
 
   test('a job step with neither job nor arguments', () => {
-    expect(() => new ProcessingStep({ name: 'Process' })).toThrow(
+    expectError(() => new ProcessingStep({ name: 'Process' }), { construct: 'ProcessingStep', property: 'job', value: 'nothing, nor arguments' },
       "processingStep 'Process' has neither job nor arguments: give the typed job (or arguments, the raw request)");
   });
 
   test('a condition step without conditions', () => {
-    expect(() => new ConditionStep({ name: 'Gate', conditions: [] })).toThrow(
-      "condition step 'Gate' conditions is empty: give at least one PipelineCondition");
+    expectError(() => new ConditionStep({ name: 'Gate', conditions: [] }), { construct: 'ConditionStep', property: 'conditions', value: '[]' },
+      "conditionStep 'Gate' conditions is empty: give at least one PipelineCondition");
   });
 
   test('a property file without an output name', () => {
-    expect(() => new ProcessingStep({ name: 'P', arguments: {}, propertyFiles: [{ name: 'Eval', outputName: '', filePath: 'e.json' }] })).toThrow(
-      "processing step 'P' property file 'Eval' has no outputName: give the OutputName of the output that holds the file and its path inside that output");
+    expectError(() => new ProcessingStep({ name: 'P', arguments: {}, propertyFiles: [{ name: 'Eval', outputName: '', filePath: 'e.json' }] }), { construct: 'ProcessingStep', property: 'propertyFiles.outputName', value: "''" },
+      "processingStep 'P' propertyFiles 'Eval' has no outputName: give the OutputName of the output that holds the file and its path inside that output");
   });
 
   test('a property file without a file path', () => {
-    expect(() => new ProcessingStep({ name: 'P', arguments: {}, propertyFiles: [{ name: 'Eval', outputName: 'out', filePath: '' }] })).toThrow(
-      "processing step 'P' property file 'Eval' has no filePath: give");
+    expectError(() => new ProcessingStep({ name: 'P', arguments: {}, propertyFiles: [{ name: 'Eval', outputName: 'out', filePath: '' }] }), { construct: 'ProcessingStep', property: 'propertyFiles.filePath', value: "''" },
+      "processingStep 'P' propertyFiles 'Eval' has no filePath: give");
   });
 
   test('a metric name over 255 characters', () => {
     const job = { ...trainingJob(r()), metricDefinitions: [{ name: 'm'.repeat(256), regex: 'loss=(.*)' }] };
-    expect(() => new TrainingStep({ name: 'Train', job })).toThrow(
+    expectError(() => new TrainingStep({ name: 'Train', job }), { construct: 'TrainingStep', property: 'job.metricDefinitions.name', value: "'m' x 256" },
       `trainingStep 'Train' job metricDefinitions name '${'m'.repeat(256)}' must be 1 to 255 characters, got 256: shorten it`);
   });
 
   test('a metric regex over 500 characters', () => {
     const job = { ...trainingJob(r()), metricDefinitions: [{ name: 'loss', regex: `(${'a'.repeat(500)})` }] };
-    expect(() => new TrainingStep({ name: 'Train', job })).toThrow(
+    expectError(() => new TrainingStep({ name: 'Train', job }), { construct: 'TrainingStep', property: 'job.metricDefinitions.regex', value: 'a regex of 502 characters' },
       "trainingStep 'Train' job metricDefinitions 'loss' regex must be 1 to 500 characters, got 502: shorten the expression");
   });
 
   test('instance groups: none, or more than five', () => {
     const group = { groupName: 'g', instanceType: TrainingInstanceType.ML_M5_LARGE };
-    expect([
-      () => new TrainingStep({ name: 'Train', job: { ...trainingJob(r()), instanceGroups: [] } }),
-      () => new TrainingStep({ name: 'Train', job: { ...trainingJob(r()), instanceGroups: Array(6).fill(group) } }),
-    ].map((f) => { try { f(); return 'no error'; } catch (e) { return (e as Error).message; } })).toEqual([
-      "trainingStep 'Train' job instanceGroups has 0 groups: give 1 to 5 (CreateTrainingJob InstanceGroups)",
-      "trainingStep 'Train' job instanceGroups has 6 groups: give 1 to 5 (CreateTrainingJob InstanceGroups)",
-    ]);
+    expectError(() => new TrainingStep({ name: 'Train', job: { ...trainingJob(r()), instanceGroups: [] } }),
+      { construct: 'TrainingStep', property: 'job.instanceGroups', value: '[]' },
+      "trainingStep 'Train' job instanceGroups has 0 groups: give 1 to 5 (CreateTrainingJob InstanceGroups)");
+    expectError(() => new TrainingStep({ name: 'Train', job: { ...trainingJob(r()), instanceGroups: Array(6).fill(group) } }),
+      { construct: 'TrainingStep', property: 'job.instanceGroups', value: 'a list of 6 groups' },
+      "trainingStep 'Train' job instanceGroups has 6 groups: give 1 to 5 (CreateTrainingJob InstanceGroups)");
   });
 
   test('security groups without subnets', () => {
     const stack = new Stack();
     const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 1 }) });
-    expect(() => new ProcessingStep({ name: 'P', job: { ...processingJob(r()), network: { securityGroups: [sg] } } })).toThrow(
+    expectError(() => new ProcessingStep({ name: 'P', job: { ...processingJob(r()), network: { securityGroups: [sg] } } }), { construct: 'ProcessingStep', property: 'job.network.securityGroups', value: '[sg] without subnets' },
       "processingStep 'P' job network has securityGroups but no subnets: a job in a VPC needs both, give both or neither");
   });
 
   test('a processing job over 5 days', () => {
-    expect(() => new ProcessingStep({ name: 'P', job: { ...processingJob(r()), maxRuntime: Duration.days(6) } })).toThrow(
+    expectError(() => new ProcessingStep({ name: 'P', job: { ...processingJob(r()), maxRuntime: Duration.days(6) } }), { construct: 'ProcessingStep', property: 'job.maxRuntime', value: 'Duration.days(6)' },
       "processingStep 'P' job maxRuntime (seconds) must be a whole number from 1 to 432000, got 518400: give a Duration of at most 5 days");
   });
 
   test('a processing job of 101 instances', () => {
-    expect(() => new ProcessingStep({ name: 'P', job: { ...processingJob(r()), instanceCount: 101 } })).toThrow(
+    expectError(() => new ProcessingStep({ name: 'P', job: { ...processingJob(r()), instanceCount: 101 } }), { construct: 'ProcessingStep', property: 'job.instanceCount', value: '101' },
       "processingStep 'P' job instanceCount must be a whole number from 1 to 100, got 101");
   });
 });
@@ -270,19 +270,19 @@ describe('more step and value errors', () => {
   test('a step name that is a token', () => {
     const stack = new Stack();
     const name = new iam.Role(stack, 'Token', { assumedBy: new iam.AccountRootPrincipal() }).roleName;
-    expect(() => new FailStep({ name, errorMessage: PipelineValue.fromString('x') })).toThrow(
+    expectError(() => new FailStep({ name, errorMessage: PipelineValue.fromString('x') }), { construct: 'FailStep', property: 'name', value: 'a token' },
       'pipeline step name must be known at synth time, got a token: the definition refers to it by name');
   });
 
   test('a step property path that starts with a dot', () => {
-    expect(() => PipelineValue.stepProperty('Train', '.ModelArtifacts')).toThrow(
+    expectError(() => PipelineValue.stepProperty('Train', '.ModelArtifacts'), { construct: 'PipelineValue.stepProperty', property: 'path', value: "'.ModelArtifacts'" },
       "pipeline step property path '.ModelArtifacts' of step 'Train' is invalid: give a path such as 'ModelArtifacts.S3ModelArtifacts'");
   });
 
   test('a property file declared twice', () => {
     const file = { name: 'Eval', outputName: 'out', filePath: 'e.json' };
-    expect(() => new ProcessingStep({ name: 'P', arguments: {}, propertyFiles: [file, file] })).toThrow(
-      "processing step 'P' declares property file 'Eval' twice: give each file its own name");
+    expectError(() => new ProcessingStep({ name: 'P', arguments: {}, propertyFiles: [file, file] }), { construct: 'ProcessingStep', property: 'propertyFiles.name', value: "'Eval' twice" },
+      "processingStep 'P' propertyFiles name 'Eval' is used twice: give each file its own name");
   });
 
   test('a warm pool with instance groups', () => {
@@ -291,19 +291,19 @@ describe('more step and value errors', () => {
       keepAlivePeriod: Duration.minutes(5),
       instanceGroups: [{ groupName: 'g', instanceType: TrainingInstanceType.ML_M5_LARGE }],
     };
-    expect(() => new TrainingStep({ name: 'Train', job })).toThrow(
+    expectError(() => new TrainingStep({ name: 'Train', job }), { construct: 'TrainingStep', property: 'job.keepAlivePeriod', value: 'Duration.minutes(5) with instanceGroups' },
       "trainingStep 'Train' job keepAlivePeriod (a warm pool) cannot be used with instanceGroups: use instanceType and instanceCount");
   });
 
   test('subnets without security groups', () => {
     const stack = new Stack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1 });
-    expect(() => new ProcessingStep({ name: 'P', job: { ...processingJob(r()), network: { subnets: vpc.privateSubnets } } })).toThrow(
+    expectError(() => new ProcessingStep({ name: 'P', job: { ...processingJob(r()), network: { subnets: vpc.privateSubnets } } }), { construct: 'ProcessingStep', property: 'job.network.subnets', value: 'subnets without securityGroups' },
       "processingStep 'P' job network has subnets but no securityGroups: a job in a VPC needs both, give both or neither");
   });
 
   test('a transform job of 0 instances', () => {
-    expect(() => new TransformStep({ name: 'Score', job: { ...transformJob(), instanceCount: 0 } })).toThrow(
+    expectError(() => new TransformStep({ name: 'Score', job: { ...transformJob(), instanceCount: 0 } }), { construct: 'TransformStep', property: 'job.instanceCount', value: '0' },
       "transformStep 'Score' job instanceCount must be a whole number of at least 1, got 0");
   });
 });

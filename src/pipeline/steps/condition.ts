@@ -188,7 +188,7 @@ export class ConditionStep extends PipelineStep {
   constructor(props: ConditionStepProps) {
     super('Condition', props);
     if (props.conditions.length === 0) {
-      throw new Error(`condition step '${props.name}' conditions is empty: give at least one PipelineCondition`);
+      throw new Error(`conditionStep '${props.name}' conditions is empty: give at least one PipelineCondition`);
     }
     this.conditions = props.conditions;
     this.ifSteps = props.ifSteps ?? [];

@@ -225,12 +225,12 @@ export class ProcessingStep extends JobStep {
     for (const file of this.propertyFiles) {
       checkPipelineName('property file', file.name);
       if (seen.has(file.name)) {
-        throw new Error(`processing step '${props.name}' declares property file '${file.name}' twice: give each file its own name`);
+        throw new Error(`processingStep '${props.name}' propertyFiles name '${file.name}' is used twice: give each file its own name`);
       }
       seen.add(file.name);
       if (!file.outputName || !file.filePath) {
         const missing = [!file.outputName ? 'outputName' : undefined, !file.filePath ? 'filePath' : undefined].filter(Boolean).join(' and ');
-        throw new Error(`processing step '${props.name}' property file '${file.name}' has no ${missing}: `
+        throw new Error(`processingStep '${props.name}' propertyFiles '${file.name}' has no ${missing}: `
           + 'give the OutputName of the output that holds the file and its path inside that output');
       }
     }
@@ -249,7 +249,7 @@ export class ProcessingStep extends JobStep {
   public jsonGet(propertyFileName: string, path: string): PipelineValue {
     if (!this.propertyFileNames.includes(propertyFileName)) {
       const known = this.propertyFileNames.length > 0 ? this.propertyFileNames.join(', ') : 'none';
-      throw new Error(`processing step '${this.name}' has no property file '${propertyFileName}' (it has: ${known}): `
+      throw new Error(`processingStep '${this.name}' has no property file '${propertyFileName}' (it has: ${known}): `
         + 'declare it in propertyFiles');
     }
     checkJsonPath(path);
