@@ -299,7 +299,7 @@ export class GitHubActionsRole extends iam.Role {
     }
     for (const region of regions) {
       if (!Token.isUnresolved(region) && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new Error(`gitHubActionsRole grantCdkDeploy region '${region}' is not an AWS region name: use a name such as 'us-east-1'`);
+        throw new Error(`gitHubActionsRole grantCdkDeploy regions entry '${region}' is not an AWS region name: use a name such as 'us-east-1'`);
       }
     }
     const kinds = ['deploy', 'file-publishing', 'image-publishing', 'lookup'];

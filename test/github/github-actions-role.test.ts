@@ -12,6 +12,7 @@ import {
   IGitHubOidcProvider,
 } from '../../src/github';
 import { expectError } from '../errors';
+import { synthValidated } from '../synth-errors';
 
 const AUD = 'token.actions.githubusercontent.com:aud';
 const MY_MODEL = GitHubRepository.of('my-org', 'my-model');
@@ -356,7 +357,7 @@ describe('pull requests and writes', () => {
     const r = role(f, { subjects: [GitHubSubject.branch('main'), GitHubSubject.pullRequest()] });
     new s3.Bucket(f.stack, 'Bucket').grantWrite(r);
 
-    expect(() => Template.fromStack(f.stack)).toThrow(
+    expectError(() => synthValidated(f.stack), { construct: 'GitHubActionsRole', property: 'subjects', value: 'GitHubSubject.pullRequest() on a role granted bucket writes' },
       /gitHubActionsRole subjects admit pull requests, but the role is granted writes \(s3:DeleteObject\*, s3:PutObject.*\): a pull request runs the workflow of its own branch.*or set allowPullRequestsWithWrites: true/,
     );
   });
@@ -364,7 +365,8 @@ describe('pull requests and writes', () => {
   test('grantCdkDeploy counts as a write', () => {
     const f = fixture();
     role(f, { subjects: [GitHubSubject.pullRequest()] }).grantCdkDeploy();
-    expect(() => (f.stack.node.root as App).synth()).toThrow(/granted writes \(sts:AssumeRole\)/);
+    expectError(() => synthValidated(f.stack), { construct: 'GitHubActionsRole', property: 'subjects', value: 'GitHubSubject.pullRequest() on a role with grantCdkDeploy()' },
+      /subjects admit pull requests, but the role is granted writes \(sts:AssumeRole\)/);
   });
 
   test('a raw pattern that could match pull_request is checked too', () => {
@@ -373,7 +375,8 @@ describe('pull requests and writes', () => {
       actions: ['sagemaker:StartPipelineExecution'],
       resources: ['*'],
     }));
-    expect(() => Template.fromStack(f.stack)).toThrow(/granted writes \(sagemaker:StartPipelineExecution\)/);
+    expectError(() => synthValidated(f.stack), { construct: 'GitHubActionsRole', property: 'subjects', value: "GitHubSubject.raw('pull*') on a role that starts pipelines" },
+      /subjects admit pull requests, but the role is granted writes \(sagemaker:StartPipelineExecution\)/);
   });
 
   test('attached inline and managed policies, NotAction and opaque managed policies are writes', () => {
@@ -389,8 +392,8 @@ describe('pull requests and writes', () => {
     });
     r.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess'));
 
-    expect(() => Template.fromStack(f.stack)).toThrow(
-      /granted writes \(ecr:PutImage, NotAction iam:\*, \(a managed policy whose statements are not known at synth time\)\)/,
+    expectError(() => synthValidated(f.stack), { construct: 'GitHubActionsRole', property: 'subjects', value: 'GitHubSubject.pullRequest() on a role with write policies' },
+      /subjects admit pull requests, but the role is granted writes \(ecr:PutImage, NotAction iam:\*, \(a managed policy whose statements are not known at synth time\)\)/,
     );
   });
 
@@ -400,7 +403,8 @@ describe('pull requests and writes', () => {
     const readStatement = new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] });
     r.addToPrincipalPolicy(readStatement);
     readStatement.addActions('s3:PutObject');
-    expect(() => Template.fromStack(f.stack)).toThrow(/granted writes \(s3:PutObject\)/);
+    expectError(() => synthValidated(f.stack), { construct: 'GitHubActionsRole', property: 'subjects', value: 'GitHubSubject.pullRequest() on a role whose statement gained s3:PutObject' },
+      /subjects admit pull requests, but the role is granted writes \(s3:PutObject\)/);
   });
 
   test('reads are allowed with pull requests', () => {
@@ -427,7 +431,8 @@ describe('pull requests and writes', () => {
     const f = fixture();
     const r = role(f, { subjects: [GitHubSubject.raw(new CfnParameter(f.stack, 'Suffix').valueAsString)] });
     new s3.Bucket(f.stack, 'Bucket').grantWrite(r);
-    expect(() => Template.fromStack(f.stack)).toThrow(/gitHubActionsRole subjects admit pull requests, but the role is granted writes/);
+    expectError(() => synthValidated(f.stack), { construct: 'GitHubActionsRole', property: 'subjects', value: 'GitHubSubject.raw(a token) on a role granted bucket writes' },
+      /gitHubActionsRole subjects admit pull requests, but the role is granted writes/);
   });
 
   test('writes are allowed without a pull request subject', () => {
@@ -522,8 +527,9 @@ describe('grantCdkDeploy', () => {
     [{ qualifier: 'my qualifier' }, /gitHubActionsRole grantCdkDeploy qualifier 'my qualifier' is not a CDK bootstrap qualifier: use 1 to 10 letters, digits, '_' or '-'/],
     [{ qualifier: 'abcdefghijk' }, /qualifier 'abcdefghijk' is not a CDK bootstrap qualifier/],
     [{ regions: [] }, /gitHubActionsRole grantCdkDeploy regions is empty: give at least one region/],
-    [{ regions: ['Europe'] }, /gitHubActionsRole grantCdkDeploy region 'Europe' is not an AWS region name: use a name such as 'us-east-1'/],
+    [{ regions: ['Europe'] }, /gitHubActionsRole grantCdkDeploy regions entry 'Europe' is not an AWS region name: use a name such as 'us-east-1'/],
   ])('refuses %j', (options, message) => {
-    expect(() => role(fixture()).grantCdkDeploy(options)).toThrow(message);
+    const [property, value] = Object.entries(options)[0];
+    expectError(() => role(fixture()).grantCdkDeploy(options), { construct: 'GitHubActionsRole.grantCdkDeploy', property, value: JSON.stringify(value) }, message);
   });
 });
