@@ -122,7 +122,7 @@ export function listPipelines(stacks: AssemblyStack[]): PipelineResource[] {
 export function findPipeline(pipelines: PipelineResource[], wanted: string | undefined, app: string): PipelineResource {
   const describe = (): string => pipelines.map((p) => `  ${p.constructPath} (logical id ${p.logicalId}, pipeline ${p.pipelineName})`).join('\n');
   if (pipelines.length === 0) {
-    throw new UsageError(`${app} has no AWS::SageMaker::Pipeline: synthesize an app with a TrainingPipeline or a batch ModelEndpoint`);
+    throw new UsageError(`--app ${app} has no AWS::SageMaker::Pipeline: synthesize an app with a TrainingPipeline or a batch ModelEndpoint, or point --app at its cdk.out`);
   }
   if (wanted === undefined) {
     if (pipelines.length === 1) return pipelines[0];

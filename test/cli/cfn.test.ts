@@ -1,4 +1,5 @@
 import { LOCAL_ACCOUNT, TemplateResolver, UNSET_PARAMETER_PREFIX } from '../../src/cli/cfn';
+import { expectError } from '../errors';
 
 const template = {
   Parameters: {
@@ -57,6 +58,8 @@ describe('TemplateResolver', () => {
     expect(resolver().resolve({ Ref: 'Arn' })).toBe(`${UNSET_PARAMETER_PREFIX}Arn}}`);
   });
 
+  // Unknown references, bad indexes and unfillable intrinsics (here and below) are problems of the synthesized
+  // template, not of a flag or setting the user gave: plain toThrow, outside the error catalogue.
   test('an unknown resource names itself and the stack', () => {
     expect(() => resolver().resolve({ Ref: 'Nope' })).toThrow('Ref Nope: stack MyStack has no resource or parameter Nope');
     expect(() => resolver().resolve({ 'Fn::GetAtt': ['Nope', 'Arn'] })).toThrow('Fn::GetAtt Nope.Arn: stack MyStack has no resource or parameter Nope');
@@ -68,8 +71,9 @@ describe('TemplateResolver', () => {
 
   test('a mapping without the run\'s region says how to choose another', () => {
     const west = new TemplateResolver(template, { stackName: 'MyStack', region: 'eu-west-1' });
-    expect(() => west.resolve({ 'Fn::FindInMap': ['Registry', { Ref: 'AWS::Region' }, 'Account'] }))
-      .toThrow('Fn::FindInMap: mapping Registry has no eu-west-1.Account; the local run uses region eu-west-1 (set AWS_REGION to another)');
+    expectError(() => west.resolve({ 'Fn::FindInMap': ['Registry', { Ref: 'AWS::Region' }, 'Account'] }),
+      { construct: 'local-run', property: 'AWS_REGION', value: "'eu-west-1', a region the mapping lacks" },
+      'Fn::FindInMap: mapping Registry has no eu-west-1.Account; the local run uses region eu-west-1 (set AWS_REGION to another)');
   });
 
   test('an intrinsic it cannot fill names itself and where it is', () => {
