@@ -228,7 +228,7 @@ describe('the data folder', () => {
     const dir = writeAssembly({ S: template });
     expectError(() => prepare(args('--app', dir, '--work', tempDir()), io),
       { construct: 'local-run', property: '--stack-parameter', value: 'nothing, with no approved version in the local registry' }, new RegExp(
-      '^model S-Model-[0-9a-f]{8} serves a model package \\(stack parameter PackageArn\\), and the local registry \\S+registry\\.json has no approved version: '
+        '^model S-Model-[0-9a-f]{8} serves a model package \\(stack parameter PackageArn\\), and the local registry \\S+registry\\.json has no approved version: '
       + 'run the training pipeline locally first with --approve, or pass --stack-parameter PackageArn='));
   });
 });
