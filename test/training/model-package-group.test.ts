@@ -2,6 +2,7 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IModelPackageGroup, ModelApproval, ModelPackageGroup } from '../../src/training';
+import { expectError } from '../errors';
 import { expectNagClean, explainTestRole } from '../nag';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
@@ -55,7 +56,8 @@ describe('ModelPackageGroup resource', () => {
 
   test('an invalid name', () => {
     const stack = new Stack(new App(), 'Stack');
-    expect(() => new ModelPackageGroup(stack, 'Models', { modelPackageGroupName: 'bad_name' })).toThrow(
+    expectError(() => new ModelPackageGroup(stack, 'Models', { modelPackageGroupName: 'bad_name' }),
+      { construct: 'ModelPackageGroup', property: 'modelPackageGroupName', value: "'bad_name'" },
       "modelPackageGroup modelPackageGroupName 'bad_name' is invalid: use up to 63 letters, digits and '-', starting and ending with a letter or digit");
   });
 

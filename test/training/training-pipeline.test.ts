@@ -20,6 +20,7 @@ import { expectError } from '../errors';
 import { expectNagClean } from '../nag';
 import { pipelineDefinition, stepNamed } from '../pipeline/definition-helper';
 import { schemaErrors } from '../pipeline/structure';
+import { synthValidated } from '../synth-errors';
 
 /** The test's stand-in for a user's VPC: its findings are the user's VPC's, not the pipeline's. */
 function explainTestVpc(vpc: ec2.Vpc): void {
@@ -122,11 +123,15 @@ describe('TrainingPipeline approval is the gate', () => {
   });
 
   test('with auto-approval a schedule cannot set the threshold', () => {
-    // A synth-time validation (node.addValidation): CDK reports it as ValidationFailedWithErrors, not a thrown Error.
-    expect(() => build({
+    // A synth-time validation (node.addValidation): CDK reports it as ValidationFailedWithErrors; synthValidated passes its message on.
+    const stack = new Stack(new App(), 'Stack');
+    newPipeline(stack, {
       registration: { approval: ModelApproval.AUTO },
       triggers: { schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), scheduleParameters: { QualityThreshold: '99' } },
-    })).toThrow("sageMakerPipeline triggers.scheduleParameters 'QualityThreshold' is not a parameter of the pipeline");
+    });
+    expectError(() => synthValidated(stack),
+      { construct: 'TrainingPipeline', property: 'triggers.scheduleParameters', value: "{ QualityThreshold: '99' } with ModelApproval.AUTO" },
+      "sageMakerPipeline triggers.scheduleParameters 'QualityThreshold' is not a parameter of the pipeline");
   });
 
   test('auto-approval without a quality gate', () => {
