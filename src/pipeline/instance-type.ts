@@ -1,3 +1,4 @@
+import { checkRequired, isString } from '../image/private/input';
 import { checkInstanceTypeName, isGpuInstanceType } from '../private/instance-type';
 
 /*
@@ -71,6 +72,7 @@ export class TrainingInstanceType {
    * @param instanceType `ml.<family>.<size>`
    */
   public static of(instanceType: string): TrainingInstanceType {
+    checkRequired('trainingInstanceType.of instanceType', instanceType, isString, 'a string', "'ml.g5.xlarge'");
     checkInstanceTypeName('trainingInstanceType', instanceType, 'ml.g5.xlarge');
     return new TrainingInstanceType(instanceType);
   }
@@ -136,6 +138,7 @@ export class InferenceInstanceType {
    * @param name the name, e.g. `ml.g6e.xlarge`
    */
   public static of(name: string): InferenceInstanceType {
+    checkRequired('inferenceInstanceType.of name', name, isString, 'a string', "'ml.g6e.xlarge'");
     checkInstanceTypeName('inferenceInstanceType', name, 'ml.g6e.xlarge');
     return new InferenceInstanceType(name);
   }
@@ -195,6 +198,7 @@ export class ProcessingInstanceType {
    * @param name the SageMaker name, `ml.<family>.<size>`
    */
   public static of(name: string): ProcessingInstanceType {
+    checkRequired('processingInstanceType.of name', name, isString, 'a string', "'ml.m5.xlarge'");
     checkInstanceTypeName('processingInstanceType', name, 'ml.m5.xlarge');
     return new ProcessingInstanceType(name);
   }

@@ -10,6 +10,7 @@ import { Construct, Dependable, IDependable } from 'constructs';
 import { PipelineDefinition } from './definition';
 import { ISageMakerPipeline, PipelineExecutionStatus } from './pipeline';
 import { NewDataTrigger, SageMakerPipelineOptions } from './pipeline-options';
+import { checkSageMakerPipelineProps } from './private/props';
 import { ConditionedTopicTarget } from './private/topic-target';
 import { PublishNamesOptions } from './publish-names';
 import { SageMakerPipelineBase } from './sagemaker-pipeline-base';
@@ -142,6 +143,7 @@ export class SageMakerPipeline extends SageMakerPipelineBase {
   private readonly steps: PipelineStep[] = [];
 
   constructor(scope: Construct, id: string, props: SageMakerPipelineProps = {}) {
+    checkSageMakerPipelineProps(props);
     super(scope, id);
 
     const pipelineName = props.pipelineName

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { checkJsonPath, checkPipelineName } from './private/checks';
 import { floatLiteralMarker } from './private/float';
+import { checkList, checkOptional, checkRequired, checkStruct, isBoolean, isNumber, isString } from '../image/private/input';
 
 /**
  * A value in a SageMaker pipeline definition: a literal, a pipeline parameter,
@@ -20,16 +21,19 @@ import { floatLiteralMarker } from './private/float';
 export class PipelineValue {
   /** A literal string (may hold CDK tokens). */
   public static fromString(value: string): PipelineValue {
+    checkRequired('pipelineValue.fromString value', value, isString, 'a string', "'s3://bucket/prefix'");
     return new PipelineValue(value);
   }
 
   /** A literal number. */
   public static fromNumber(value: number): PipelineValue {
+    checkRequired('pipelineValue.fromNumber value', value, isNumber, 'a number', '0.25');
     return new PipelineValue(value);
   }
 
   /** A literal boolean. */
   public static fromBoolean(value: boolean): PipelineValue {
+    checkRequired('pipelineValue.fromBoolean value', value, isBoolean, 'true or false', 'true');
     return new PipelineValue(value);
   }
 
@@ -53,7 +57,9 @@ export class PipelineValue {
    * @param path the property path, as in the Describe API of the step's job
    */
   public static stepProperty(stepName: string, path: string): PipelineValue {
+    checkRequired('pipelineValue.stepProperty stepName', stepName, isString, 'a string', "'Train'");
     checkPipelineName('step', stepName);
+    checkRequired('pipelineValue.stepProperty path', path, isString, 'a string', "'ModelArtifacts.S3ModelArtifacts'");
     if (!path || path.startsWith('.')) {
       throw new Error(`pipeline step property path '${path}' of step '${stepName}' is invalid: give a path such as 'ModelArtifacts.S3ModelArtifacts'`);
     }
@@ -77,6 +83,9 @@ export class PipelineValue {
    * @param separator what goes between them
    */
   public static join(values: PipelineValue[], separator: string = ''): PipelineValue {
+    checkRequired('pipelineValue.join values', values, Array.isArray, 'a list of PipelineValues', "[PipelineValue.fromString('s3://bucket/'), PipelineValue.executionId()]");
+    checkList('pipelineValue.join values', values, (v) => v instanceof PipelineValue, 'a PipelineValue', 'PipelineValue.executionId()');
+    checkRequired('pipelineValue.join separator', separator, isString, 'a string', "'/'");
     return new PipelineValue({ 'Std:Join': { On: separator, Values: values.map((v) => v.json) } });
   }
 
@@ -90,7 +99,11 @@ export class PipelineValue {
    * @param path a JSON path into the file, e.g. `regression_metrics.mse.value`
    */
   public static jsonGet(stepName: string, propertyFileName: string, path: string): PipelineValue {
+    checkRequired('pipelineValue.jsonGet stepName', stepName, isString, 'a string', "'Evaluate'");
+    checkRequired('pipelineValue.jsonGet propertyFileName', propertyFileName, isString, 'a string', "'Evaluation'");
     checkPipelineName('step', stepName);
+    checkPipelineName('property file', propertyFileName);
+    checkRequired('pipelineValue.jsonGet path', path, isString, 'a string', "'regression_metrics.mse.value'");
     checkJsonPath(path);
     return new PipelineValue({
       'Std:JsonGet': { PropertyFile: { Get: `Steps.${stepName}.PropertyFiles.${propertyFileName}` }, Path: path },
@@ -166,6 +179,7 @@ export class PipelineParameter {
    * @param defaultValue the value when an execution gives none (may hold CDK tokens)
    */
   public static stringParameter(name: string, defaultValue?: string, options: PipelineParameterOptions = {}): PipelineParameter {
+    checkOptional('pipelineParameter.stringParameter defaultValue', defaultValue, isString, 'a string', "'s3://bucket/input'");
     return new PipelineParameter(name, PipelineParameterType.STRING, defaultValue, options);
   }
 
@@ -176,6 +190,7 @@ export class PipelineParameter {
    * @param defaultValue the value when an execution gives none
    */
   public static integerParameter(name: string, defaultValue?: number, options: PipelineParameterOptions = {}): PipelineParameter {
+    checkOptional('pipelineParameter.integerParameter defaultValue', defaultValue, isNumber, 'a number', '2');
     if (defaultValue !== undefined && !Token.isUnresolved(defaultValue) && !Number.isInteger(defaultValue)) {
       throw new Error(`pipeline parameter '${name}' is an integer but its default value is ${defaultValue}: give a whole number`);
     }
@@ -189,6 +204,7 @@ export class PipelineParameter {
    * @param defaultValue the value when an execution gives none
    */
   public static floatParameter(name: string, defaultValue?: number, options: PipelineParameterOptions = {}): PipelineParameter {
+    checkOptional('pipelineParameter.floatParameter defaultValue', defaultValue, isNumber, 'a number', '0.25');
     return new PipelineParameter(name, PipelineParameterType.FLOAT, defaultValue, options);
   }
 
@@ -199,6 +215,7 @@ export class PipelineParameter {
    * @param defaultValue the value when an execution gives none
    */
   public static booleanParameter(name: string, defaultValue?: boolean, options: PipelineParameterOptions = {}): PipelineParameter {
+    checkOptional('pipelineParameter.booleanParameter defaultValue', defaultValue, isBoolean, 'true or false', 'false');
     return new PipelineParameter(name, PipelineParameterType.BOOLEAN, defaultValue, options);
   }
 
@@ -230,6 +247,8 @@ export class PipelineParameter {
   private constructor(name: string, type: PipelineParameterType, defaultValue: string | number | boolean | undefined,
     options: PipelineParameterOptions) {
     checkPipelineName('parameter', name);
+    checkStruct('pipelineParameter options', options, false, "{ description: 'the input prefix' }");
+    checkOptional('pipelineParameter options description', options.description, isString, 'a string', "'the input prefix'");
     this.name = name;
     this.parameterType = type;
     this.defaultLiteral = defaultValue;

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { show } from '../../image/private/input';
 
 /**
  * Names of steps and parameters: the pattern of `StepName` and `ParameterName`
@@ -7,6 +8,10 @@ import { Token } from 'aws-cdk-lib';
 const NAME_PATTERN = /^[A-Za-z0-9\-_]{1,64}$/;
 
 export function checkPipelineName(kind: string, name: string): void {
+  if (typeof name !== 'string') {
+    // A missing name would otherwise become the step or parameter 'undefined'.
+    throw new Error(`pipeline ${kind} name must be a string, got ${show(name)}: give 1 to 64 letters, digits, '-' or '_'`);
+  }
   if (Token.isUnresolved(name)) {
     throw new Error(`pipeline ${kind} name must be known at synth time, got a token: the definition refers to it by name`);
   }

@@ -1,4 +1,6 @@
 import { PipelineStep, PipelineStepProps } from './base';
+import { checkList, checkRequired } from '../../image/private/input';
+import { checkStepProps, checkValue, isStep } from '../private/props';
 import { PipelineValue } from '../values';
 
 /**
@@ -25,7 +27,7 @@ export class FailStep extends PipelineStep {
   public readonly errorMessage: PipelineValue;
 
   constructor(props: FailStepProps) {
-    super('Fail', props);
+    super('Fail', checkFailStepProps(props));
     this.errorMessage = props.errorMessage;
   }
 
@@ -115,6 +117,10 @@ export class PipelineCondition {
   public readonly right: PipelineValue;
 
   private constructor(left: PipelineValue, comparison: ConditionOperator, right: PipelineValue) {
+    checkValue('pipelineCondition left', left);
+    checkRequired('pipelineCondition comparison', comparison, (v) => Object.values(ConditionOperator).includes(v), 'a ConditionOperator',
+      'ConditionOperator.LESS_THAN');
+    checkValue('pipelineCondition right', right);
     this.left = left;
     this.comparison = comparison;
     this.right = right;
@@ -186,7 +192,7 @@ export class ConditionStep extends PipelineStep {
   public readonly elseSteps: PipelineStep[];
 
   constructor(props: ConditionStepProps) {
-    super('Condition', props);
+    super('Condition', checkConditionStepProps(props));
     if (props.conditions.length === 0) {
       throw new Error(`conditionStep '${props.name}' conditions is empty: give at least one PipelineCondition`);
     }
@@ -211,4 +217,21 @@ export class ConditionStep extends PipelineStep {
       ElseSteps: this.elseSteps.map((s) => s._toJson()),
     };
   }
+}
+
+function checkFailStepProps(props: FailStepProps): FailStepProps {
+  checkStepProps('failStep', props, "{ name: 'Stop', errorMessage: PipelineValue.fromString('the model is too weak') }");
+  checkValue('failStep errorMessage', props.errorMessage);
+  return props;
+}
+
+function checkConditionStepProps(props: ConditionStepProps): ConditionStepProps {
+  checkStepProps('conditionStep', props, "{ name: 'Gate', conditions: [PipelineCondition.lessThan(mse, PipelineValue.fromNumber(0.25))] }");
+  checkRequired('conditionStep conditions', props.conditions, Array.isArray, 'a list of PipelineConditions',
+    '[PipelineCondition.lessThan(mse, PipelineValue.fromNumber(0.25))]');
+  checkList('conditionStep conditions', props.conditions, (v) => v instanceof PipelineCondition, 'a PipelineCondition',
+    'PipelineCondition.lessThan(mse, PipelineValue.fromNumber(0.25))');
+  checkList('conditionStep ifSteps', props.ifSteps, isStep, 'a PipelineStep', 'registerStep');
+  checkList('conditionStep elseSteps', props.elseSteps, isStep, 'a PipelineStep', "new FailStep({ name: 'Stop', errorMessage })");
+  return props;
 }

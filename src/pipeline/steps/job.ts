@@ -8,6 +8,9 @@ import { TrainingJobOptions } from '../jobs/training-job';
 import { TransformJobOptions } from '../jobs/transform-job';
 import { checkJsonPath, checkPipelineName } from '../private/checks';
 import { renderProcessingJob } from '../private/processing-job';
+import {
+  checkArgumentsStepProps, checkJobStepProps, checkProcessingJobOptions, checkPropertyFiles, checkTrainingJobOptions, checkTransformJobOptions,
+} from '../private/props';
 import { renderTrainingJob } from '../private/training-job';
 import { renderTransformJob } from '../private/transform-job';
 import { PipelineValue } from '../values';
@@ -71,9 +74,17 @@ export abstract class JobStep extends PipelineStep {
   }
 }
 
-/** The request of a step that takes typed options or, as an escape hatch, raw arguments. */
-function requestOf<T>(kind: string, name: string, job: T | undefined, args: { [key: string]: any } | undefined,
-  render: (property: string, job: T) => { [key: string]: any }): { [key: string]: any } {
+/**
+ * The request of a step that takes typed options or, as an escape hatch, raw arguments. The props
+ * are checked first, before anything is rendered (`example` shows valid props).
+ */
+function requestOf<T>(kind: string, props: { name: string; job?: T; arguments?: { [key: string]: any } }, example: string,
+  checkJob: (what: string, job: T) => void, render: (property: string, job: T) => { [key: string]: any }): { [key: string]: any } {
+  checkJobStepProps(kind, props, example);
+  const { name, job, arguments: args } = props;
+  if (job) {
+    checkJob(`${kind} '${name}' job`, job);
+  }
   if (job && args) {
     throw new Error(`${kind} '${name}' has both job and arguments: give the typed job, or arguments (the raw request), not both`);
   }
@@ -84,6 +95,12 @@ function requestOf<T>(kind: string, name: string, job: T | undefined, args: { [k
     throw new Error(`${kind} '${name}' has neither job nor arguments: give the typed job (or arguments, the raw request)`);
   }
   return args;
+}
+
+/** The raw request of a step that takes nothing else, its props checked first. */
+function argumentsOf(kind: string, props: JobStepProps, example: string): { [key: string]: any } {
+  checkArgumentsStepProps(kind, props, example);
+  return props.arguments;
 }
 
 /** Lets the execution role pass a job's own role, when it is another role. */
@@ -135,7 +152,8 @@ export class TrainingStep extends JobStep {
   private readonly jobRole?: iam.IRole;
 
   constructor(props: TrainingStepProps) {
-    super('Training', props, requestOf('trainingStep', props.name, props.job, props.arguments, renderTrainingJob));
+    super('Training', props, requestOf('trainingStep', props, "{ name: 'Train', job: { image, role, channels, outputS3Uri } }",
+      checkTrainingJobOptions, renderTrainingJob));
     this.jobRole = props.job?.role;
   }
 
@@ -218,7 +236,9 @@ export class ProcessingStep extends JobStep {
   private readonly jobRole?: iam.IRole;
 
   constructor(props: ProcessingStepProps) {
-    super('Processing', props, requestOf('processingStep', props.name, props.job, props.arguments, renderProcessingJob));
+    super('Processing', props, requestOf('processingStep', props, "{ name: 'Evaluate', job: { image, role } }",
+      checkProcessingJobOptions, renderProcessingJob));
+    checkPropertyFiles('processingStep', props.propertyFiles);
     this.jobRole = props.job?.role;
     this.propertyFiles = props.propertyFiles ?? [];
     const seen = new Set<string>();
@@ -321,7 +341,8 @@ export interface TransformStepProps extends JobStepOptions {
  */
 export class TransformStep extends JobStep {
   constructor(props: TransformStepProps) {
-    super('Transform', props, requestOf('transformStep', props.name, props.job, props.arguments, renderTransformJob));
+    super('Transform', props, requestOf('transformStep', props, "{ name: 'Score', job: { modelName, inputS3Uri, outputS3Uri } }",
+      checkTransformJobOptions, renderTransformJob));
   }
 
   /** Where the job wrote its output (`TransformOutput.S3OutputPath`). */
@@ -352,7 +373,7 @@ export class TransformStep extends JobStep {
  */
 export class CreateModelStep extends JobStep {
   constructor(props: JobStepProps) {
-    super('Model', props, props.arguments);
+    super('Model', props, argumentsOf('createModelStep', props, "{ name: 'CreateModel', arguments: { ExecutionRoleArn, PrimaryContainer } }"));
   }
 
   /** The name SageMaker gave the model (`ModelName`). */
@@ -394,7 +415,8 @@ export class CreateModelStep extends JobStep {
  */
 export class RegisterModelStep extends JobStep {
   constructor(props: JobStepProps) {
-    super('RegisterModel', props, props.arguments);
+    super('RegisterModel', props, argumentsOf('registerModelStep', props,
+      "{ name: 'Register', arguments: { ModelPackageGroupName, InferenceSpecification } }"));
   }
 
   /** The ARN of the new model package version (`ModelPackageArn`). */
