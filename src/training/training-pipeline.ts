@@ -14,7 +14,7 @@ import { checkTrainingPipelineProps } from './private/checks';
 import { buildEvaluationStep, evaluationMethod } from './private/evaluation-step';
 import { buildPreparationStep } from './private/preparation-step';
 import { buildQualityGate, buildRegisterStep } from './private/registration';
-import { buildTrainingStep } from './private/training-step';
+import { buildTrainingStep, StepChannel } from './private/training-step';
 import { QualityGate } from './quality-gate';
 import {
   JobNetworkOptions, PipelineParameter, PipelineValue, ProcessingStep, RegisterModelStep, SageMakerPipeline, SageMakerPipelineOptions, TrainingStep,
@@ -48,19 +48,39 @@ export interface TrainingPipelineProps extends SageMakerPipelineOptions {
    * The main input channel. Its S3 URI is the pipeline parameter
    * `TrainingDataUri`, so an execution can train on other data under a prefix
    * the role may read (the channel's bucket and prefix).
+   *
+   * When a `preparation` output feeds this channel, its bucket and prefix are
+   * neither read nor granted (and there is no `TrainingDataUri`): give it only
+   * to set the channel's `contentType`, `inputMode`, `distribution` or
+   * `instanceGroupNames`, or leave it out.
+   *
+   * @default - the channel of the first `preparation` output whose `channelName`
+   * is not one of `training.extraChannels` (every such output becomes a channel
+   * with default settings); without one, `trainingData` is required
    */
-  readonly trainingData: TrainingChannel;
+  readonly trainingData?: TrainingChannel;
 
   /**
    * The test data the evaluation step scores the model on (`/opt/ml/processing/test`).
    * Its S3 URI is the pipeline parameter `TestDataUri`, except with
    * auto-approval (`registration.approval`), where it is fixed.
+   *
+   * Not read when a `preparation` output has `testData: true`, nor with
+   * `EvaluationMethod.none()`.
+   *
+   * @default - the `preparation` output with `testData: true`; without one, required
+   * unless `evaluation.method` is `EvaluationMethod.none()`
    */
-  readonly testData: DataLocation;
+  readonly testData?: DataLocation;
 
   /**
    * A data preparation step before training: its outputs feed training
-   * channels and the test data by reference.
+   * channels and the test data by reference. Each input's S3 URI is the
+   * pipeline parameter `Preparation<InputName>DataUri` (the input name in
+   * PascalCase, e.g. `PreparationRawDataUri` for `raw`), so an execution can
+   * prepare other data under a prefix the role may read (the input's bucket
+   * and prefix); with auto-approval and an output that is `testData`, the
+   * inputs are fixed, since they make the test data the gate scores on.
    *
    * @default - no preparation: training reads `trainingData` as it is
    */
@@ -143,7 +163,8 @@ export interface TrainingPipelineProps extends SageMakerPipelineOptions {
  * Training runs on spot capacity with checkpoints by default. The pipeline
  * parameters `ImageUri`, `TrainingDataUri`, `TestDataUri`,
  * `TrainingInstanceType`, `TrainingInstanceCount` (and `QualityThreshold` with
- * a gate) can be set per execution. None of them approves a version: versions
+ * a gate, `Preparation<InputName>DataUri` with a preparation; the data a
+ * preparation output feeds has no parameter) can be set per execution. None of them approves a version: versions
  * are registered as `PendingManualApproval` (a literal of the definition, and
  * the only status the pipeline role may register) unless
  * `registration.approval` is `ModelApproval.AUTO`, which fixes the threshold
@@ -212,7 +233,9 @@ export class TrainingPipeline extends SageMakerPipeline {
 
   constructor(scope: Construct, id: string, props: TrainingPipelineProps) {
     super(scope, id, { ...checkRequired(props), imageUriParameterName: 'ImageUri' });
-    checkTrainingPipelineProps(this, props);
+    const channels = trainingChannels(props);
+    const main = channels[0];
+    checkTrainingPipelineProps(this, props, channels);
     const role = this.role;
     const registration = props.registration ?? {};
     const autoApprove = registration.approval === ModelApproval.AUTO;
@@ -223,6 +246,11 @@ export class TrainingPipeline extends SageMakerPipeline {
     const evaluation = props.evaluation ?? {};
     const method = evaluationMethod(evaluation);
     const evaluates = method.kind !== EvaluationKind.NONE;
+    const preparesTest = (props.preparation?.outputs ?? []).some((o) => o?.testData === true);
+    if (evaluates && !preparesTest && (props.testData === undefined || props.testData === null)) {
+      throw new Error(`trainingPipeline testData must be a data location, got ${props.testData === null ? 'null' : 'nothing'}: the evaluation scores the model `
+        + "on test data; give testData: { bucket, prefix: 'test/' }, mark a preparation output testData: true, or choose evaluation.method EvaluationMethod.none()");
+    }
     const gate = props.qualityGate;
     if (gate && !gate.trainingMetric && !evaluates) {
       throw new Error(`trainingPipeline qualityGate reads '${gate.metricPath}' of evaluation.json, but evaluation.method is EvaluationMethod.none(): `
@@ -254,7 +282,7 @@ export class TrainingPipeline extends SageMakerPipeline {
     this.securityGroups = securityGroups;
 
     // Preparation: its outputs feed channels and the test data by reference (the step's output property).
-    const channelNames = [props.trainingData, ...(props.training?.extraChannels ?? [])].map((c) => c.channelName);
+    const channelNames = channels.map((c) => c.channelName);
     const prepared = new Map<string, string>();
     let preparedTest: string | undefined;
     if (props.preparation) {
@@ -266,6 +294,8 @@ export class TrainingPipeline extends SageMakerPipeline {
         outputS3Uri: (name) => PipelineValue.join([perExecution(PREPARED), PipelineValue.fromString(`/${name}`)]),
         locationUri,
         channelNames,
+        // With auto-approval, the inputs that make the test data are fixed, as testData is.
+        addParameter: autoApprove && preparesTest ? undefined : (p) => this.addParameter(p),
         encryptionKey: props.encryptionKey,
         network,
       });
@@ -276,16 +306,16 @@ export class TrainingPipeline extends SageMakerPipeline {
     }
     const prep = this.preparationStep;
 
-    const trainingDataUri = prepared.has(props.trainingData.channelName) ? undefined
-      : this.addParameter(PipelineParameter.stringParameter('TrainingDataUri', locationUri(props.trainingData), {
-        description: `S3 URI of the '${props.trainingData.channelName}' channel`,
+    const trainingDataUri = prepared.has(main.channelName) ? undefined
+      : this.addParameter(PipelineParameter.stringParameter('TrainingDataUri', locationUri(main as TrainingChannel), {
+        description: `S3 URI of the '${main.channelName}' channel`,
       }));
     // With auto-approval, what the gate scores on is fixed: an execution may not pick easier test data.
     let testDataUri: PipelineValue | undefined;
     if (evaluates) {
       testDataUri = preparedTest ? prep!.outputS3Uri(preparedTest)
-        : autoApprove ? PipelineValue.fromString(locationUri(props.testData))
-          : this.addParameter(PipelineParameter.stringParameter('TestDataUri', locationUri(props.testData), {
+        : autoApprove ? PipelineValue.fromString(locationUri(props.testData!))
+          : this.addParameter(PipelineParameter.stringParameter('TestDataUri', locationUri(props.testData!), {
             description: 'S3 URI of the test data the evaluation scores the model on',
           })).value;
     }
@@ -293,13 +323,13 @@ export class TrainingPipeline extends SageMakerPipeline {
     this.trainingStep = buildTrainingStep({
       scope: this,
       options: props.training ?? {},
-      trainingData: props.trainingData,
+      channels,
       role,
       image: imageUri.value,
       channelUri: (c, i) => {
         const output = prepared.get(c.channelName);
         if (output) return prep!.outputS3Uri(output);
-        return i === 0 ? trainingDataUri!.value : PipelineValue.fromString(locationUri(c));
+        return i === 0 ? trainingDataUri!.value : PipelineValue.fromString(locationUri(c as TrainingChannel));
       },
       outputS3Uri: artifactsUri('models'),
       checkpointS3Uri: perExecution(CHECKPOINTS),
@@ -326,7 +356,7 @@ export class TrainingPipeline extends SageMakerPipeline {
     const driftBaseline = checkDriftBaseline(props.driftBaseline);
     let driftCheckBaselines: { [key: string]: any } | undefined;
     if (driftBaseline.enabled !== false) {
-      const preparedTraining = prepared.get(props.trainingData.channelName);
+      const preparedTraining = prepared.get(main.channelName);
       const baseline = buildBaselineStep(this, {
         role,
         trainingDataUri: preparedTraining ? prep!.outputS3Uri(preparedTraining) : trainingDataUri!.value,
@@ -361,7 +391,7 @@ export class TrainingPipeline extends SageMakerPipeline {
     const addThreshold = autoApprove ? undefined : (p: PipelineParameter) => this.addParameter(p);
     this.addStep(buildQualityGate(gate, this.trainingStep, this.evaluationStep, this.registerStep, addThreshold));
 
-    this.grantData(props, prepared, preparedTest !== undefined || !evaluates);
+    this.grantData(props, channels, prepared, preparedTest !== undefined || !evaluates);
     // Volumes are encrypted through grants that the caller of Create*Job creates (SageMaker developer guide, "Encrypt data at rest").
     props.encryptionKey?.grant(role, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:CreateGrant', 'kms:DescribeKey');
     // The definition names the group: it must exist before an execution registers a model.
@@ -417,11 +447,12 @@ export class TrainingPipeline extends SageMakerPipeline {
   }
 
   /** Reads of the data locations and writes of the artifacts bucket, on their prefixes only. */
-  private grantData(props: TrainingPipelineProps, prepared: Map<string, string>, testDataUnread: boolean): void {
+  private grantData(props: TrainingPipelineProps, channels: StepChannel[], prepared: Map<string, string>, testDataUnread: boolean): void {
     const reason = 'object keys under the prefix are chosen at execution time (the data, SageMaker\'s job names), '
       + 'so the objects are granted by prefix';
-    const channels = [props.trainingData, ...(props.training?.extraChannels ?? [])].filter((c) => !prepared.has(c.channelName));
-    const locations: DataLocation[] = [...channels, ...(props.preparation?.inputs ?? []), ...(testDataUnread ? [] : [props.testData])];
+    // A channel that no preparation output feeds has a location (trainingChannels).
+    const read = channels.filter((c) => !prepared.has(c.channelName)) as TrainingChannel[];
+    const locations: DataLocation[] = [...read, ...(props.preparation?.inputs ?? []), ...(testDataUnread || !props.testData ? [] : [props.testData])];
     for (const location of locations) {
       grantPrefixRead(this.role, location.bucket, location.prefix ?? '', { reason });
     }
@@ -438,20 +469,55 @@ export class TrainingPipeline extends SageMakerPipeline {
 /** Required props that JavaScript callers (and jsii languages with null) may leave out: an Error naming the property, not a TypeError. */
 function checkRequired(props: TrainingPipelineProps): TrainingPipelineProps {
   if (!props || typeof props !== 'object') {
-    throw new Error(`trainingPipeline props must be an object, got ${JSON.stringify(props ?? null)}: give image, trainingData and testData`);
+    throw new Error(`trainingPipeline props must be an object, got ${JSON.stringify(props ?? null)}: give image, trainingData and testData (or a preparation that makes them)`);
   }
   if (!props.image || typeof (props.image as any).bind !== 'function') {
     throw new Error(`trainingPipeline image must be an ISageMakerImage, got ${describe(props.image)}: give a CustomTrainingImage or SageMakerImage.fromEcrRepository(...)`);
   }
-  checkLocation('trainingData', props.trainingData, true);
+  // Left out (or null from jsii languages), trainingData and testData may come from the preparation: trainingChannels and the constructor decide.
+  if (props.trainingData !== undefined && props.trainingData !== null) {
+    checkLocation('trainingData', props.trainingData, true);
+  }
   for (const [i, c] of (props.training?.extraChannels ?? []).entries()) {
     checkLocation(`training.extraChannels[${i}]`, c, true);
   }
-  checkLocation('testData', props.testData, false);
+  if (props.testData !== undefined && props.testData !== null) {
+    checkLocation('testData', props.testData, false);
+  }
   for (const [i, input] of (props.preparation?.inputs ?? []).entries()) {
     checkLocation(`preparation.inputs[${i}]`, input, false);
   }
   return props;
+}
+
+/**
+ * The training job's channels, the main one first: `trainingData` and `training.extraChannels`; without
+ * `trainingData`, the channels that preparation outputs name and no extra channel declares (in the
+ * outputs' order, the first being the main channel), then the extra channels.
+ */
+function trainingChannels(props: TrainingPipelineProps): StepChannel[] {
+  const extra = props.training?.extraChannels ?? [];
+  if (props.trainingData !== undefined && props.trainingData !== null) {
+    return [props.trainingData, ...extra];
+  }
+  const declared = new Set(extra.map((c) => c.channelName));
+  const outputs = Array.isArray(props.preparation?.outputs) ? props.preparation!.outputs : [];
+  const fed: StepChannel[] = [];
+  for (const out of outputs) {
+    const name = out?.channelName;
+    if (typeof name === 'string' && !declared.has(name) && !fed.some((c) => c.channelName === name)) {
+      fed.push({ channelName: name });
+    }
+  }
+  if (fed.length === 0) {
+    const got = props.trainingData === null ? 'null' : 'nothing';
+    const why = props.preparation
+      ? `no preparation output names a channel of its own${declared.size > 0 ? ` (training.extraChannels declares ${[...declared].join(', ')})` : ''}`
+      : 'there is no preparation to feed it';
+    throw new Error(`trainingPipeline trainingData must be a data location, got ${got} and ${why}: give { channelName: 'train', bucket, prefix: 'train/' }, `
+      + "or a preparation output that names the main channel ({ outputName: 'train', channelName: 'train' })");
+  }
+  return [...fed, ...extra];
 }
 
 /** `driftBaseline`: a struct of a boolean and a column. */

@@ -3,9 +3,11 @@
  * its outputs feeding the channels and the test data by reference.
  */
 import * as path from 'path';
+import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { build } from './helpers';
-import { PreparationOptions } from '../../src/training';
+import { EvaluationMethod, ModelApproval, PreparationOptions, TrainingPipelineProps } from '../../src/training';
 import { expectError } from '../errors';
 import { stepNamed } from '../pipeline/definition-helper';
 
@@ -49,7 +51,7 @@ describe('preparation', () => {
 
   test('inputs at /opt/ml/processing/input/<name>, outputs per execution under prepared/ of the artifacts bucket', () => {
     const args = stepNamed(withPrep().definition, 'Prepare').Arguments;
-    expect(args.ProcessingInputs[0]).toMatchObject({ InputName: 'raw', S3Input: { S3Uri: 's3://my-data/churn/raw/', LocalPath: '/opt/ml/processing/input/raw' } });
+    expect(args.ProcessingInputs[0]).toMatchObject({ InputName: 'raw', S3Input: { S3Uri: { Get: 'Parameters.PreparationRawDataUri' }, LocalPath: '/opt/ml/processing/input/raw' } });
     const out = args.ProcessingOutputConfig.Outputs[0];
     expect(out.S3Output.LocalPath).toBe('/opt/ml/processing/output/train');
     expect(JSON.stringify(out.S3Output.S3Uri)).toContain('prepared/');
@@ -116,3 +118,182 @@ describe('preparation errors', () => {
       'trainingPipeline preparation interpreter is given without script');
   });
 });
+
+describe('a prepared pipeline without trainingData or testData', () => {
+  const RAW = { inputName: 'raw', prefix: 'churn/raw/' };
+  function prepared(preparation: Partial<PreparationOptions> = {}, props: Partial<TrainingPipelineProps> = {}) {
+    const probe = build();
+    return build({
+      trainingData: undefined,
+      testData: undefined,
+      preparation: {
+        inputs: [{ ...RAW, bucket: probe.data }],
+        outputs: [{ outputName: 'train', channelName: 'train' }, { outputName: 'test', testData: true }],
+        script: SCRIPT,
+        ...preparation,
+      },
+      ...props,
+    });
+  }
+  const channels = (definition: any) => stepNamed(definition, 'Train').Arguments.InputDataConfig.map((c: any) => c.ChannelName);
+
+  test('synthesizes the same template as with the unread trainingData and testData', () => {
+    expect(Template.fromStack(prepared().stack).toJSON()).toEqual(Template.fromStack(withPrep().stack).toJSON());
+  });
+
+  test('the first output that names a channel is the main channel; every output channel is a channel', () => {
+    const { definition } = prepared({
+      outputs: [{ outputName: 'fit', channelName: 'training' }, { outputName: 'val', channelName: 'validation' }, { outputName: 'test', testData: true }],
+    });
+    expect(channels(definition)).toEqual(['training', 'validation']);
+    expect(stepNamed(definition, 'Train').Arguments.InputDataConfig[1].DataSource.S3DataSource.S3Uri)
+      .toEqual({ Get: "Steps.Prepare.ProcessingOutputConfig.Outputs['val'].S3Output.S3Uri" });
+    // The drift baseline describes the main channel.
+    const baseline = stepNamed(definition, 'Baseline').Arguments.ProcessingInputs.find((i: any) => i.InputName === 'data');
+    expect(baseline.S3Input.S3Uri).toEqual({ Get: "Steps.Prepare.ProcessingOutputConfig.Outputs['fit'].S3Output.S3Uri" });
+  });
+
+  test('an output that feeds an extra channel is not the main channel', () => {
+    const probe = build();
+    const { definition } = prepared(
+      { outputs: [{ outputName: 'val', channelName: 'validation' }, { outputName: 'train', channelName: 'train' }, { outputName: 'test', testData: true }] },
+      { training: { extraChannels: [{ channelName: 'validation', bucket: probe.data, contentType: 'text/csv' }] } },
+    );
+    expect(channels(definition)).toEqual(['train', 'validation']);
+    expect(stepNamed(definition, 'Train').Arguments.InputDataConfig[1]).toMatchObject({ ContentType: 'text/csv' });
+  });
+
+  test('no testData with EvaluationMethod.none(): no evaluation, no TestDataUri', () => {
+    const { definition } = build({
+      testData: undefined,
+      evaluation: { method: EvaluationMethod.none() },
+      qualityGate: undefined,
+    });
+    expect(definition.Steps.map((s: any) => s.Name)).not.toContain('Evaluate');
+    expect(definition.Parameters.map((p: any) => p.Name)).not.toContain('TestDataUri');
+  });
+
+  test('prepared training data and given test data: TestDataUri stays', () => {
+    const probe = build();
+    const { definition } = prepared({ outputs: [{ outputName: 'train', channelName: 'train' }] }, { testData: { bucket: probe.data, prefix: 'churn/test/' } });
+    expect(definition.Parameters).toContainEqual(expect.objectContaining({ Name: 'TestDataUri', DefaultValue: 's3://my-data/churn/test/' }));
+    expect(definition.Parameters.map((p: any) => p.Name)).not.toContain('TrainingDataUri');
+  });
+});
+
+describe('prepared pipeline errors', () => {
+  test('no trainingData and no preparation', () => {
+    expectError(() => build({ trainingData: undefined }),
+      { construct: 'TrainingPipeline', property: 'trainingData', value: 'undefined' },
+      "trainingPipeline trainingData must be a data location, got nothing and there is no preparation to feed it: give { channelName: 'train', bucket, prefix: 'train/' }, "
+      + "or a preparation output that names the main channel ({ outputName: 'train', channelName: 'train' })");
+  });
+
+  test('no trainingData, and the preparation feeds only an extra channel', () => {
+    const probe = build();
+    expectError(() => build({
+      trainingData: undefined,
+      training: { extraChannels: [{ channelName: 'validation', bucket: probe.data }] },
+      preparation: { inputs: [{ inputName: 'raw', bucket: probe.data }], outputs: [{ outputName: 'val', channelName: 'validation' }], command: ['prepare'] },
+    }), { construct: 'TrainingPipeline', property: 'trainingData', value: 'undefined' },
+    'trainingPipeline trainingData must be a data location, got nothing and no preparation output names a channel of its own '
+      + '(training.extraChannels declares validation): give');
+  });
+
+  test('no testData, and no preparation output is testData', () => {
+    const probe = build();
+    expectError(() => build({
+      testData: undefined,
+      preparation: { inputs: [{ inputName: 'raw', bucket: probe.data }], outputs: [{ outputName: 'train', channelName: 'train' }], command: ['prepare'] },
+    }), { construct: 'TrainingPipeline', property: 'testData', value: 'undefined' },
+    "trainingPipeline testData must be a data location, got nothing: the evaluation scores the model on test data; give testData: { bucket, prefix: 'test/' }, "
+      + 'mark a preparation output testData: true, or choose evaluation.method EvaluationMethod.none()');
+  });
+});
+
+describe('preparation inputs are pipeline parameters', () => {
+  test('Preparation<InputName>DataUri, defaulting to the input location; the role reads only that prefix', () => {
+    const { definition, stack } = withPrep();
+    expect(definition.Parameters).toContainEqual({
+      Name: 'PreparationRawDataUri', Type: 'String', DefaultValue: 's3://my-data/churn/raw/', Description: "S3 URI of the preparation input 'raw'",
+    });
+    const policy = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    expect(policy).toContain('my-data/churn/raw/*');
+    expect(policy).not.toContain('my-data/*');
+  });
+
+  test('input names in PascalCase: raw-events and holiday_calendar', () => {
+    const probe = build();
+    const { definition } = withPrep({ inputs: [{ inputName: 'raw-events', bucket: probe.data }, { inputName: 'holiday_calendar', bucket: probe.data, prefix: 'cal/' }] });
+    const args = stepNamed(definition, 'Prepare').Arguments;
+    expect(args.ProcessingInputs.slice(0, 2).map((i: any) => i.S3Input.S3Uri)).toEqual([
+      { Get: 'Parameters.PreparationRawEventsDataUri' }, { Get: 'Parameters.PreparationHolidayCalendarDataUri' },
+    ]);
+    expect(definition.Parameters).toContainEqual(expect.objectContaining({ Name: 'PreparationHolidayCalendarDataUri', DefaultValue: 's3://my-data/cal/' }));
+  });
+
+  test('with auto-approval, inputs that make the test data are fixed', () => {
+    const probe = build();
+    const { definition } = build({
+      registration: { approval: ModelApproval.AUTO },
+      preparation: {
+        inputs: [{ inputName: 'raw', bucket: probe.data, prefix: 'churn/raw/' }],
+        outputs: [{ outputName: 'train', channelName: 'train' }, { outputName: 'test', testData: true }],
+        command: ['prepare'],
+      },
+    });
+    expect(definition.Parameters.map((p: any) => p.Name)).not.toContain('PreparationRawDataUri');
+    expect(stepNamed(definition, 'Prepare').Arguments.ProcessingInputs[0].S3Input.S3Uri).toBe('s3://my-data/churn/raw/');
+  });
+
+  test('with auto-approval, inputs that make only training data stay parameters (as TrainingDataUri does)', () => {
+    const probe = build();
+    const { definition } = build({
+      registration: { approval: ModelApproval.AUTO },
+      preparation: { inputs: [{ inputName: 'raw', bucket: probe.data }], outputs: [{ outputName: 'train', channelName: 'train' }], command: ['prepare'] },
+    });
+    expect(definition.Parameters.map((p: any) => p.Name)).toContain('PreparationRawDataUri');
+    expect(definition.Parameters.map((p: any) => p.Name)).not.toContain('TestDataUri');
+  });
+
+  test('a schedule can prepare other raw data', () => {
+    const { stack } = withPrepAndTriggers({ schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), scheduleParameters: { PreparationRawDataUri: 's3://my-data/churn/raw-2025/' } });
+    const schedule = JSON.stringify(Template.fromStack(stack).findResources('AWS::Scheduler::Schedule'));
+    expect(schedule).toContain('PreparationRawDataUri');
+    expect(schedule).toContain('s3://my-data/churn/raw-2025/');
+  });
+
+  test('a trigger parameter for an input that is not an S3 URI', () => {
+    expectError(() => withPrepAndTriggers({ schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), scheduleParameters: { PreparationRawDataUri: 'my-data/raw/' } }),
+      { construct: 'TrainingPipeline', property: 'triggers.scheduleParameters', value: "{ PreparationRawDataUri: 'my-data/raw/' }" },
+      "trainingPipeline triggers.scheduleParameters PreparationRawDataUri 'my-data/raw/' is not an S3 URI: give s3://<bucket>/<prefix>");
+  });
+
+  test('two input names that become one parameter', () => {
+    const probe = build();
+    expectError(() => withPrep({ inputs: [{ inputName: 'raw-data', bucket: probe.data }, { inputName: 'raw_data', bucket: probe.data }] }),
+      { construct: 'TrainingPipeline', property: 'preparation.inputs.inputName', value: "'raw-data' and 'raw_data'" },
+      "trainingPipeline preparation inputs inputName 'raw_data' and 'raw-data' both become the pipeline parameter PreparationRawDataDataUri: rename one");
+  });
+
+  test('an input name too long for its parameter', () => {
+    const probe = build();
+    const name = 'x'.repeat(50);
+    expectError(() => withPrep({ inputs: [{ inputName: name, bucket: probe.data }] }),
+      { construct: 'TrainingPipeline', property: 'preparation.inputs.inputName', value: `'${name}'` },
+      `trainingPipeline preparation inputs inputName '${name}' makes the pipeline parameter Preparation${'X' + 'x'.repeat(49)}DataUri, 68 characters (at most 64): `
+      + 'shorten the input name to 46 characters or fewer');
+  });
+});
+
+function withPrepAndTriggers(triggers: TrainingPipelineProps['triggers']) {
+  const probe = build();
+  return build({
+    triggers,
+    preparation: {
+      inputs: [{ inputName: 'raw', bucket: probe.data, prefix: 'churn/raw/' }],
+      outputs: [{ outputName: 'train', channelName: 'train' }, { outputName: 'test', testData: true }],
+      command: ['prepare'],
+    },
+  });
+}

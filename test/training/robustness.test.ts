@@ -51,7 +51,7 @@ describe('missing or mistyped props (JavaScript callers, null from other languag
 
   test('no props at all', () => {
     expectError(() => new TrainingPipeline(stack(), 'T', undefined as any), { construct: 'TrainingPipeline', property: 'props', value: 'undefined' },
-      'trainingPipeline props must be an object, got null: give image, trainingData and testData');
+      'trainingPipeline props must be an object, got null: give image, trainingData and testData (or a preparation that makes them)');
   });
 
   test('no image', () => {
@@ -65,7 +65,8 @@ describe('missing or mistyped props (JavaScript callers, null from other languag
     const s = stack();
     expectError(() => new TrainingPipeline(s, 'T', { image: image(s), trainingData: null, testData: { bucket: bucket(s) } } as any),
       { construct: 'TrainingPipeline', property: 'trainingData', value: 'null' },
-      "trainingPipeline trainingData must be a data location, got null: give { channelName: 'train', bucket, prefix: 'train/' }");
+      "trainingPipeline trainingData must be a data location, got null and there is no preparation to feed it: give { channelName: 'train', bucket, prefix: 'train/' }, "
+      + "or a preparation output that names the main channel ({ outputName: 'train', channelName: 'train' })");
   });
 
   test('trainingData without a bucket', () => {
@@ -93,7 +94,8 @@ describe('missing or mistyped props (JavaScript callers, null from other languag
     const s = stack();
     expectError(() => new TrainingPipeline(s, 'T', { image: image(s), trainingData: { channelName: 'train', bucket: bucket(s) } } as any),
       { construct: 'TrainingPipeline', property: 'testData', value: 'undefined' },
-      "trainingPipeline testData must be a data location, got nothing: give { bucket, prefix: 'test/' }");
+      "trainingPipeline testData must be a data location, got nothing: the evaluation scores the model on test data; give testData: { bucket, prefix: 'test/' }, "
+      + 'mark a preparation output testData: true, or choose evaluation.method EvaluationMethod.none()');
   });
 
   test('an extra channel that is null', () => {

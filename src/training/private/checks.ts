@@ -1,6 +1,8 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DataLocation, TrainingChannel } from '../data';
+import { PREPARATION_INPUT_PARAMETER } from './preparation-step';
+import { StepChannel } from './training-step';
+import { DataLocation } from '../data';
 import { TrainingPipelineProps } from '../training-pipeline';
 
 /** `ChannelName` in the CreateTrainingJob API reference. */
@@ -8,11 +10,13 @@ const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9.\-_]{1,64}$/;
 /** `S3Uri` values that an execution may pass for a data location. */
 const S3_URI_PATTERN = /^s3:\/\/[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](\/.*)?$/;
 
-/** Checks of the data locations and the trigger parameters (the jobs check their own options). */
-export function checkTrainingPipelineProps(scope: Construct, props: TrainingPipelineProps): void {
+/**
+ * Checks of the data locations and the trigger parameters (the jobs check their own options).
+ * `channels` are the training job's, the main channel first (see `trainingChannels`).
+ */
+export function checkTrainingPipelineProps(scope: Construct, props: TrainingPipelineProps, channels: StepChannel[]): void {
   const stack = Stack.of(scope);
   const p = 'trainingPipeline';
-  const channels: TrainingChannel[] = [props.trainingData, ...(props.training?.extraChannels ?? [])];
   const names = new Set<string>();
   for (const c of channels) {
     if (!Token.isUnresolved(c.channelName) && !CHANNEL_NAME_PATTERN.test(c.channelName)) {
@@ -24,8 +28,9 @@ export function checkTrainingPipelineProps(scope: Construct, props: TrainingPipe
     names.add(c.channelName);
   }
   const locations: Array<[string, DataLocation]> = [
-    ...channels.map((c): [string, DataLocation] => [`channel '${c.channelName}'`, c]),
-    ['testData', props.testData],
+    ...channels.filter((c): c is StepChannel & DataLocation => c.bucket !== undefined)
+      .map((c): [string, DataLocation] => [`channel '${c.channelName}'`, c]),
+    ...(props.testData ? [['testData', props.testData] as [string, DataLocation]] : []),
   ];
   for (const [what, location] of locations) {
     checkPrefix(`${p} ${what}`, location.prefix);
@@ -40,7 +45,8 @@ export function checkTrainingPipelineProps(scope: Construct, props: TrainingPipe
     throw new Error(`${p} network.vpcSubnets and network.securityGroups need network.vpc: give the VPC the jobs run in, or drop them`);
   }
   for (const [name, params] of [['triggers.scheduleParameters', props.triggers?.scheduleParameters], ['triggers.newData parameters', props.triggers?.newData?.parameters]] as const) {
-    for (const key of ['TrainingDataUri', 'TestDataUri']) {
+    const keys = ['TrainingDataUri', 'TestDataUri', ...Object.keys(params ?? {}).filter((k) => PREPARATION_INPUT_PARAMETER.test(k))];
+    for (const key of keys) {
       const value = params?.[key];
       if (value !== undefined && !Token.isUnresolved(value) && !value.startsWith('<') && !S3_URI_PATTERN.test(value)) {
         throw new Error(`${p} ${name} ${key} '${value}' is not an S3 URI: give s3://<bucket>/<prefix>`);

@@ -2,13 +2,28 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { scriptInput } from './script';
-import { JobNetworkOptions, PipelineValue, ProcessingJobInput, ProcessingJobOptions, ProcessingStep } from '../../pipeline';
+import { JobNetworkOptions, PipelineParameter, PipelineValue, ProcessingJobInput, ProcessingJobOptions, ProcessingStep } from '../../pipeline';
 import { checkProcessingJob } from '../../pipeline/private/processing-job';
 import { PreparationOptions } from '../preparation';
 
 const PROCESSING = '/opt/ml/processing';
 /** `ProcessingInput.InputName` and `ProcessingOutput.OutputName`: the pipeline step-name pattern fits both folders and references. */
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** The longest pipeline parameter name the library declares (`PipelineParameter`). */
+const MAX_PARAMETER_NAME = 64;
+
+/**
+ * The pipeline parameter of a preparation input's S3 URI: `Preparation<InputName>DataUri`, the input
+ * name in PascalCase (`raw-events` → `PreparationRawEventsDataUri`). The prefix keeps it apart from
+ * `TrainingDataUri` and `TestDataUri` whatever the input is called.
+ */
+export function preparationInputParameterName(inputName: string): string {
+  const pascal = inputName.split(/[-_]+/).filter((w) => w !== '').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  return `Preparation${pascal}DataUri`;
+}
+
+/** Names of the preparation inputs' parameters, as trigger parameters may give them. */
+export const PREPARATION_INPUT_PARAMETER = /^Preparation[A-Za-z0-9]*DataUri$/;
 
 /** What the preparation step is built from. */
 export interface PreparationStepInputs {
@@ -21,6 +36,11 @@ export interface PreparationStepInputs {
   readonly locationUri: (location: { bucket: any; prefix?: string }) => string;
   /** The channel names of the training job, and whether the pipeline has test data to feed. */
   readonly channelNames: string[];
+  /**
+   * Declares an input's S3 URI as a pipeline parameter; undefined when the inputs are fixed in the
+   * definition (with auto-approval, when the preparation writes the test data).
+   */
+  readonly addParameter?: (parameter: PipelineParameter) => PipelineParameter;
   readonly encryptionKey?: kms.IKey;
   readonly network?: JobNetworkOptions;
 }
@@ -50,6 +70,20 @@ export function checkPreparation(o: PreparationOptions, channelNames: string[]):
       throw new Error(`${p} ${kind} '${name}' is used twice: give each its own name`);
     }
     names.add(`${kind}:${name}`);
+  }
+  const parameters = new Map<string, string>();
+  for (const input of o.inputs) {
+    const parameter = preparationInputParameterName(input.inputName);
+    const other = parameters.get(parameter);
+    if (other !== undefined) {
+      throw new Error(`${p} inputs inputName '${input.inputName}' and '${other}' both become the pipeline parameter ${parameter}: `
+        + "rename one (names that differ only in '-' and '_' collide)");
+    }
+    if (parameter.length > MAX_PARAMETER_NAME) {
+      throw new Error(`${p} inputs inputName '${input.inputName}' makes the pipeline parameter ${parameter}, `
+        + `${parameter.length} characters (at most ${MAX_PARAMETER_NAME}): shorten the input name to ${MAX_PARAMETER_NAME - 'PreparationDataUri'.length} characters or fewer`);
+    }
+    parameters.set(parameter, input.inputName);
   }
   const fed = new Set<string>();
   let test = 0;
@@ -82,9 +116,15 @@ export function checkPreparation(o: PreparationOptions, channelNames: string[]):
 export function buildPreparationStep(inputs: PreparationStepInputs): ProcessingStep {
   const o = inputs.options;
   checkPreparation(o, inputs.channelNames);
+  // Like TrainingDataUri: an execution may point an input at other data, under a prefix the role may read.
+  const addParameter = inputs.addParameter;
   const jobInputs: ProcessingJobInput[] = o.inputs.map((i) => ({
     inputName: i.inputName,
-    s3Uri: PipelineValue.fromString(inputs.locationUri(i)),
+    s3Uri: addParameter
+      ? addParameter(PipelineParameter.stringParameter(preparationInputParameterName(i.inputName), inputs.locationUri(i), {
+        description: `S3 URI of the preparation input '${i.inputName}'`,
+      })).value
+      : PipelineValue.fromString(inputs.locationUri(i)),
     localPath: `${PROCESSING}/input/${i.inputName}`,
   }));
   let entrypoint = o.command;

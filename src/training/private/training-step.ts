@@ -13,15 +13,22 @@ import { checkInteger } from '../../private/validate';
 import { TrainingChannel } from '../data';
 import { TrainingOptions } from '../options';
 
+/**
+ * A channel of the training job: a `TrainingChannel`, or a channel that only a preparation output
+ * feeds (then it has no location of its own).
+ */
+export type StepChannel = Omit<TrainingChannel, 'bucket'> & { readonly bucket?: TrainingChannel['bucket'] };
+
 /** What the training step is built from. */
 export interface TrainingStepInputs {
   readonly scope: Construct;
   readonly options: TrainingOptions;
-  readonly trainingData: TrainingChannel;
+  /** Every channel of the job, the main channel first. */
+  readonly channels: StepChannel[];
   readonly role: iam.IRole;
   readonly image: PipelineValue;
   /** The S3 URI of each channel: a parameter, a literal location, or a preparation output. */
-  readonly channelUri: (channel: TrainingChannel, index: number) => PipelineValue;
+  readonly channelUri: (channel: StepChannel, index: number) => PipelineValue;
   readonly outputS3Uri: string;
   readonly checkpointS3Uri: PipelineValue;
   readonly encryptionKey?: kms.IKey;
@@ -73,7 +80,7 @@ export function buildTrainingStep(inputs: TrainingStepInputs): TrainingStep {
     }
   }
 
-  const channels = [inputs.trainingData, ...(o.extraChannels ?? [])];
+  const channels = inputs.channels;
   if (codeConfig?.codeS3Uri && channels.some((c) => c.channelName === CODE_CHANNEL)) {
     throw new Error(`${p} channelName '${CODE_CHANNEL}' is taken by training.code (the uploaded script): rename the channel`);
   }
@@ -93,7 +100,7 @@ export function buildTrainingStep(inputs: TrainingStepInputs): TrainingStep {
   const job: TrainingJobOptions = {
     image: inputs.image,
     role: inputs.role,
-    inputMode: inputs.trainingData.inputMode ?? TrainingInputMode.FILE,
+    inputMode: channels[0].inputMode ?? TrainingInputMode.FILE,
     channels: [
       ...channels.map((c, i) => ({
         channelName: c.channelName,
