@@ -63,12 +63,11 @@ export class ModelStack extends Stack {
     const data = s3.Bucket.fromBucketName(this, 'Data', 'example-org-fraud-data');
     this.training = new TrainingPipeline(this, 'Training', {
       image: this.image,
-      // Both are fed by the preparation below (by reference, per execution): their own prefixes are
-      // neither read nor granted, and they are no pipeline parameters (TrainingDataUri, TestDataUri).
-      trainingData: { channelName: 'train', bucket: data },
-      testData: { bucket: data },
       // prep -> train -> evaluate -> gate -> register: the starter's `prepare` drops the rows of the raw
       // CSV files that are not numbers (their header too) and splits one row in five off as test data.
+      // Its outputs are the `train` channel and the test data (by reference, per execution), so neither
+      // trainingData nor testData is given; an execution may prepare other raw data under fraud/raw/
+      // (the pipeline parameter PreparationRawDataUri).
       preparation: {
         command: ['prepare'],
         inputs: [{ inputName: 'raw', bucket: data, prefix: 'fraud/raw/' }],

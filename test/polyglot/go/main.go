@@ -62,12 +62,11 @@ func NewModelStack(scope constructs.Construct, id string, props *awscdk.StackPro
 	data := awss3.Bucket_FromBucketName(stack, jsii.String("Data"), jsii.String("example-org-fraud-data"))
 	training := sagemaker.NewTrainingPipeline(stack, jsii.String("Training"), &sagemaker.TrainingPipelineProps{
 		Image: image,
-		// Both are fed by the preparation below (by reference, per execution): their own prefixes are
-		// neither read nor granted, and they are no pipeline parameters (TrainingDataUri, TestDataUri).
-		TrainingData: &sagemaker.TrainingChannel{ChannelName: jsii.String("train"), Bucket: data},
-		TestData:     &sagemaker.DataLocation{Bucket: data},
 		// prep -> train -> evaluate -> gate -> register: the starter's `prepare` drops the rows of the raw
 		// CSV files that are not numbers (their header too) and splits one row in five off as test data.
+		// Its outputs are the `train` channel and the test data (by reference, per execution), so neither
+		// TrainingData nor TestData is given; an execution may prepare other raw data under fraud/raw/
+		// (the pipeline parameter PreparationRawDataUri).
 		Preparation: &sagemaker.PreparationOptions{
 			Command: &[]*string{jsii.String("prepare")},
 			Inputs:  &[]*sagemaker.PreparationInput{{InputName: jsii.String("raw"), Bucket: data, Prefix: jsii.String("fraud/raw/")}},

@@ -42,7 +42,6 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 from cdk_sagemaker_github import (
     CustomTrainingImage,
-    DataLocation,
     DeepLearningContainer,
     DeployOnApproval,
     DlcFramework,
@@ -62,7 +61,6 @@ from cdk_sagemaker_github import (
     PreparationOptions,
     PreparationOutput,
     RegistrationOptions,
-    TrainingChannel,
     TrainingInstanceType,
     TrainingOptions,
     TrainingPipeline,
@@ -103,12 +101,11 @@ class ModelStack(Stack):
         self.training = TrainingPipeline(
             self, "Training",
             image=self.image,
-            # Both are fed by the preparation below (by reference, per execution): their own prefixes are
-            # neither read nor granted, and they are no pipeline parameters (TrainingDataUri, TestDataUri).
-            training_data=TrainingChannel(channel_name="train", bucket=data),
-            test_data=DataLocation(bucket=data),
             # prep -> train -> evaluate -> gate -> register: the starter's `prepare` drops the rows of the raw
             # CSV files that are not numbers (their header too) and splits one row in five off as test data.
+            # Its outputs are the `train` channel and the test data (by reference, per execution), so neither
+            # training_data nor test_data is given; an execution may prepare other raw data under fraud/raw/
+            # (the pipeline parameter PreparationRawDataUri).
             preparation=PreparationOptions(
                 command=["prepare"],
                 inputs=[PreparationInput(input_name="raw", bucket=data, prefix="fraud/raw/")],

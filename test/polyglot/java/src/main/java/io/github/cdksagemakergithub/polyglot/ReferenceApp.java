@@ -12,7 +12,6 @@ import io.github.cdksagemakergithub.CanaryTrafficShiftingOptions;
 import io.github.cdksagemakergithub.CapacitySize;
 import io.github.cdksagemakergithub.CdkApp;
 import io.github.cdksagemakergithub.CustomTrainingImage;
-import io.github.cdksagemakergithub.DataLocation;
 import io.github.cdksagemakergithub.DeepLearningContainer;
 import io.github.cdksagemakergithub.DeepLearningContainerProps;
 import io.github.cdksagemakergithub.DriftBaselineOptions;
@@ -51,7 +50,6 @@ import io.github.cdksagemakergithub.RealtimeModeOptions;
 import io.github.cdksagemakergithub.RegistrationOptions;
 import io.github.cdksagemakergithub.RetrainingOptions;
 import io.github.cdksagemakergithub.ServerlessModeOptions;
-import io.github.cdksagemakergithub.TrainingChannel;
 import io.github.cdksagemakergithub.TrainingInstanceType;
 import io.github.cdksagemakergithub.TrainingOptions;
 import io.github.cdksagemakergithub.TrainingPipeline;
@@ -114,12 +112,11 @@ public final class ReferenceApp {
             IBucket data = Bucket.fromBucketName(this, "Data", "example-org-fraud-data");
             this.training = TrainingPipeline.Builder.create(this, "Training")
                     .image(this.image)
-                    // Both are fed by the preparation below (by reference, per execution): their own prefixes are
-                    // neither read nor granted, and they are no pipeline parameters (TrainingDataUri, TestDataUri).
-                    .trainingData(TrainingChannel.builder().channelName("train").bucket(data).build())
-                    .testData(DataLocation.builder().bucket(data).build())
                     // prep -> train -> evaluate -> gate -> register: the starter's `prepare` drops the rows of the raw
                     // CSV files that are not numbers (their header too) and splits one row in five off as test data.
+                    // Its outputs are the `train` channel and the test data (by reference, per execution), so neither
+                    // trainingData nor testData is given; an execution may prepare other raw data under fraud/raw/
+                    // (the pipeline parameter PreparationRawDataUri).
                     .preparation(PreparationOptions.builder()
                             .command(List.of("prepare"))
                             .inputs(List.of(PreparationInput.builder().inputName("raw").bucket(data).prefix("fraud/raw/").build()))
