@@ -2,8 +2,10 @@ import { IResolvable, IResolveContext, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { forEachGet } from './private/checks';
 import { renderFloatLiterals } from './private/float';
+import { isStep } from './private/props';
 import { PipelineStep } from './steps';
 import { PipelineParameter } from './values';
+import { checkList, checkRequired, checkStruct } from '../image/private/input';
 
 /**
  * What a pipeline definition holds.
@@ -52,6 +54,11 @@ export class PipelineDefinition {
   public readonly steps: PipelineStep[];
 
   constructor(props: PipelineDefinitionProps) {
+    checkStruct('pipelineDefinition props', props, false, '{ parameters, steps }');
+    checkRequired('pipelineDefinition steps', props.steps, Array.isArray, 'a list of PipelineSteps', '[trainStep, gateStep]');
+    checkList('pipelineDefinition parameters', props.parameters, (v) => v instanceof PipelineParameter, 'a PipelineParameter',
+      "PipelineParameter.stringParameter('InputUri')");
+    checkList('pipelineDefinition steps', props.steps, isStep, 'a PipelineStep', 'trainStep');
     this.parameters = [...(props.parameters ?? [])];
     this.steps = [...props.steps];
   }

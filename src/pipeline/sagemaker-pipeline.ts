@@ -16,6 +16,7 @@ import { PublishNamesOptions } from './publish-names';
 import { SageMakerPipelineBase } from './sagemaker-pipeline-base';
 import { PipelineStep } from './steps';
 import { PipelineParameter } from './values';
+import { checkRequired, isString } from '../image/private/input';
 import { grantSageMakerLogsAndMetrics } from '../private/logs';
 import { explainRolePolicy } from '../private/nag';
 import { PublishedName, publishNames } from '../private/outputs';
@@ -80,6 +81,7 @@ export class SageMakerPipeline extends SageMakerPipelineBase {
    * @param pipelineName the pipeline's name
    */
   public static fromPipelineName(scope: Construct, id: string, pipelineName: string): ISageMakerPipeline {
+    checkRequired('sageMakerPipeline.fromPipelineName pipelineName', pipelineName, isString, 'a string', "'churn-training'");
     class Import extends SageMakerPipelineBase {
       public readonly pipelineName = pipelineName;
       public readonly pipelineArn = Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: pipelineName });
@@ -94,6 +96,8 @@ export class SageMakerPipeline extends SageMakerPipelineBase {
    * @param pipelineArn `arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>`
    */
   public static fromPipelineArn(scope: Construct, id: string, pipelineArn: string): ISageMakerPipeline {
+    checkRequired('sageMakerPipeline.fromPipelineArn pipelineArn', pipelineArn, isString, 'a string',
+      "'arn:aws:sagemaker:us-east-1:111122223333:pipeline/churn-training'");
     const components = Arn.split(pipelineArn, ArnFormat.SLASH_RESOURCE_NAME);
     if (!Token.isUnresolved(pipelineArn) && (components.service !== 'sagemaker' || components.resource !== 'pipeline' || !components.resourceName)) {
       throw new Error(`sageMakerPipeline pipelineArn '${pipelineArn}' is not a pipeline ARN: give `
