@@ -44,10 +44,10 @@ const group = new ModelPackageGroup(stack, 'Models', { removalPolicy: RemovalPol
 
 const pipeline = new TrainingPipeline(stack, 'Training', {
   image: pytorch,
-  trainingData: { channelName: 'train', bucket: data, prefix: 'train/' },
-  testData: { bucket: data, prefix: 'test/' },
   artifacts: { bucket: artifacts },
   registration: { modelPackageGroup: group },
+  // The preparation makes the 'train' channel and the test data: no trainingData nor testData. Its
+  // input is the pipeline parameter PreparationRawDataUri (s3://<data bucket>/raw/ by default).
   preparation: {
     image: sklearn,
     script: path.join(FIXTURES, 'prep-script', 'prepare.py'),
