@@ -5,6 +5,10 @@ import { ProcessingInstanceType } from '../pipeline';
 
 /**
  * An input of the data preparation job: an S3 prefix at `/opt/ml/processing/input/<inputName>`.
+ * Its S3 URI is the pipeline parameter `Preparation<InputName>DataUri` (the name in PascalCase,
+ * e.g. `PreparationRawDataUri` for `raw`), so an execution can prepare other data under the
+ * bucket and prefix, which the role may read (with auto-approval and an output that is
+ * `testData`, it is fixed).
  */
 export interface PreparationInput extends DataLocation {
   /** The input's name: 1 to 64 letters, digits, `-` or `_` (also its folder). */
@@ -23,7 +27,9 @@ export interface PreparationOutput {
   /**
    * The training channel this output feeds (`trainingData` or one of
    * `training.extraChannels`, by `channelName`). That channel's bucket and
-   * prefix are then not read.
+   * prefix are then not read. Without `trainingData`, a channel that no extra
+   * channel declares is created, and the first output that names one is the
+   * main channel.
    *
    * @default - none (then `testData` must be true)
    */
@@ -31,7 +37,7 @@ export interface PreparationOutput {
 
   /**
    * Whether this output is the test data the evaluation scores the model on
-   * (instead of `testData`'s location).
+   * (instead of `testData`'s location, which may then be left out).
    *
    * @default false
    */
