@@ -212,12 +212,12 @@ export class CdkApp {
    * @param options the package manager, directory and commands
    */
   public static typescript(options: TypeScriptAppOptions = {}): CdkApp {
-    const directory = appDirectory('CdkApp.typescript', options);
-    checkAppOptions('CdkApp.typescript', options);
-    checkOptionalString('CdkApp.typescript', 'nodeVersion', options.nodeVersion, "give a version such as 'lts/*' or '22'");
+    const directory = appDirectory('cdkApp.typescript', options);
+    checkAppOptions('cdkApp.typescript', options);
+    checkOptionalString('cdkApp.typescript', 'nodeVersion', options.nodeVersion, "give a version such as 'lts/*' or '22'");
     const packageManager = options.packageManager ?? detectPackageManager();
     if (!Object.values(NodePackageManager).includes(packageManager)) {
-      throw new Error(`CdkApp.typescript packageManager must be one of ${Object.values(NodePackageManager).join(', ')}, `
+      throw new Error(`cdkApp.typescript packageManager must be one of ${Object.values(NodePackageManager).join(', ')}, `
         + `got ${JSON.stringify(packageManager)}: use NodePackageManager.NPM, YARN or PNPM`);
     }
     return new CdkApp({
@@ -238,14 +238,14 @@ export class CdkApp {
    * @param options the Python version, requirements file, directory and commands
    */
   public static python(options: PythonAppOptions = {}): CdkApp {
-    const directory = appDirectory('CdkApp.python', options);
-    checkAppOptions('CdkApp.python', options);
-    checkVersion('CdkApp.python', 'cdkCliVersion', options.cdkCliVersion);
-    checkOptionalString('CdkApp.python', 'pythonVersion', options.pythonVersion, "give a version such as '3.12'");
+    const directory = appDirectory('cdkApp.python', options);
+    checkAppOptions('cdkApp.python', options);
+    checkVersion('cdkApp.python', 'cdkCliVersion', options.cdkCliVersion);
+    checkOptionalString('cdkApp.python', 'pythonVersion', options.pythonVersion, "give a version such as '3.12'");
     const requirementsFile = options.requirementsFile ?? 'requirements.txt';
     const problem = appDirectoryProblem(requirementsFile);
     if (problem) {
-      throw new Error(`CdkApp.python requirementsFile ${shown(requirementsFile)} ${problem}: `
+      throw new Error(`cdkApp.python requirementsFile ${shown(requirementsFile)} ${problem}: `
         + "give a file relative to directory, e.g. 'requirements.txt'");
     }
     return new CdkApp({
@@ -266,11 +266,11 @@ export class CdkApp {
    * @param options the Java version and distribution, directory and commands
    */
   public static java(options: JavaAppOptions = {}): CdkApp {
-    const directory = appDirectory('CdkApp.java', options);
-    checkAppOptions('CdkApp.java', options);
-    checkVersion('CdkApp.java', 'cdkCliVersion', options.cdkCliVersion);
-    checkOptionalString('CdkApp.java', 'javaVersion', options.javaVersion, "give a version such as '21'");
-    checkOptionalString('CdkApp.java', 'javaDistribution', options.javaDistribution, "give a distribution of actions/setup-java such as 'corretto' or 'temurin'");
+    const directory = appDirectory('cdkApp.java', options);
+    checkAppOptions('cdkApp.java', options);
+    checkVersion('cdkApp.java', 'cdkCliVersion', options.cdkCliVersion);
+    checkOptionalString('cdkApp.java', 'javaVersion', options.javaVersion, "give a version such as '21'");
+    checkOptionalString('cdkApp.java', 'javaDistribution', options.javaDistribution, "give a distribution of actions/setup-java such as 'corretto' or 'temurin'");
     return new CdkApp({
       language: 'java',
       directory,
@@ -291,10 +291,10 @@ export class CdkApp {
    * @param options the Go version, directory and commands
    */
   public static golang(options: GoAppOptions = {}): CdkApp {
-    const directory = appDirectory('CdkApp.golang', options);
-    checkAppOptions('CdkApp.golang', options);
-    checkVersion('CdkApp.golang', 'cdkCliVersion', options.cdkCliVersion);
-    checkOptionalString('CdkApp.golang', 'goVersion', options.goVersion, "give a version such as '1.23'");
+    const directory = appDirectory('cdkApp.golang', options);
+    checkAppOptions('cdkApp.golang', options);
+    checkVersion('cdkApp.golang', 'cdkCliVersion', options.cdkCliVersion);
+    checkOptionalString('cdkApp.golang', 'goVersion', options.goVersion, "give a version such as '1.23'");
     return new CdkApp({
       language: 'go',
       directory,
@@ -313,16 +313,16 @@ export class CdkApp {
    */
   public static custom(options: CustomAppOptions): CdkApp {
     if (options === undefined || options === null || typeof options !== 'object') {
-      throw new Error(`CdkApp.custom options must be given, got ${JSON.stringify(options)}: `
+      throw new Error(`cdkApp.custom options must be given, got ${JSON.stringify(options)}: `
         + "give at least installCommand, e.g. CdkApp.custom({ installCommand: 'dotnet restore' })");
     }
     if (options.installCommand === undefined || options.installCommand === null) {
-      throw new Error(`CdkApp.custom installCommand is required, got ${JSON.stringify(options.installCommand)}: `
+      throw new Error(`cdkApp.custom installCommand is required, got ${JSON.stringify(options.installCommand)}: `
         + "give the commands that install the app, e.g. 'dotnet restore'");
     }
-    const directory = appDirectory('CdkApp.custom', options);
-    checkAppOptions('CdkApp.custom', options);
-    checkVersion('CdkApp.custom', 'cdkCliVersion', options.cdkCliVersion);
+    const directory = appDirectory('cdkApp.custom', options);
+    checkAppOptions('cdkApp.custom', options);
+    checkVersion('cdkApp.custom', 'cdkCliVersion', options.cdkCliVersion);
     return new CdkApp({
       language: 'custom',
       directory,
@@ -356,10 +356,11 @@ export class CdkApp {
   }
 }
 
+/** `where` is the factory as messages name it, `cdkApp.<kind>`. */
 function appDirectory(where: string, options: CdkAppOptions | undefined): string {
   if (options === null || (options !== undefined && typeof options !== 'object')) {
     throw new Error(`${where} options must be an object, got ${JSON.stringify(options)}: `
-      + `give e.g. ${where}({ directory: '.' }), or nothing`);
+      + `give e.g. ${where.replace(/^cdkApp\./, 'CdkApp.')}({ directory: '.' }), or nothing`);
   }
   const given = options?.directory;
   if (given === undefined) {

@@ -1,6 +1,9 @@
 import { Token, Tokenization } from 'aws-cdk-lib';
-import { shown } from './private/props';
+import { checkRequired, shown } from './private/props';
 import { hasWildcard } from './private/wildcard';
+
+/** Where a repository's and its owner's ids are read. */
+const IDS_SOURCES = 'https://api.github.com/users/OWNER and https://api.github.com/repos/OWNER/REPO';
 
 /**
  * The immutable ids of a GitHub repository and its owner, which immutable
@@ -54,6 +57,9 @@ export class GitHubRepository {
    * @param ids the ids of the owner and the repository
    */
   public static withIds(owner: string, name: string, ids: GitHubRepositoryIds): GitHubRepository {
+    // The constructor takes ids as optional (of has none): here they are required.
+    checkRequired('gitHubRepository', 'ids', ids, [], `give { ownerId, repositoryId }, the id fields of ${IDS_SOURCES}, `
+      + "or use GitHubRepository.of('my-org', 'my-model') for a repository known by its names only");
     return new GitHubRepository(owner, name, ids);
   }
 
@@ -81,8 +87,7 @@ export class GitHubRepository {
     checkOwner(owner);
     checkName(name);
     if (ids !== undefined && (ids === null || typeof ids !== 'object')) {
-      throw new Error(`gitHubRepository ids must be an object, got ${shown(ids)}: give { ownerId, repositoryId }, the id fields of `
-        + 'https://api.github.com/users/OWNER and https://api.github.com/repos/OWNER/REPO');
+      throw new Error(`gitHubRepository ids must be an object, got ${shown(ids)}: give { ownerId, repositoryId }, the id fields of ${IDS_SOURCES}`);
     }
     if (ids) {
       checkId('ownerId', ids.ownerId, 'https://api.github.com/users/OWNER');

@@ -139,15 +139,17 @@ export class GitHubSubject {
 type SubjectKind = 'branch' | 'tag' | 'environment' | 'pullRequest' | 'raw';
 
 function checkRefName(kind: 'branch' | 'tag', name: string, prefix: string): void {
+  // Each factory's own parameter: branch(name), tag(pattern).
+  const property = kind === 'branch' ? 'name' : 'pattern';
   if (typeof name !== 'string') {
-    throw new Error(`gitHubSubject.${kind} name must be a string, got ${shown(name)}: give the ${kind} name, e.g. '${kind === 'branch' ? 'main' : 'v*'}'`);
+    throw new Error(`gitHubSubject.${kind} ${property} must be a string, got ${shown(name)}: give the ${kind} name, e.g. '${kind === 'branch' ? 'main' : 'v*'}'`);
   }
   if (Token.isUnresolved(name)) {
     return;
   }
   const reason = refNameProblem(name, prefix, true);
   if (reason) {
-    throw new Error(`gitHubSubject.${kind} name '${name}' is not a valid git ${kind} name: ${reason}`);
+    throw new Error(`gitHubSubject.${kind} ${property} '${name}' is not a valid git ${kind} name: ${reason}`);
   }
 }
 
@@ -167,22 +169,22 @@ function checkEnvironmentName(name: string): void {
 
 function checkRaw(suffix: string): void {
   if (typeof suffix !== 'string') {
-    throw new Error(`gitHubSubject.raw suffix must be a string, got ${shown(suffix)}: give the part of the sub claim after 'repo:OWNER/REPO:', e.g. 'ref:refs/heads/main'`);
+    throw new Error(`gitHubSubject.raw suffixAfterRepo must be a string, got ${shown(suffix)}: give the part of the sub claim after 'repo:OWNER/REPO:', e.g. 'ref:refs/heads/main'`);
   }
   if (Token.isUnresolved(suffix)) {
     return;
   }
   if (suffix.length === 0) {
-    throw new Error("gitHubSubject.raw suffix is empty: give the part of the sub claim after 'repo:OWNER/REPO:', e.g. 'ref:refs/heads/main'");
+    throw new Error("gitHubSubject.raw suffixAfterRepo is empty: give the part of the sub claim after 'repo:OWNER/REPO:', e.g. 'ref:refs/heads/main'");
   }
   if (/^[*?]+$/.test(suffix)) {
-    throw new Error(`gitHubSubject.raw suffix '${suffix}' admits every workflow run of the repository, pull requests and any branch included: name a branch, tag or environment instead`);
+    throw new Error(`gitHubSubject.raw suffixAfterRepo '${suffix}' admits every workflow run of the repository, pull requests and any branch included: name a branch, tag or environment instead`);
   }
   if (suffix.startsWith('repo:')) {
-    throw new Error(`gitHubSubject.raw suffix '${suffix}' starts with 'repo:': give only the part after 'repo:OWNER/REPO:', the role adds the owner and repository`);
+    throw new Error(`gitHubSubject.raw suffixAfterRepo '${suffix}' starts with 'repo:': give only the part after 'repo:OWNER/REPO:', the role adds the owner and repository`);
   }
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(suffix)) {
-    throw new Error(`gitHubSubject.raw suffix '${suffix}' contains control characters: a sub claim has none; remove them`);
+    throw new Error(`gitHubSubject.raw suffixAfterRepo '${suffix}' contains control characters: a sub claim has none; remove them`);
   }
 }

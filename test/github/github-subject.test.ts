@@ -77,8 +77,8 @@ describe('GitHubSubject', () => {
     });
 
     test('a tag, with the tag prefix in the message', () => {
-      expectError(() => GitHubSubject.tag('refs/tags/v1'), { construct: 'GitHubSubject.tag', property: 'name', value: "'refs/tags/v1'" }, /gitHubSubject.tag name 'refs\/tags\/v1' is not a valid git tag name: give the short name without 'refs\/tags\/'/);
-      expectError(() => GitHubSubject.tag('v1..2'), { construct: 'GitHubSubject.tag', property: 'name', value: "'v1..2'" }, /gitHubSubject.tag name 'v1..2' is not a valid git tag name: it must not contain '..'/);
+      expectError(() => GitHubSubject.tag('refs/tags/v1'), { construct: 'GitHubSubject.tag', property: 'pattern', value: "'refs/tags/v1'" }, /gitHubSubject.tag pattern 'refs\/tags\/v1' is not a valid git tag name: give the short name without 'refs\/tags\/'/);
+      expectError(() => GitHubSubject.tag('v1..2'), { construct: 'GitHubSubject.tag', property: 'pattern', value: "'v1..2'" }, /gitHubSubject.tag pattern 'v1..2' is not a valid git tag name: it must not contain '..'/);
     });
 
     test.each([
@@ -95,15 +95,15 @@ describe('GitHubSubject', () => {
     });
 
     test.each([
-      ['', /gitHubSubject.raw suffix is empty: give the part of the sub claim after 'repo:OWNER\/REPO:'/],
-      ['*', /gitHubSubject.raw suffix '\*' admits every workflow run of the repository, pull requests and any branch included: name a branch, tag or environment instead/],
-      ['**', /suffix '\*\*' admits every workflow run of the repository/],
+      ['', /gitHubSubject.raw suffixAfterRepo is empty: give the part of the sub claim after 'repo:OWNER\/REPO:'/],
+      ['*', /gitHubSubject.raw suffixAfterRepo '\*' admits every workflow run of the repository, pull requests and any branch included: name a branch, tag or environment instead/],
+      ['**', /suffixAfterRepo '\*\*' admits every workflow run of the repository/],
       ['?*', /admits every workflow run of the repository/],
-      ['repo:o/r:ref:refs/heads/main', /gitHubSubject.raw suffix 'repo:o\/r:ref:refs\/heads\/main' starts with 'repo:': give only the part after 'repo:OWNER\/REPO:'/],
+      ['repo:o/r:ref:refs/heads/main', /gitHubSubject.raw suffixAfterRepo 'repo:o\/r:ref:refs\/heads\/main' starts with 'repo:': give only the part after 'repo:OWNER\/REPO:'/],
       ['repo:*', /starts with 'repo:'/],
       ['ref:refs/heads/main\n', /contains control characters/],
     ])('raw %p', (suffix, message) => {
-      expectError(() => GitHubSubject.raw(suffix), { construct: 'GitHubSubject.raw', property: 'suffix', value: JSON.stringify(suffix) }, message);
+      expectError(() => GitHubSubject.raw(suffix), { construct: 'GitHubSubject.raw', property: 'suffixAfterRepo', value: JSON.stringify(suffix) }, message);
     });
   });
 });

@@ -25,7 +25,11 @@ describe('GitHubRepository', () => {
     ['owner', () => GitHubRepository.of(js(undefined), 'my-model'), 'undefined', 'gitHubRepository owner must be a string, got undefined'],
     ['owner', () => GitHubRepository.of(js(null), 'my-model'), 'null', 'gitHubRepository owner must be a string, got null'],
     ['name', () => GitHubRepository.of('my-org', js(42)), '42', 'gitHubRepository name must be a string, got 42'],
-    ['ids', () => GitHubRepository.withIds('my-org', 'my-model', js(null)), 'null', 'gitHubRepository ids must be an object, got null'],
+    ['ids', () => GitHubRepository.withIds('my-org', 'my-model', js(undefined)), 'undefined',
+      'gitHubRepository ids is required, got undefined: give { ownerId, repositoryId }, the id fields of https://api.github.com/users/OWNER '
+      + "and https://api.github.com/repos/OWNER/REPO, or use GitHubRepository.of('my-org', 'my-model') for a repository known by its names only"],
+    ['ids', () => GitHubRepository.withIds('my-org', 'my-model', js(null)), 'null', 'gitHubRepository ids is required, got null'],
+    ['ids', () => GitHubRepository.withIds('my-org', 'my-model', js('1/2')), "'1/2'", "gitHubRepository ids must be an object, got '1/2'"],
     ['ownerId', () => GitHubRepository.withIds('my-org', 'my-model', js({ ownerId: '1', repositoryId: 2 })), "'1'",
       "gitHubRepository ownerId '1' is not a GitHub id"],
     ['repositoryId', () => GitHubRepository.withIds('my-org', 'my-model', js({ ownerId: 1 })), 'undefined',
@@ -36,13 +40,15 @@ describe('GitHubRepository', () => {
 });
 
 describe('GitHubSubject', () => {
+  /** Each factory's parameter where it is not `name`. */
+  const PARAMETER: Record<string, string> = { tag: 'pattern', raw: 'suffixAfterRepo' };
   test.each([
     ['branch', () => GitHubSubject.branch(js(undefined)), 'undefined', 'gitHubSubject.branch name must be a string, got undefined'],
-    ['tag', () => GitHubSubject.tag(js(7)), '7', 'gitHubSubject.tag name must be a string, got 7'],
+    ['tag', () => GitHubSubject.tag(js(7)), '7', 'gitHubSubject.tag pattern must be a string, got 7'],
     ['environment', () => GitHubSubject.environment(js(null)), 'null', 'gitHubSubject.environment name must be a string, got null'],
-    ['raw', () => GitHubSubject.raw(js({})), '{}', 'gitHubSubject.raw suffix must be a string, got {}'],
+    ['raw', () => GitHubSubject.raw(js({})), '{}', 'gitHubSubject.raw suffixAfterRepo must be a string, got {}'],
   ])('%s', (factory, build, value, message) => {
-    expectError(build, { construct: `GitHubSubject.${factory}`, property: factory === 'raw' ? 'suffix' : 'name', value }, message);
+    expectError(build, { construct: `GitHubSubject.${factory}`, property: PARAMETER[factory] ?? 'name', value }, message);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 
-/** The checks of `CdkApp`'s options; every message starts with `CdkApp.<kind> <property>`. */
+/** The checks of `CdkApp`'s options; every message starts with `cdkApp.<kind> <property>`. */
 
 /**
  * Why `dir` is not a path relative to the repository root that a workflow may
