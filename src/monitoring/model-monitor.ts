@@ -19,7 +19,7 @@ import {
 } from '../pipeline';
 import { createMonitorAlarms } from './private/alarms';
 import { buildCheckStep } from './private/check-step';
-import { checkAlarmOptions, checkCapture, checkMinRecords, checkMinutes, checkNamespace, schedulePeriod } from './private/checks';
+import { checkAlarmOptions, checkCapture, checkMinRecords, checkMinutes, checkMonitorProps, checkNamespace, schedulePeriod } from './private/checks';
 import { guardDefinition } from './private/retraining';
 import { runnerDefinition } from './private/runner';
 import { MonitorMachines } from './private/state-machines';
@@ -232,6 +232,7 @@ export class ModelMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelMonitorProps) {
     super(scope, id);
+    checkMonitorProps(props);
     this.machines = new MonitorMachines(this, props.encryptionKey);
     const capture = checkCapture(props.endpoint);
     this.endpoint = props.endpoint;

@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { checkOptional, checkRequired, checkStruct, isBucket, isString } from '../image/private/input';
 import { grantPrefixRead } from '../private/s3';
 import { keyPrefix } from '../private/validate';
 import { IModelPackageGroup, TrainingPipeline } from '../training';
@@ -81,6 +82,8 @@ export abstract class MonitorBaseline {
    * @param prefix the folder, e.g. `baselines/churn-v3`
    */
   public static fromS3(bucket: s3.IBucket, prefix: string): MonitorBaseline {
+    checkRequired('monitorBaseline.fromS3 bucket', bucket, isBucket, 'an s3.IBucket', "s3.Bucket.fromBucketName(this, 'Baselines', 'my-baselines')");
+    checkRequired('monitorBaseline.fromS3 prefix', prefix, isString, 'a string (the folder of baseline.json)', "'baselines/churn-v3'");
     return new S3Baseline(bucket, keyPrefix('monitorBaseline.fromS3 prefix', prefix, 'baselines/churn-v3'));
   }
 
@@ -94,9 +97,15 @@ export abstract class MonitorBaseline {
    * @param options where the baselines are, and the group of the versions
    */
   public static fromServedModelVersion(options: ServedModelBaselineOptions): MonitorBaseline {
+    const what = 'monitorBaseline.fromServedModelVersion';
+    checkStruct(`${what} options`, options, false, '{ bucket: training.artifactsBucket }');
+    checkRequired(`${what} bucket`, options.bucket, isBucket, 'an s3.IBucket (where the baselines are)', 'training.artifactsBucket');
+    checkOptional(`${what} prefix`, options.prefix, isString, 'a string', "'baselines'");
+    checkOptional(`${what} modelPackageGroup`, options.modelPackageGroup, (v) => typeof v?.modelPackageGroupName === 'string'
+      && typeof v?.grantRead === 'function', 'an IModelPackageGroup', 'training.modelPackageGroup');
     const prefix = options.prefix === undefined
       ? BASELINES_PREFIX
-      : `${keyPrefix('monitorBaseline.fromServedModelVersion prefix', options.prefix, 'baselines')}/`;
+      : `${keyPrefix(`${what} prefix`, options.prefix, 'baselines')}/`;
     return new ServedBaseline(options.bucket, prefix, options.modelPackageGroup);
   }
 

@@ -164,3 +164,38 @@ describe('ModelMonitor bad input', () => {
       "monitorBaseline.fromS3 prefix '/b' must be a key prefix that does not start with '/'");
   });
 });
+
+describe('ModelMonitor and MonitorBaseline from plain JavaScript (missing, null, another kind)', () => {
+  const js = (value: unknown): any => value;
+
+  test('props, endpoint and baseline are checked before anything is built', () => {
+    const f = monitorFixture();
+    const baseline = MonitorBaseline.fromS3(f.baselines, 'b');
+    expectError(() => new ModelMonitor(f.stack, 'M1', js(undefined)), { construct: C, property: 'props', value: 'undefined' },
+      'modelMonitor props must be an object such as { endpoint, baseline }, got nothing');
+    expectError(() => new ModelMonitor(f.stack, 'M2', js({ baseline })), { construct: C, property: 'endpoint', value: 'undefined' },
+      'modelMonitor endpoint is required: give an IModelEndpoint (a realtime endpoint with data capture), e.g. served.endpoint');
+    expectError(() => new ModelMonitor(f.stack, 'M3', js({ endpoint: f.endpoint, baseline: null })), { construct: C, property: 'baseline', value: 'null' },
+      'modelMonitor baseline is required, got null: give a MonitorBaseline, e.g. MonitorBaseline.fromTrainingPipeline(training)');
+    expectError(() => new ModelMonitor(f.stack, 'M4', js({ endpoint: f.endpoint, baseline, retraining: {} })),
+      { construct: C, property: 'retraining.pipeline', value: 'undefined' }, 'modelMonitor retraining.pipeline is required: give an ISageMakerPipeline');
+    // Nothing of a refused monitor was built.
+    expect(['M1', 'M2', 'M3', 'M4'].map((id) => f.stack.node.findChild(id).node.children.length)).toEqual([0, 0, 0, 0]);
+  });
+
+  test('MonitorBaseline.fromS3 bucket and prefix', () => {
+    const f = monitorFixture();
+    expectError(() => MonitorBaseline.fromS3(js(undefined), 'b'), { construct: 'MonitorBaseline.fromS3', property: 'bucket', value: 'undefined' },
+      "monitorBaseline.fromS3 bucket is required: give an s3.IBucket, e.g. s3.Bucket.fromBucketName(this, 'Baselines', 'my-baselines')");
+    expectError(() => MonitorBaseline.fromS3(f.baselines, js(42)), { construct: 'MonitorBaseline.fromS3', property: 'prefix', value: '42' },
+      "monitorBaseline.fromS3 prefix must be a string (the folder of baseline.json), got 42: give e.g. 'baselines/churn-v3'");
+  });
+
+  test('MonitorBaseline.fromServedModelVersion options and bucket', () => {
+    const W = 'MonitorBaseline.fromServedModelVersion';
+    expectError(() => MonitorBaseline.fromServedModelVersion(js(null)), { construct: W, property: 'options', value: 'null' },
+      'monitorBaseline.fromServedModelVersion options must be an object such as { bucket: training.artifactsBucket }, got null');
+    expectError(() => MonitorBaseline.fromServedModelVersion(js({})), { construct: W, property: 'bucket', value: 'undefined' },
+      'monitorBaseline.fromServedModelVersion bucket is required: give an s3.IBucket (where the baselines are), e.g. training.artifactsBucket');
+  });
+});

@@ -2,7 +2,12 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { EndpointModeKind, IModelEndpoint, ModelEndpoint } from '../../endpoint';
+import {
+  checkList, checkOptional, checkRequired, checkStruct, isBoolean, isBucket, isDuration, isKey, isMap, isNumber, isString, isTopic,
+} from '../../image/private/input';
+import { ProcessingInstanceType } from '../../pipeline';
 import { checkInteger } from '../../private/validate';
+import type { ModelMonitorProps } from '../model-monitor';
 import { ModelQualityMetric, ModelQualityThreshold, ProblemType } from '../options';
 
 const C = 'modelMonitor';
@@ -16,6 +21,67 @@ export const QUALITY_METRICS: { [type: string]: ModelQualityMetric[] } = {
     ModelQualityMetric.F1],
 };
 export const LOWER_IS_BETTER = [ModelQualityMetric.MAE, ModelQualityMetric.RMSE];
+
+/** An `IModelEndpoint`: a construct with the endpoint's name and grants. */
+const isEndpoint = (v: any): boolean => typeof v?.endpointName === 'string' && typeof v?.grantInvoke === 'function' && v?.node !== undefined;
+/** A `MonitorBaseline` (or a subclass of another language): it binds. */
+const isBaseline = (v: any): boolean => typeof v?.bind === 'function';
+/** An `ISageMakerPipeline`. */
+const isPipeline = (v: any): boolean => typeof v?.pipelineName === 'string' && typeof v?.grantStartExecution === 'function';
+const isOneOf = (values: object) => (v: unknown): boolean => (Object.values(values) as unknown[]).includes(v);
+
+/**
+ * What a `ModelMonitor` is given, checked before anything is built, for every language's callers:
+ * required values there and of the right kind, optional ones left out or of the right kind. The
+ * limits of the values (window, schedule, thresholds) are checked by the functions below.
+ */
+export function checkMonitorProps(props: ModelMonitorProps): void {
+  checkStruct(`${C} props`, props, false, '{ endpoint, baseline }');
+  checkRequired(`${C} endpoint`, props.endpoint, isEndpoint, 'an IModelEndpoint (a realtime endpoint with data capture)', 'served.endpoint');
+  checkRequired(`${C} baseline`, props.baseline, isBaseline, 'a MonitorBaseline', 'MonitorBaseline.fromTrainingPipeline(training)');
+  checkOptional(`${C} schedule`, props.schedule, (v) => typeof v?.expressionString === 'string', 'a ScheduleExpression',
+    'ScheduleExpression.rate(Duration.hours(1))');
+  checkOptional(`${C} window`, props.window, isDuration, 'a Duration', 'Duration.hours(1)');
+  checkOptional(`${C} captureDelay`, props.captureDelay, isDuration, 'a Duration', 'Duration.minutes(15)');
+  checkOptional(`${C} minRecords`, props.minRecords, isNumber, 'a number', '100');
+  checkStruct(`${C} groundTruth`, props.groundTruth, true, '{ problemType: ProblemType.BINARY_CLASSIFICATION }');
+  if (props.groundTruth) {
+    const g = props.groundTruth;
+    checkRequired(`${C} groundTruth.problemType`, g.problemType, isOneOf(ProblemType), 'a ProblemType', 'ProblemType.BINARY_CLASSIFICATION');
+    checkOptional(`${C} groundTruth.bucket`, g.bucket, isBucket, 'an s3.IBucket', "s3.Bucket.fromBucketName(this, 'Labels', 'labels')");
+    checkOptional(`${C} groundTruth.prefix`, g.prefix, isString, 'a string', "'ground-truth'");
+  }
+  checkStruct(`${C} alarms`, props.alarms, true, '{ topic }');
+  if (props.alarms) {
+    const a = props.alarms;
+    checkOptional(`${C} alarms.enabled`, a.enabled, isBoolean, 'true or false', 'false');
+    checkOptional(`${C} alarms.driftShareThreshold`, a.driftShareThreshold, isNumber, 'a number', '0.5');
+    checkList(`${C} alarms.modelQuality`, a.modelQuality, isMap, 'a ModelQualityThreshold', '{ metric: ModelQualityMetric.F1, threshold: 0.7 }');
+    (a.modelQuality ?? []).forEach((q, i) => {
+      checkRequired(`${C} alarms.modelQuality[${i}].metric`, q.metric, isOneOf(ModelQualityMetric), 'a ModelQualityMetric', 'ModelQualityMetric.F1');
+      checkRequired(`${C} alarms.modelQuality[${i}].threshold`, q.threshold, isNumber, 'a number', '0.7');
+    });
+    checkList(`${C} alarms.features`, a.features, isString, 'a feature name', "'tenure'");
+    checkOptional(`${C} alarms.topic`, a.topic, isTopic, 'an sns.ITopic', "sns.Topic.fromTopicArn(this, 'Alerts', arn)");
+    checkOptional(`${C} alarms.silentAfter`, a.silentAfter, isDuration, 'a Duration', 'Duration.hours(2)');
+  }
+  checkStruct(`${C} retraining`, props.retraining, true, '{ pipeline: training }');
+  if (props.retraining) {
+    const r = props.retraining;
+    checkRequired(`${C} retraining.pipeline`, r.pipeline, isPipeline, 'an ISageMakerPipeline', 'training (a TrainingPipeline)');
+    checkOptional(`${C} retraining.coolDown`, r.coolDown, isDuration, 'a Duration', 'Duration.days(1)');
+    checkOptional(`${C} retraining.parameters`, r.parameters, isMap, 'a map of strings', "{ Reason: 'drift' }");
+  }
+  checkOptional(`${C} bucket`, props.bucket, isBucket, 'an s3.IBucket', "s3.Bucket.fromBucketName(this, 'Reports', 'reports')");
+  checkOptional(`${C} metricNamespace`, props.metricNamespace, isString, 'a string', "'MyTeam/ModelMonitor'");
+  checkOptional(`${C} image`, props.image, (v) => typeof v?.bind === 'function', 'an ISageMakerImage', 'SageMakerImage.fromDeepLearningContainer(...)');
+  checkOptional(`${C} instanceType`, props.instanceType, (v) => v instanceof ProcessingInstanceType, 'a ProcessingInstanceType',
+    'ProcessingInstanceType.ML_M5_LARGE');
+  checkOptional(`${C} encryptionKey`, props.encryptionKey, isKey, 'a kms.IKey', "kms.Key.fromKeyArn(this, 'Key', arn)");
+  checkStruct(`${C} notifications`, props.notifications, true, '{ failureTopic }');
+  checkOptional(`${C} serverAccessLogsBucket`, props.serverAccessLogsBucket, isBucket, 'an s3.IBucket',
+    "s3.Bucket.fromBucketName(this, 'Logs', 'access-logs')");
+}
 
 /**
  * The endpoint's data capture, or an error that says why there is none: serverless
