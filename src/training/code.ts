@@ -6,6 +6,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { CODE_CHANNEL } from './private/script';
 import { sourceArchive } from './private/tar';
+import { checkRequired, isString } from '../image/private/input';
 import { grantPrefixRead } from '../private/s3';
 
 /** Where the sagemaker-training toolkit finds code baked into the image (`environment.code_dir`). */
@@ -64,6 +65,7 @@ export abstract class TrainingCode {
    * @param entryPoint the script the toolkit runs, relative to `directory`
    */
   public static fromAsset(directory: string, entryPoint: string): TrainingCode {
+    checkRequired('trainingCode.fromAsset directory', directory, isString, 'a string (the local folder of the code)', "'training/src'");
     checkEntryPoint(entryPoint);
     return new AssetCode(directory, entryPoint);
   }

@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { checkFinite, checkRequired, isBoolean, isNumber, show } from '../image/private/input';
 import { S3DataDistribution, TrainingInputMode } from '../pipeline';
 
 /**
@@ -70,11 +71,14 @@ export interface TrainingChannel extends DataLocation {
 export class Hyperparameter {
   /** A number, as text. */
   public static fromNumber(value: number): string {
+    checkRequired('hyperparameter.fromNumber value', value, isNumber, 'a number', '0.1');
+    checkFinite('hyperparameter.fromNumber value', value, '0.1');
     return Token.isUnresolved(value) ? Token.asString(value) : String(value);
   }
 
   /** `true` or `false`. */
   public static fromBoolean(value: boolean): string {
+    checkRequired('hyperparameter.fromBoolean value', value, isBoolean, 'true or false', 'true');
     return value ? 'true' : 'false';
   }
 
@@ -83,7 +87,17 @@ export class Hyperparameter {
    * the value is untyped.
    */
   public static fromJson(value: any): string {
-    return JSON.stringify(value);
+    const fix = 'give a value JSON can hold (null, a number, a string, a list or an object), e.g. { layers: [64, 32] }';
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(value);
+    } catch (e) {
+      throw new Error(`hyperparameter.fromJson value cannot be written as JSON, got ${show(value)} (${(e as Error).message}): ${fix}`);
+    }
+    if (json === undefined) {
+      throw new Error(`hyperparameter.fromJson value ${value === undefined ? 'is required' : `cannot be written as JSON, got ${show(value)}`}: ${fix}`);
+    }
+    return json;
   }
 
   private constructor() {}

@@ -1,3 +1,5 @@
+import { checkStruct } from '../image/private/input';
+
 /**
  * What an evaluation method is.
  */
@@ -78,8 +80,9 @@ export class EvaluationMethod {
 
   /** A script from the repository, run on the evaluation image (a stock framework image, say). */
   public static script(options: EvaluationScriptOptions): EvaluationMethod {
-    if (!options || typeof options.path !== 'string' || !options.path) {
-      throw new Error(`evaluationMethod.script path must be the local path of the script file, got ${JSON.stringify(options?.path)}: `
+    checkStruct('evaluationMethod.script options', options, false, "{ path: 'evaluation/evaluate.py' }");
+    if (typeof options.path !== 'string' || !options.path) {
+      throw new Error(`evaluationMethod.script path must be the local path of the script file, got ${JSON.stringify(options.path)}: `
         + "e.g. 'evaluation/evaluate.py'");
     }
     return new EvaluationMethod(EvaluationKind.SCRIPT, options.interpreter ?? ['python3'], options.arguments, options.path);
@@ -87,8 +90,9 @@ export class EvaluationMethod {
 
   /** The evaluation image's own command. */
   public static command(options: EvaluationCommandOptions): EvaluationMethod {
-    if (!options || !Array.isArray(options.command) || options.command.length === 0) {
-      throw new Error(`evaluationMethod.command command must be a non-empty list, got ${JSON.stringify(options?.command)}: `
+    checkStruct('evaluationMethod.command options', options, false, "{ command: ['python3', '/opt/program/score.py'] }");
+    if (!Array.isArray(options.command) || options.command.length === 0) {
+      throw new Error(`evaluationMethod.command command must be a non-empty list, got ${JSON.stringify(options.command)}: `
         + "e.g. ['python3', '/opt/program/score.py']");
     }
     return new EvaluationMethod(EvaluationKind.COMMAND, options.command, options.arguments ?? [], undefined);

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { ModelApproval, ModelApprovalStatus } from './options';
+import { checkRequired, isString } from '../image/private/input';
 import { APPROVAL_STATUSES, grantRegisterModel } from '../pipeline/steps/grants';
 import { nameCaseVariants } from '../private/arns';
 import { grantWithWildcard } from '../private/grants';
@@ -161,6 +162,7 @@ export class ModelPackageGroup extends ModelPackageGroupBase {
    * @param modelPackageGroupName the group's name
    */
   public static fromModelPackageGroupName(scope: Construct, id: string, modelPackageGroupName: string): IModelPackageGroup {
+    checkGroupName('modelPackageGroup.fromModelPackageGroupName modelPackageGroupName', modelPackageGroupName);
     class Import extends ModelPackageGroupBase {
       public readonly modelPackageGroupName = modelPackageGroupName;
       public readonly modelPackageGroupArn = Stack.of(scope).formatArn({
@@ -177,10 +179,7 @@ export class ModelPackageGroup extends ModelPackageGroupBase {
     super(scope, id);
     const name = props.modelPackageGroupName
       ?? Names.uniqueResourceName(this, { maxLength: 63, separator: '-', allowedSpecialCharacters: '-' }).toLowerCase();
-    if (!Token.isUnresolved(name) && !GROUP_NAME_PATTERN.test(name)) {
-      throw new Error(`modelPackageGroup modelPackageGroupName '${name}' is invalid: use up to 63 letters, digits and '-', `
-        + 'starting and ending with a letter or digit');
-    }
+    checkGroupName('modelPackageGroup modelPackageGroupName', name);
     const resource = new sagemaker.CfnModelPackageGroup(this, 'Resource', {
       modelPackageGroupName: name,
       modelPackageGroupDescription: props.description,
@@ -189,5 +188,13 @@ export class ModelPackageGroup extends ModelPackageGroupBase {
     // Ref returns the ARN for this resource type, and there is no name attribute: the name is the literal.
     this.modelPackageGroupName = name;
     this.modelPackageGroupArn = resource.attrModelPackageGroupArn;
+  }
+}
+
+/** A model package group name (CreateModelPackageGroup ModelPackageGroupName); `what` names the construct and the property. */
+function checkGroupName(what: string, name: string): void {
+  checkRequired(what, name, isString, 'a string', "'churn'");
+  if (!Token.isUnresolved(name) && !GROUP_NAME_PATTERN.test(name)) {
+    throw new Error(`${what} '${name}' is invalid: use up to 63 letters, digits and '-', starting and ending with a letter or digit`);
   }
 }

@@ -1,3 +1,4 @@
+import { checkRequired, isString } from '../image/private/input';
 import { ConditionOperator } from '../pipeline';
 
 /** `MetricDefinition` Name in the CreateTrainingJob API reference: `.+`, at most 255 characters. */
@@ -52,6 +53,8 @@ export class QualityGate {
       throw new Error(`qualityGate metricName must be the name of a training metric definition (1 to 255 characters), got ${JSON.stringify(metricName)}: `
         + "e.g. 'validation:loss'");
     }
+    checkRequired('qualityGate comparison', comparison, (v) => (Object.values(ConditionOperator) as unknown[]).includes(v),
+      'a ConditionOperator', 'ConditionOperator.LESS_THAN');
     if (comparison === ConditionOperator.NOT_EQUALS) {
       throw new Error(`qualityGate comparison ${comparison} is not a quality gate: use GreaterThan(OrEqualTo), LessThan(OrEqualTo) or Equals`);
     }
@@ -87,7 +90,9 @@ export class QualityGate {
 
 function checkMetricPath(path: string): void {
   const fix = "give the metric's dotted path inside evaluation.json, e.g. 'regression_metrics.mse.value'";
-  if (!path || !path.trim()) {
+  checkRequired('qualityGate metricPath', path, isString, "a string (the metric's dotted path inside evaluation.json)",
+    "'regression_metrics.mse.value'");
+  if (!path.trim()) {
     throw new Error(`qualityGate metricPath is empty: ${fix}`);
   }
   if (/^[$/]/.test(path) || /evaluation\.json/.test(path)) {

@@ -8,7 +8,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { build, newPipeline } from './helpers';
 import { CustomTrainingImage } from '../../src/image';
-import { EvaluationMethod, TrainingPipeline } from '../../src/training';
+import { EvaluationMethod, Hyperparameter, ModelPackageGroup, QualityGate, TrainingCode, TrainingPipeline } from '../../src/training';
 import { expectError } from '../errors';
 import { stepNamed } from '../pipeline/definition-helper';
 
@@ -156,5 +156,54 @@ describe('publishNames', () => {
     expectError(() => newPipeline(stack).publishNames({ outputPrefix: '9x' }),
       { construct: 'TrainingPipeline.publishNames', property: 'outputPrefix', value: "'9x'" },
       "trainingPipeline publishNames outputPrefix must be letters and digits starting with a letter (at most 200), got '9x'");
+  });
+});
+
+describe('the factories of the training values from plain JavaScript (missing, null, another kind)', () => {
+  const js = (value: unknown): any => value;
+
+  test('Hyperparameter values', () => {
+    expectError(() => Hyperparameter.fromNumber(js(undefined)), { construct: 'Hyperparameter.fromNumber', property: 'value', value: 'undefined' },
+      'hyperparameter.fromNumber value is required: give a number, e.g. 0.1');
+    expectError(() => Hyperparameter.fromNumber(NaN), { construct: 'Hyperparameter.fromNumber', property: 'value', value: 'NaN' },
+      'hyperparameter.fromNumber value must be a finite number, got NaN: give e.g. 0.1');
+    expectError(() => Hyperparameter.fromBoolean(js('yes')), { construct: 'Hyperparameter.fromBoolean', property: 'value', value: "'yes'" },
+      "hyperparameter.fromBoolean value must be true or false, got 'yes': give e.g. true");
+    expectError(() => Hyperparameter.fromJson(undefined), { construct: 'Hyperparameter.fromJson', property: 'value', value: 'undefined' },
+      'hyperparameter.fromJson value is required: give a value JSON can hold (null, a number, a string, a list or an object), e.g. { layers: [64, 32] }');
+    expectError(() => Hyperparameter.fromJson(BigInt(1)), { construct: 'Hyperparameter.fromJson', property: 'value', value: '1n' },
+      /^hyperparameter\.fromJson value cannot be written as JSON, got 1 \(.*\): give a value JSON can hold/);
+    expect(Hyperparameter.fromJson(null)).toBe('null');
+  });
+
+  test('ModelPackageGroup.fromModelPackageGroupName name', () => {
+    const W = 'ModelPackageGroup.fromModelPackageGroupName';
+    const stack = new Stack(new App(), 'Stack');
+    expectError(() => ModelPackageGroup.fromModelPackageGroupName(stack, 'A', js(undefined)), { construct: W, property: 'modelPackageGroupName', value: 'undefined' },
+      "modelPackageGroup.fromModelPackageGroupName modelPackageGroupName is required: give a string, e.g. 'churn'");
+    expectError(() => ModelPackageGroup.fromModelPackageGroupName(stack, 'B', 'bad_name'), { construct: W, property: 'modelPackageGroupName', value: "'bad_name'" },
+      "modelPackageGroup.fromModelPackageGroupName modelPackageGroupName 'bad_name' is invalid: use up to 63 letters, digits and '-'");
+    expect(ModelPackageGroup.fromModelPackageGroupName(stack, 'C', new CfnParameter(stack, 'Group').valueAsString).modelPackageGroupName)
+      .toMatch(/^\$\{Token/);
+  });
+
+  test('TrainingCode.fromAsset directory', () => {
+    expectError(() => TrainingCode.fromAsset(js(null), 'train.py'), { construct: 'TrainingCode.fromAsset', property: 'directory', value: 'null' },
+      "trainingCode.fromAsset directory is required, got null: give a string (the local folder of the code), e.g. 'training/src'");
+  });
+
+  test('QualityGate metricPath and comparison', () => {
+    expectError(() => QualityGate.lessThan(js(42), 0.25), { construct: 'QualityGate.lessThan', property: 'metricPath', value: '42' },
+      "qualityGate metricPath must be a string (the metric's dotted path inside evaluation.json), got 42: give e.g. 'regression_metrics.mse.value'");
+    expectError(() => QualityGate.onTrainingMetric('validation:rmse', js(undefined), 1),
+      { construct: 'QualityGate.onTrainingMetric', property: 'comparison', value: 'undefined' },
+      'qualityGate comparison is required: give a ConditionOperator, e.g. ConditionOperator.LESS_THAN');
+  });
+
+  test('EvaluationMethod.command and script: left-out options are named as options', () => {
+    expectError(() => EvaluationMethod.command(js(undefined)), { construct: 'EvaluationMethod.command', property: 'options', value: 'undefined' },
+      "evaluationMethod.command options must be an object such as { command: ['python3', '/opt/program/score.py'] }, got nothing");
+    expectError(() => EvaluationMethod.script(js(null)), { construct: 'EvaluationMethod.script', property: 'options', value: 'null' },
+      "evaluationMethod.script options must be an object such as { path: 'evaluation/evaluate.py' }, got null");
   });
 });
