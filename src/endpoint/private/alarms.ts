@@ -1,4 +1,4 @@
-import { Aws, CfnResource, Duration, Names } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Lazy, Names } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
@@ -34,7 +34,7 @@ function alarmName(scope: Construct, metricName: string): string {
 }
 
 /** The endpoint's error and latency alarms, in `scope`. */
-export function createAlarms(scope: Construct, endpoint: IModelEndpoint, names: OwnAlarmNames, options: EndpointAlarmOptions): cloudwatch.Alarm[] {
+export function createAlarms(scope: Construct, endpoint: IModelEndpoint, names: OwnAlarmNames, options: EndpointAlarmOptions): cloudwatch.IAlarm[] {
   const threshold = options.invocation5XXErrorsThreshold ?? 1;
   checkInteger('modelEndpoint alarms invocation5XXErrorsThreshold', threshold, 1, Number.MAX_SAFE_INTEGER);
   const evaluationPeriods = options.evaluationPeriods ?? 2;
@@ -42,25 +42,53 @@ export function createAlarms(scope: Construct, endpoint: IModelEndpoint, names: 
   const latency = options.modelLatencyThreshold ?? Duration.seconds(1);
   checkOptional('modelEndpoint alarms modelLatencyThreshold', options.modelLatencyThreshold, isDuration, 'a Duration', 'Duration.millis(500)');
   const period = Duration.minutes(1);
-  const latencyAlarm = latencyThreshold(endpoint, latency, period);
-  const errors = new cloudwatch.Alarm(scope, 'ErrorAlarm', {
+  const common = {
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  };
+  const dimensions = [{ name: 'EndpointName', value: endpoint.endpointName }, { name: 'VariantName', value: endpoint.variantName }];
+  const errors = new EndpointAlarm(scope, 'ErrorAlarm', {
+    ...common,
     alarmName: names.errors,
     alarmDescription: `5xx answers of ${scope.node.path}; rolls back a deployment in progress`,
-    metric: endpoint.metricInvocation5XXErrors({ period }),
+    namespace: 'AWS/SageMaker',
+    metricName: 'Invocation5XXErrors',
+    dimensions,
+    period: period.toSeconds(),
+    statistic: 'Sum',
     threshold,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    evaluationPeriods,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
-  const slow = new cloudwatch.Alarm(scope, 'LatencyAlarm', {
-    alarmName: names.latency,
-    alarmDescription: `p99 model latency of ${scope.node.path} at or above ${latencyAlarm.description}; rolls back a deployment in progress`,
-    metric: latencyAlarm.metric,
-    threshold: latencyAlarm.threshold,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    evaluationPeriods,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
+  let slow: cloudwatch.Alarm | EndpointAlarm;
+  if (!latency.isUnresolved()) {
+    const millis = latency.toMilliseconds({ integral: false });
+    if (!Number.isFinite(millis) || millis <= 0) {
+      throw new Error(`modelEndpoint alarms modelLatencyThreshold must be a positive finite Duration, got ${millis} milliseconds: `
+        + 'give e.g. Duration.millis(500)');
+    }
+    slow = new EndpointAlarm(scope, 'LatencyAlarm', {
+      ...common,
+      alarmName: names.latency,
+      alarmDescription: `p99 model latency of ${scope.node.path} at or above ${latency.toHumanString()}; rolls back a deployment in progress`,
+      namespace: 'AWS/SageMaker',
+      metricName: 'ModelLatency',
+      dimensions,
+      period: period.toSeconds(),
+      extendedStatistic: 'p99',
+      // ModelLatency is published in microseconds.
+      threshold: millis * 1000,
+    });
+  } else {
+    const tokenLatency = tokenLatencyThreshold(endpoint, latency, period);
+    slow = new cloudwatch.Alarm(scope, 'LatencyAlarm', {
+      ...common,
+      alarmName: names.latency,
+      alarmDescription: `p99 model latency of ${scope.node.path} at or above ${tokenLatency.description}; rolls back a deployment in progress`,
+      metric: tokenLatency.metric,
+      threshold: tokenLatency.threshold,
+    });
+  }
+  const resources = [errors, slow].map((alarm) => alarm.node.defaultChild as cloudwatch.CfnAlarm);
   if (options.topic) {
     const action = new cwactions.SnsAction(options.topic);
     for (const alarm of [errors, slow]) {
@@ -68,8 +96,8 @@ export function createAlarms(scope: Construct, endpoint: IModelEndpoint, names: 
       alarm.addOkAction(action);
     }
   } else {
-    for (const alarm of [errors, slow]) {
-      addComplianceSuppression(alarm.node.defaultChild as CfnResource, 'CloudWatchAlarmAction',
+    for (const resource of resources) {
+      addComplianceSuppression(resource, 'CloudWatchAlarmAction',
         'the alarm acts through the endpoint\'s deployment guardrail, which rolls an update back while it fires; '
         + 'give ModelEndpoint alarms.topic to notify people as well');
     }
@@ -77,25 +105,72 @@ export function createAlarms(scope: Construct, endpoint: IModelEndpoint, names: 
   return [errors, slow];
 }
 
+/** What an endpoint alarm on one metric of `AWS/SageMaker` renders. */
+interface EndpointAlarmProps {
+  readonly alarmName: string;
+  readonly alarmDescription: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: cloudwatch.CfnAlarm.DimensionProperty[];
+  readonly period: number;
+  readonly statistic?: string;
+  readonly extendedStatistic?: string;
+  readonly threshold: number;
+  readonly comparisonOperator: cloudwatch.ComparisonOperator;
+  readonly evaluationPeriods: number;
+  readonly treatMissingData: cloudwatch.TreatMissingData;
+}
+
+/**
+ * An alarm on one metric, as `cloudwatch.Alarm` renders it (the same construct path, logical
+ * ID, properties, name and ARN attributes and actions), with the metric rendered here: the L2's
+ * metric objects and their rendering cost synth time at every endpoint and add nothing to a
+ * fixed metric of the endpoint (issue 15).
+ */
+class EndpointAlarm extends cloudwatch.AlarmBase {
+  public readonly alarmArn: string;
+  public readonly alarmName: string;
+
+  constructor(scope: Construct, id: string, props: EndpointAlarmProps) {
+    super(scope, id, { physicalName: props.alarmName });
+    const alarm = new cloudwatch.CfnAlarm(this, 'Resource', {
+      alarmDescription: props.alarmDescription,
+      alarmName: this.physicalName,
+      comparisonOperator: props.comparisonOperator,
+      threshold: props.threshold,
+      evaluationPeriods: props.evaluationPeriods,
+      treatMissingData: props.treatMissingData,
+      alarmActions: Lazy.list({ produce: () => this.alarmActionArns }),
+      insufficientDataActions: Lazy.list({ produce: () => this.insufficientDataActionArns }),
+      okActions: Lazy.list({ produce: () => this.okActionArns }),
+      dimensions: props.dimensions,
+      namespace: props.namespace,
+      metricName: props.metricName,
+      period: props.period,
+      statistic: props.statistic,
+      extendedStatistic: props.extendedStatistic,
+    });
+    this.alarmArn = this.getResourceArnAttribute(alarm.attrArn, {
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: this.physicalName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.alarmName = this.getResourceNameAttribute(alarm.ref);
+  }
+}
+
 /** Microseconds per unit of a Duration: ModelLatency is published in microseconds. */
 const MICROS: Record<string, number> = { millis: 1e3, seconds: 1e6, minutes: 6e7, hours: 3.6e9, days: 8.64e10 };
 
 /**
- * The latency alarm's metric and threshold. A literal threshold becomes microseconds, the
- * metric's unit. A token (a CfnParameter) cannot be multiplied in CloudFormation, so the
- * threshold stays the token in its own unit and the metric is divided instead, with metric math.
+ * The latency alarm's metric and threshold for a threshold that is a token (a CfnParameter): it
+ * cannot be multiplied into microseconds in CloudFormation, so the threshold stays the token in
+ * its own unit and the metric is divided instead, with metric math.
  */
-function latencyThreshold(endpoint: IModelEndpoint, latency: Duration, period: Duration)
+function tokenLatencyThreshold(endpoint: IModelEndpoint, latency: Duration, period: Duration)
   : { metric: cloudwatch.IMetric; threshold: number; description: string } {
   const p99 = endpoint.metricModelLatency({ statistic: 'p99', period });
-  if (!latency.isUnresolved()) {
-    const millis = latency.toMilliseconds({ integral: false });
-    if (!Number.isFinite(millis) || millis <= 0) {
-      throw new Error(`modelEndpoint alarms modelLatencyThreshold must be a positive finite Duration, got ${millis} milliseconds: `
-        + 'give e.g. Duration.millis(500)');
-    }
-    return { metric: p99, threshold: latency.toMilliseconds({ integral: false }) * 1000, description: latency.toHumanString() };
-  }
   const unit = latency.unitLabel();
   const amount = unit === 'millis' ? latency.toMilliseconds() : unit === 'seconds' ? latency.toSeconds()
     : unit === 'minutes' ? latency.toMinutes() : unit === 'hours' ? latency.toHours() : latency.toDays();

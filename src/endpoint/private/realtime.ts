@@ -1,10 +1,9 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { checkDataCaptureOptions, renderDataCapture } from './capture';
 import { checkDeploymentOptions, checkShiftAgainstFleet, renderDeployment } from './deployment';
 import { EndpointModeImpl, ModeBinding, ModeContext } from './mode';
 import { rejectForeign } from './reject';
-import { scalableVariant } from './scaling';
+import { trackInvocationsPerInstance } from './scaling';
 import { checkModeOptions, checkPositive, renderInstanceVariant } from './variant';
 import { checkOptional, checkRequired, checkStruct, isNumber, wholeSeconds } from '../../image/private/input';
 import { InferenceInstanceType } from '../../pipeline/instance-type';
@@ -79,15 +78,13 @@ export class RealtimeMode implements EndpointModeImpl {
         // AWS::SageMaker::Endpoint RetainAllVariantProperties; SageMaker UpdateEndpoint).
         retainAllVariantProperties: scaling ? true : undefined,
         invokeActions: INVOKE_ACTIONS,
-        addScaling: scaling && ((endpoint) => {
-          const target = scalableVariant(ctx.scope, endpoint, minCapacity, scaling.maxCapacity);
-          target.scaleToTrackMetric('InvocationsPerInstance', {
-            predefinedMetric: appscaling.PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
-            targetValue: scaling.targetInvocationsPerInstance ?? 70,
-            scaleInCooldown: this.cooldowns!.scaleIn,
-            scaleOutCooldown: this.cooldowns!.scaleOut,
-          });
-        }),
+        addScaling: scaling && ((endpoint) => trackInvocationsPerInstance(ctx.scope, endpoint, {
+          minCapacity,
+          maxCapacity: scaling.maxCapacity,
+          targetValue: scaling.targetInvocationsPerInstance ?? 70,
+          scaleInCooldown: this.cooldowns!.scaleIn,
+          scaleOutCooldown: this.cooldowns!.scaleOut,
+        })),
       },
     };
   }
