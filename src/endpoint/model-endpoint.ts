@@ -19,6 +19,7 @@ import { hashLogicalId } from './private/hash';
 import { Hosting, ModeContext } from './private/mode';
 import { checkOptional, checkStruct, isBoolean, isBucket, isString } from '../image/private/input';
 import { createDataBucket } from '../private/buckets';
+import { cacheLogicalIds } from '../private/logical-id';
 import { grantSageMakerLogsAndMetrics } from '../private/logs';
 import { addCheckovSkip, addComplianceSuppression, explainRolePolicy } from '../private/nag';
 import { PublishedName, publishNames } from '../private/outputs';
@@ -328,6 +329,7 @@ export class ModelEndpoint extends Construct {
       });
     }
     this.dependOnRolePolicies(model);
+    cacheLogicalIds(this);
   }
 
   /**

@@ -9,6 +9,7 @@ import { ISageMakerImage, SageMakerImageConfig } from './image';
 import { checkFinite, checkOptional, checkStruct, isBoolean, isDuration, isKey, isRepository, isString } from './private/input';
 import { checkImageReference, checkRepositoryName, IMAGE_TAG_PATTERN } from './private/reference';
 import { ECR_PUSH_ACTIONS, grantEcrAuthorizationToken, grantEcrPull } from '../private/ecr';
+import { cacheLogicalIds } from '../private/logical-id';
 import { addCheckovSkip } from '../private/nag';
 import { checkInteger } from '../private/validate';
 
@@ -166,6 +167,7 @@ export class CustomTrainingImage extends Construct implements ISageMakerImage, I
       this.repository = props.repository;
     } else {
       this.repository = this.createRepository(props);
+      cacheLogicalIds(this.repository);
     }
 
     if (props.imageTag !== undefined) {

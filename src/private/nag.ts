@@ -38,6 +38,7 @@ class NagSuppressions {
 
   private readonly fixed: NagRule[] = [];
   private readonly wildcards: AcceptedWildcards[] = [];
+  private cached?: { readonly count: number; readonly rules: NagRule[] };
   private readonly metadata: { readonly rules_to_suppress: NagRule[] };
 
   private constructor(private readonly resource: CfnResource) {
@@ -73,6 +74,30 @@ class NagSuppressions {
   }
 
   private rules(): NagRule[] {
+    return [...this.fixed, ...this.wildcardRules()];
+  }
+
+  /**
+   * The IAM5 rules of the accepted wildcards. cdk-nag and every resolution of the template read
+   * them (several times per synth), so once the statements are frozen (aws-iam freezes a
+   * statement when its policy is first resolved; it cannot change after that) they are worked out
+   * once. (Only a logical ID renamed between two reads would be missed, and then the suppression
+   * names the old ID and the finding shows, never the reverse.)
+   */
+  private wildcardRules(): NagRule[] {
+    if (this.wildcards.length === 0) {
+      return [];
+    }
+    const count = this.wildcards.length;
+    if (this.cached?.count === count) {
+      return this.cached.rules;
+    }
+    const rules = this.computeWildcardRules();
+    this.cached = this.wildcards.every(({ statement }) => statement.frozen) ? { count, rules } : undefined;
+    return rules;
+  }
+
+  private computeWildcardRules(): NagRule[] {
     const stack = Stack.of(this.resource);
     const byReason = new Map<string, Set<string>>();
     for (const { statement, reason } of this.wildcards) {
@@ -82,10 +107,9 @@ class NagSuppressions {
       }
       byReason.set(reason, findings);
     }
-    const wildcardRules = [...byReason.entries()]
+    return [...byReason.entries()]
       .filter(([, findings]) => findings.size > 0)
       .map(([reason, findings]): NagRule => ({ id: 'AwsSolutions-IAM5', reason, applies_to: [...findings].sort() }));
-    return [...this.fixed, ...wildcardRules];
   }
 }
 

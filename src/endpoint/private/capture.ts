@@ -7,6 +7,7 @@ import { OBJECTS_ONLY } from './grants';
 import { CaptureTarget, ModeContext } from './mode';
 import { checkList, checkOptional, checkStruct, isBoolean, isBucket, isKey, isNumber, isString } from '../../image/private/input';
 import { createDataBucket } from '../../private/buckets';
+import { cacheLogicalIds } from '../../private/logical-id';
 import { grantKeyEncrypt, grantPrefixWrite } from '../../private/s3';
 import { checkInteger, keyPrefix } from '../../private/validate';
 import { DataCaptureOptions } from '../realtime';
@@ -50,6 +51,7 @@ function stackCaptureBucket(scope: Construct, serverAccessLogsBucket?: s3.IBucke
       + '(TLS only, public access blocked)',
   });
   CAPTURE_BUCKET_LOGS.set(bucket, serverAccessLogsBucket);
+  cacheLogicalIds(bucket);
   return bucket;
 }
 

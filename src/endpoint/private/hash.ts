@@ -1,5 +1,6 @@
 import * as crypto from 'crypto';
 import { CfnResource, Lazy, Stack } from 'aws-cdk-lib';
+import { markLogicalIdSet } from '../../private/logical-id';
 
 /**
  * Gives an immutable SageMaker object (model, endpoint config) a logical ID
@@ -17,6 +18,7 @@ import { CfnResource, Lazy, Stack } from 'aws-cdk-lib';
 export function hashLogicalId(resource: CfnResource, renderedProps: object): void {
   const stack = Stack.of(resource);
   const original = stack.resolve(resource.logicalId) as string;
+  markLogicalIdSet(resource);
   resource.overrideLogicalId(Lazy.string({
     produce: () => `${original}${contentHash(stack.resolve(renderedProps))}`,
   }));
