@@ -23,7 +23,21 @@ export function cacheLogicalIds(scope: IConstruct): void {
     if (CfnResource.isCfnResource(construct) && !SET.has(construct)) {
       SET.add(construct);
       const stack = construct.stack;
-      construct.overrideLogicalId(Lazy.string({ produce: () => stack.getLogicalId(construct) }));
+      construct.overrideLogicalId(Lazy.string({ produce: () => settle(construct, stack.getLogicalId(construct)) }));
     }
   }
+}
+
+/**
+ * Once a lazy logical ID is known, makes it the element's override as a plain string, so that
+ * later resolutions read it without resolving the lazy again. An element whose logical ID is
+ * locked (exported to another stack) keeps the lazy, which gives the same value.
+ */
+export function settle(element: CfnElement, logicalId: string): string {
+  try {
+    element.overrideLogicalId(logicalId);
+  } catch {
+    // locked: the cached lazy stays, with the same value
+  }
+  return logicalId;
 }

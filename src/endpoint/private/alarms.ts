@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Duration, Lazy, Names } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Names } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
@@ -130,6 +130,7 @@ interface EndpointAlarmProps {
 class EndpointAlarm extends cloudwatch.AlarmBase {
   public readonly alarmArn: string;
   public readonly alarmName: string;
+  private readonly resource: cloudwatch.CfnAlarm;
 
   constructor(scope: Construct, id: string, props: EndpointAlarmProps) {
     super(scope, id, { physicalName: props.alarmName });
@@ -140,9 +141,6 @@ class EndpointAlarm extends cloudwatch.AlarmBase {
       threshold: props.threshold,
       evaluationPeriods: props.evaluationPeriods,
       treatMissingData: props.treatMissingData,
-      alarmActions: Lazy.list({ produce: () => this.alarmActionArns }),
-      insufficientDataActions: Lazy.list({ produce: () => this.insufficientDataActionArns }),
-      okActions: Lazy.list({ produce: () => this.okActionArns }),
       dimensions: props.dimensions,
       namespace: props.namespace,
       metricName: props.metricName,
@@ -157,6 +155,24 @@ class EndpointAlarm extends cloudwatch.AlarmBase {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     this.alarmName = this.getResourceNameAttribute(alarm.ref);
+    this.resource = alarm;
+  }
+
+  // The actions are set on the resource as they are added, instead of through three lazy lists
+  // resolved at every pass over the template.
+  public addAlarmAction(...actions: cloudwatch.IAlarmAction[]): void {
+    super.addAlarmAction(...actions);
+    this.resource.alarmActions = this.alarmActionArns;
+  }
+
+  public addOkAction(...actions: cloudwatch.IAlarmAction[]): void {
+    super.addOkAction(...actions);
+    this.resource.okActions = this.okActionArns;
+  }
+
+  public addInsufficientDataAction(...actions: cloudwatch.IAlarmAction[]): void {
+    super.addInsufficientDataAction(...actions);
+    this.resource.insufficientDataActions = this.insufficientDataActionArns;
   }
 }
 

@@ -1,6 +1,6 @@
 import * as crypto from 'crypto';
 import { CfnResource, Lazy, Stack } from 'aws-cdk-lib';
-import { markLogicalIdSet } from '../../private/logical-id';
+import { markLogicalIdSet, settle } from '../../private/logical-id';
 
 /**
  * Gives an immutable SageMaker object (model, endpoint config) a logical ID
@@ -20,7 +20,7 @@ export function hashLogicalId(resource: CfnResource, renderedProps: object): voi
   const original = stack.resolve(resource.logicalId) as string;
   markLogicalIdSet(resource);
   resource.overrideLogicalId(Lazy.string({
-    produce: () => `${original}${contentHash(stack.resolve(renderedProps))}`,
+    produce: () => settle(resource, `${original}${contentHash(stack.resolve(renderedProps))}`),
   }));
 }
 
