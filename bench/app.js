@@ -4,7 +4,7 @@
 //
 //   node bench/app.js <kind> <n> <outdir> [perStack] [lib]
 //
-// kind: realtime | serverless | asynchronous | batch | training. The constructs are spread over
+// kind: realtime | realtime-lean | serverless | asynchronous | batch | training. The constructs are spread over
 // stacks of at most `perStack` each (default: all in one). Every stack has its own image and
 // imports its data bucket: nothing is shared between stacks.
 'use strict';
@@ -23,7 +23,7 @@ const lib = require(path.resolve(libPath || path.join(__dirname, '..', 'lib')));
 
 const app = new cdk.App({ outdir, context: require('./context') });
 for (let first = 0; first < n; first += perStack) {
-  const stack = new cdk.Stack(app, `Bench${kind[0].toUpperCase()}${kind.slice(1)}${first / perStack + 1}`);
+  const stack = new cdk.Stack(app, `Bench${kind.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('')}${first / perStack + 1}`);
   const image = new lib.CustomTrainingImage(stack, 'Image', { imageTag: 'v1' });
   const data = s3.Bucket.fromBucketName(stack, 'Data', 'bench-data');
   const model = lib.ModelSource.fromImage(image, { bucket: data, key: 'models/model.tar.gz' });
@@ -38,6 +38,13 @@ function add(stack, i, { image, data, model }) {
     case 'realtime':
       // The default realtime endpoint of issue 15: data capture, guardrail alarms, autoscaling.
       return new lib.ModelEndpoint(stack, `Endpoint${i}`, { model, mode: lib.EndpointMode.realtime({ autoScaling: { maxCapacity: 4 } }) });
+    case 'realtime-lean':
+      // The lean row of issue 15: the same endpoint with data capture and the ready-made alarms off.
+      return new lib.ModelEndpoint(stack, `Endpoint${i}`, {
+        model,
+        mode: lib.EndpointMode.realtime({ autoScaling: { maxCapacity: 4 }, dataCapture: { enabled: false } }),
+        alarms: { enabled: false },
+      });
     case 'serverless':
       return new lib.ModelEndpoint(stack, `Endpoint${i}`, { model, mode: lib.EndpointMode.serverless() });
     case 'asynchronous':
@@ -54,5 +61,5 @@ function add(stack, i, { image, data, model }) {
 }
 
 function KINDS() {
-  return ['realtime', 'serverless', 'asynchronous', 'batch', 'training'];
+  return ['realtime', 'realtime-lean', 'serverless', 'asynchronous', 'batch', 'training'];
 }

@@ -53,6 +53,25 @@ describe('resources per default endpoint (issue 15: a regression fails the build
     expect(total(counts)).toBe(2 * 9 + 2);
   });
 
+  test('realtime lean (capture and alarms off, autoscaling on): 7, and no capture bucket', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Endpoint', {
+      model,
+      mode: EndpointMode.realtime({ autoScaling: { maxCapacity: 4 }, dataCapture: { enabled: false } }),
+      alarms: { enabled: false },
+    });
+    const counts = resourceTypes(stack);
+    expect(counts).toEqual({
+      'AWS::IAM::Role': 1,
+      'AWS::IAM::Policy': 1,
+      'AWS::SageMaker::Model': 1,
+      'AWS::SageMaker::EndpointConfig': 1,
+      'AWS::SageMaker::Endpoint': 1,
+      ...SCALING,
+    });
+    expect(total(counts)).toBe(7);
+  });
+
   test('serverless: 7 (no capture, no scaling)', () => {
     const { stack, model } = fixture();
     new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.serverless() });
