@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Token } from 'aws-cdk-lib';
 import { appDirectoryProblem, checkCommand, checkOptionalString, checkVersion } from './private/cdk-app-checks';
 import { cdkAppSetup, CdkAppSetup, CdkAppSpec, DEFAULT_CDK_CLI_VERSION } from './private/cdk-app-setup';
+import { shown } from './private/props';
 
 /**
  * The package manager of a TypeScript or JavaScript CDK app.
@@ -218,7 +218,7 @@ export class CdkApp {
     const packageManager = options.packageManager ?? detectPackageManager();
     if (!Object.values(NodePackageManager).includes(packageManager)) {
       throw new Error(`cdkApp.typescript packageManager must be one of ${Object.values(NodePackageManager).join(', ')}, `
-        + `got ${JSON.stringify(packageManager)}: use NodePackageManager.NPM, YARN or PNPM`);
+        + `got ${shown(packageManager)}: use NodePackageManager.NPM, YARN or PNPM`);
     }
     return new CdkApp({
       language: 'typescript',
@@ -313,11 +313,11 @@ export class CdkApp {
    */
   public static custom(options: CustomAppOptions): CdkApp {
     if (options === undefined || options === null || typeof options !== 'object') {
-      throw new Error(`cdkApp.custom options must be given, got ${JSON.stringify(options)}: `
+      throw new Error(`cdkApp.custom options must be given, got ${shown(options)}: `
         + "give at least installCommand, e.g. CdkApp.custom({ installCommand: 'dotnet restore' })");
     }
     if (options.installCommand === undefined || options.installCommand === null) {
-      throw new Error(`cdkApp.custom installCommand is required, got ${JSON.stringify(options.installCommand)}: `
+      throw new Error(`cdkApp.custom installCommand is required, got ${shown(options.installCommand)}: `
         + "give the commands that install the app, e.g. 'dotnet restore'");
     }
     const directory = appDirectory('cdkApp.custom', options);
@@ -359,7 +359,7 @@ export class CdkApp {
 /** `where` is the factory as messages name it, `cdkApp.<kind>`. */
 function appDirectory(where: string, options: CdkAppOptions | undefined): string {
   if (options === null || (options !== undefined && typeof options !== 'object')) {
-    throw new Error(`${where} options must be an object, got ${JSON.stringify(options)}: `
+    throw new Error(`${where} options must be an object, got ${shown(options)}: `
       + `give e.g. ${where.replace(/^cdkApp\./, 'CdkApp.')}({ directory: '.' }), or nothing`);
   }
   const given = options?.directory;
@@ -421,7 +421,3 @@ function agentVersion(prefix: string, parts: number): string | undefined {
   return numbers.slice(start, start + parts).join('.');
 }
 
-/** A value as an error message shows it: a token by that word, never by its placeholder. */
-function shown(value: unknown): string {
-  return typeof value === 'string' && Token.isUnresolved(value) ? '(a token)' : JSON.stringify(value);
-}

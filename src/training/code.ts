@@ -6,7 +6,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { CODE_CHANNEL } from './private/script';
 import { sourceArchive } from './private/tar';
-import { checkRequired, isString } from '../image/private/input';
+import { checkRequired, isString, show } from '../image/private/input';
 import { grantPrefixRead } from '../private/s3';
 
 /** Where the sagemaker-training toolkit finds code baked into the image (`environment.code_dir`). */
@@ -131,7 +131,7 @@ class AssetCode extends TrainingCode {
 
 function checkEntryPoint(entryPoint: string): void {
   if (typeof entryPoint !== 'string' || !entryPoint.trim() || entryPoint.startsWith('/') || entryPoint.split('/').includes('..')) {
-    throw new Error(`trainingCode entryPoint must be a script path relative to the code directory, got ${JSON.stringify(entryPoint)}: `
+    throw new Error(`trainingCode entryPoint must be a script path relative to the code directory, got ${show(entryPoint)}: `
       + "e.g. 'train.py'");
   }
 }

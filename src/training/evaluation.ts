@@ -1,4 +1,4 @@
-import { checkStruct } from '../image/private/input';
+import { checkStruct, show } from '../image/private/input';
 
 /**
  * What an evaluation method is.
@@ -82,7 +82,7 @@ export class EvaluationMethod {
   public static script(options: EvaluationScriptOptions): EvaluationMethod {
     checkStruct('evaluationMethod.script options', options, false, "{ path: 'evaluation/evaluate.py' }");
     if (typeof options.path !== 'string' || !options.path) {
-      throw new Error(`evaluationMethod.script path must be the local path of the script file, got ${JSON.stringify(options.path)}: `
+      throw new Error(`evaluationMethod.script path must be the local path of the script file, got ${show(options.path)}: `
         + "e.g. 'evaluation/evaluate.py'");
     }
     return new EvaluationMethod(EvaluationKind.SCRIPT, options.interpreter ?? ['python3'], options.arguments, options.path);
@@ -92,7 +92,7 @@ export class EvaluationMethod {
   public static command(options: EvaluationCommandOptions): EvaluationMethod {
     checkStruct('evaluationMethod.command options', options, false, "{ command: ['python3', '/opt/program/score.py'] }");
     if (!Array.isArray(options.command) || options.command.length === 0) {
-      throw new Error(`evaluationMethod.command command must be a non-empty list, got ${JSON.stringify(options.command)}: `
+      throw new Error(`evaluationMethod.command command must be a non-empty list, got ${Array.isArray(options.command) ? JSON.stringify(options.command) : show(options.command)}: `
         + "e.g. ['python3', '/opt/program/score.py']");
     }
     return new EvaluationMethod(EvaluationKind.COMMAND, options.command, options.arguments ?? [], undefined);

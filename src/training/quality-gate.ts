@@ -1,4 +1,4 @@
-import { checkRequired, isString } from '../image/private/input';
+import { checkRequired, isString, show } from '../image/private/input';
 import { ConditionOperator } from '../pipeline';
 
 /** `MetricDefinition` Name in the CreateTrainingJob API reference: `.+`, at most 255 characters. */
@@ -50,7 +50,7 @@ export class QualityGate {
    */
   public static onTrainingMetric(metricName: string, comparison: ConditionOperator, threshold: number): QualityGate {
     if (typeof metricName !== 'string' || !TRAINING_METRIC_NAME.test(metricName)) {
-      throw new Error(`qualityGate metricName must be the name of a training metric definition (1 to 255 characters), got ${JSON.stringify(metricName)}: `
+      throw new Error(`qualityGate metricName must be the name of a training metric definition (1 to 255 characters), got ${show(metricName)}: `
         + "e.g. 'validation:loss'");
     }
     checkRequired('qualityGate comparison', comparison, (v) => (Object.values(ConditionOperator) as unknown[]).includes(v),
@@ -78,7 +78,7 @@ export class QualityGate {
       checkMetricPath(metricPath);
     }
     if (typeof threshold !== 'number' || Number.isNaN(threshold)) {
-      throw new Error(`qualityGate threshold must be a number, got ${JSON.stringify(threshold)}: e.g. 0.25`);
+      throw new Error(`qualityGate threshold must be a number, got ${show(threshold)}: e.g. 0.25`);
     }
     this.trainingMetric = trainingMetric;
     this.metricPath = metricPath;

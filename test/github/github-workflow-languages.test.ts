@@ -379,7 +379,7 @@ describe('errors', () => {
     ['directory', 'infra/*', 'holds a wildcard, a quote or $'],
   ])('CdkApp.python %s %j', (property, value, reason) => {
     expectError(() => CdkApp.python({ [property]: value }), { construct: 'CdkApp.python', property, value: JSON.stringify(value) },
-      `cdkApp.python directory ${JSON.stringify(value)} ${reason}: give a directory relative to the repository root, e.g. '.' or 'infra'`);
+      `cdkApp.python directory '${value.replace('\n', '\\n')}' ${reason}: give a directory relative to the repository root, e.g. '.' or 'infra'`);
   });
 
   test('a directory that is a token', () => {
@@ -390,15 +390,15 @@ describe('errors', () => {
   test('a requirements file outside the app', () => {
     expectError(() => CdkApp.python({ requirementsFile: '../requirements.txt' }),
       { construct: 'CdkApp.python', property: 'requirementsFile', value: "'../requirements.txt'" },
-      'cdkApp.python requirementsFile "../requirements.txt" leaves the repository (\'..\'): give a file relative to directory');
+      'cdkApp.python requirementsFile \'../requirements.txt\' leaves the repository (\'..\'): give a file relative to directory');
   });
 
   test.each([
-    ['installCommand', '', 'cdkApp.typescript installCommand must not be empty, got "": give the commands, or leave it out for the default'],
+    ['installCommand', '', "cdkApp.typescript installCommand must not be empty, got '': give the commands, or leave it out for the default"],
     ['installCommand', 'npm ci ${{ github.head_ref }}', 'holds a GitHub expression'],
     ['appCommand', 42, 'cdkApp.typescript appCommand must be a string of shell commands, got 42'],
-    ['packageManager', 'bun', 'cdkApp.typescript packageManager must be one of npm, yarn, pnpm, got "bun": use NodePackageManager.NPM, YARN or PNPM'],
-    ['nodeVersion', '', 'cdkApp.typescript nodeVersion must be a non-empty single line known at synth time, got ""'],
+    ['packageManager', 'bun', "cdkApp.typescript packageManager must be one of npm, yarn, pnpm, got 'bun': use NodePackageManager.NPM, YARN or PNPM"],
+    ['nodeVersion', '', "cdkApp.typescript nodeVersion must be a non-empty single line known at synth time, got ''"],
   ])('CdkApp.typescript %s %j', (property, value, message) => {
     expectError(() => CdkApp.typescript({ [property]: value } as any),
       { construct: 'CdkApp.typescript', property, value: JSON.stringify(value) }, message);
@@ -406,12 +406,12 @@ describe('errors', () => {
 
   test.each(['latest', '^2', '2.x', ''])('a CDK CLI version %j', (version) => {
     expectError(() => CdkApp.golang({ cdkCliVersion: version }), { construct: 'CdkApp.golang', property: 'cdkCliVersion', value: JSON.stringify(version) },
-      `cdkApp.golang cdkCliVersion must be a version of the aws-cdk npm package such as '2' or '2.1100.0', got ${JSON.stringify(version)}`);
+      `cdkApp.golang cdkCliVersion must be a version of the aws-cdk npm package such as '2' or '2.1100.0', got '${version}'`);
   });
 
   test('custom without its install command, or without options (a plain JavaScript caller)', () => {
     expectError(() => CdkApp.custom({} as any), { construct: 'CdkApp.custom', property: 'installCommand', value: 'undefined' },
-      'cdkApp.custom installCommand is required, got undefined: give the commands that install the app');
+      'cdkApp.custom installCommand is required, got nothing: give the commands that install the app');
     expectError(() => CdkApp.custom(null as any), { construct: 'CdkApp.custom', property: 'options', value: 'null' },
       'cdkApp.custom options must be given, got null');
   });

@@ -22,18 +22,18 @@ const outputPath = () => path.join(os.tmpdir(), `props-${Math.random().toString(
 
 describe('GitHubRepository', () => {
   test.each([
-    ['owner', () => GitHubRepository.of(js(undefined), 'my-model'), 'undefined', 'gitHubRepository owner must be a string, got undefined'],
+    ['owner', () => GitHubRepository.of(js(undefined), 'my-model'), 'undefined', 'gitHubRepository owner must be a string, got nothing'],
     ['owner', () => GitHubRepository.of(js(null), 'my-model'), 'null', 'gitHubRepository owner must be a string, got null'],
     ['name', () => GitHubRepository.of('my-org', js(42)), '42', 'gitHubRepository name must be a string, got 42'],
     ['ids', () => GitHubRepository.withIds('my-org', 'my-model', js(undefined)), 'undefined',
-      'gitHubRepository ids is required, got undefined: give { ownerId, repositoryId }, the id fields of https://api.github.com/users/OWNER '
+      'gitHubRepository ids is required, got nothing: give { ownerId, repositoryId }, the id fields of https://api.github.com/users/OWNER '
       + "and https://api.github.com/repos/OWNER/REPO, or use GitHubRepository.of('my-org', 'my-model') for a repository known by its names only"],
     ['ids', () => GitHubRepository.withIds('my-org', 'my-model', js(null)), 'null', 'gitHubRepository ids is required, got null'],
     ['ids', () => GitHubRepository.withIds('my-org', 'my-model', js('1/2')), "'1/2'", "gitHubRepository ids must be an object, got '1/2'"],
     ['ownerId', () => GitHubRepository.withIds('my-org', 'my-model', js({ ownerId: '1', repositoryId: 2 })), "'1'",
       "gitHubRepository ownerId '1' is not a GitHub id"],
     ['repositoryId', () => GitHubRepository.withIds('my-org', 'my-model', js({ ownerId: 1 })), 'undefined',
-      'gitHubRepository repositoryId undefined is not a GitHub id'],
+      'gitHubRepository repositoryId nothing is not a GitHub id'],
   ])('%s', (property, build, value, message) => {
     expectError(build, { construct: 'GitHubRepository', property, value }, message);
   });
@@ -43,7 +43,7 @@ describe('GitHubSubject', () => {
   /** Each factory's parameter where it is not `name`. */
   const PARAMETER: Record<string, string> = { tag: 'pattern', raw: 'suffixAfterRepo' };
   test.each([
-    ['branch', () => GitHubSubject.branch(js(undefined)), 'undefined', 'gitHubSubject.branch name must be a string, got undefined'],
+    ['branch', () => GitHubSubject.branch(js(undefined)), 'undefined', 'gitHubSubject.branch name must be a string, got nothing'],
     ['tag', () => GitHubSubject.tag(js(7)), '7', 'gitHubSubject.tag pattern must be a string, got 7'],
     ['environment', () => GitHubSubject.environment(js(null)), 'null', 'gitHubSubject.environment name must be a string, got null'],
     ['raw', () => GitHubSubject.raw(js({})), '{}', 'gitHubSubject.raw suffixAfterRepo must be a string, got {}'],
@@ -57,7 +57,7 @@ describe('GitHubActionsRole', () => {
   test.each([
     ['props', null, 'null', 'gitHubActionsRole props must be an object, got null'],
     ['repository', { subjects: [GitHubSubject.branch('main')] }, 'undefined',
-      "gitHubActionsRole repository must be a GitHubRepository, got undefined: give GitHubRepository.of('my-org', 'my-model')"],
+      "gitHubActionsRole repository must be a GitHubRepository, got nothing: give GitHubRepository.of('my-org', 'my-model')"],
     ['repository', { repository: 'my-org/my-model', subjects: [GitHubSubject.branch('main')] }, "'my-org/my-model'",
       "gitHubActionsRole repository must be a GitHubRepository, got 'my-org/my-model'"],
     ['subjects', { repository: REPOSITORY }, 'undefined', 'gitHubActionsRole subjects is empty'],
@@ -136,18 +136,18 @@ describe('GitHubWorkflow', () => {
   const role = (s: Stack, id: string) => new iam.Role(s, id, { assumedBy: new iam.AccountRootPrincipal() });
   test.each<[string, (s: Stack) => unknown, string, string]>([
     ['props', () => null, 'null', 'gitHubWorkflow props must be an object, got null'],
-    ['image', (s) => ({ buildRole: role(s, 'Build') }), 'undefined', 'gitHubWorkflow image is required, got undefined: give an IBuildableImage'],
+    ['image', (s) => ({ buildRole: role(s, 'Build') }), 'undefined', 'gitHubWorkflow image is required, got nothing: give an IBuildableImage'],
     ['image', (s) => ({ image: 'my-image', buildRole: role(s, 'Build') }), "'my-image'",
       "gitHubWorkflow image must be an IBuildableImage, e.g. a CustomTrainingImage, got 'my-image' (it has no repository, cacheTag)"],
-    ['buildRole', (s) => ({ image: new CustomTrainingImage(s, 'Image') }), 'undefined', 'gitHubWorkflow buildRole is required, got undefined'],
+    ['buildRole', (s) => ({ image: new CustomTrainingImage(s, 'Image') }), 'undefined', 'gitHubWorkflow buildRole is required, got nothing'],
     ['buildRole', (s) => ({ image: new CustomTrainingImage(s, 'Image'), buildRole: 'arn:aws:iam::1:role/x' }), "'arn:aws:iam::1:role/x'",
       'gitHubWorkflow buildRole must be an iam.IRole'],
     ['train.pipeline', (s) => ({ image: new CustomTrainingImage(s, 'Image'), buildRole: role(s, 'Build'), train: { role: role(s, 'Train') } }),
-      'undefined', 'gitHubWorkflow train.pipeline is required, got undefined'],
+      'undefined', 'gitHubWorkflow train.pipeline is required, got nothing'],
     ['train.role', (s) => ({ image: new CustomTrainingImage(s, 'Image'), buildRole: role(s, 'Build'), train: { pipeline: { pipelineName: 'p', grantManageExecutions: () => undefined } } }),
-      'undefined', 'gitHubWorkflow train.role is required, got undefined'],
+      'undefined', 'gitHubWorkflow train.role is required, got nothing'],
     ['deploy.role', (s) => ({ image: new CustomTrainingImage(s, 'Image'), buildRole: role(s, 'Build'), deploy: {} }),
-      'undefined', 'gitHubWorkflow deploy.role is required, got undefined'],
+      'undefined', 'gitHubWorkflow deploy.role is required, got nothing'],
     ['deploy.stacks', (s) => ({ image: new CustomTrainingImage(s, 'Image'), buildRole: role(s, 'Build'), deploy: { role: role(s, 'Deploy'), stacks: 'Prod' } }),
       "'Prod'", 'gitHubWorkflow deploy.stacks must be a list of stack patterns, got "Prod"'],
     ['branch', (s) => ({ image: new CustomTrainingImage(s, 'Image'), buildRole: role(s, 'Build'), branch: null }), 'null',
@@ -176,11 +176,11 @@ describe('DeployOnApproval', () => {
   };
   const secret = { secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:github-AbCdEf' };
   test.each<[string, (s: Stack) => unknown, string, string]>([
-    ['props', () => undefined, 'undefined', 'deployOnApproval props must be an object, got undefined'],
+    ['props', () => undefined, 'undefined', 'deployOnApproval props must be an object, got nothing'],
     ['repository', (s) => ({ modelPackageGroup: new ModelPackageGroup(s, 'Models'), tokenSecret: secret }), 'undefined',
-      'deployOnApproval repository must be a GitHubRepository, got undefined'],
+      'deployOnApproval repository must be a GitHubRepository, got nothing'],
     ['modelPackageGroup', () => ({ repository: REPOSITORY, tokenSecret: secret }), 'undefined',
-      'deployOnApproval modelPackageGroup is required, got undefined'],
+      'deployOnApproval modelPackageGroup is required, got nothing'],
     ['tokenSecret', (s) => ({ repository: REPOSITORY, modelPackageGroup: new ModelPackageGroup(s, 'Models'), tokenSecret: 'github/token' }),
       "'github/token'", 'deployOnApproval tokenSecret must be a secretsmanager.ISecret'],
     ['retryAttempts', (s) => ({ repository: REPOSITORY, modelPackageGroup: new ModelPackageGroup(s, 'Models'), tokenSecret: secret, retryAttempts: '3' }),

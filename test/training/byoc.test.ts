@@ -54,7 +54,7 @@ describe('script mode: code baked into the image', () => {
 
   test('an entry point outside the code directory', () => {
     expectError(() => TrainingCode.fromImage('../train.py'), { construct: 'TrainingCode.fromImage', property: 'entryPoint', value: "'../train.py'" },
-      'trainingCode entryPoint must be a script path relative to the code directory, got "../train.py": e.g. \'train.py\'');
+      'trainingCode entryPoint must be a script path relative to the code directory, got \'../train.py\': e.g. \'train.py\'');
   });
 });
 

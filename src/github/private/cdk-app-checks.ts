@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { shown } from './props';
 
 /** The checks of `CdkApp`'s options; every message starts with `cdkApp.<kind> <property>`. */
 
@@ -38,17 +39,17 @@ export function checkCommand(where: string, property: string, value: unknown): v
     return;
   }
   if (typeof value !== 'string') {
-    throw new Error(`${where} ${property} must be a string of shell commands, got ${JSON.stringify(value)}: `
+    throw new Error(`${where} ${property} must be a string of shell commands, got ${shown(value)}: `
       + "give e.g. 'npm ci', or leave it out for the default");
   }
   if (Token.isUnresolved(value)) {
     throw new Error(`${where} ${property} is a token: the workflow file is written at synth time, so give the command itself`);
   }
   if (value.trim().length === 0) {
-    throw new Error(`${where} ${property} must not be empty, got ${JSON.stringify(value)}: give the commands, or leave it out for the default`);
+    throw new Error(`${where} ${property} must not be empty, got ${shown(value)}: give the commands, or leave it out for the default`);
   }
   if (value.includes('${{')) {
-    throw new Error(`${where} ${property} ${JSON.stringify(value)} holds a GitHub expression ('\${{'), which the runner would `
+    throw new Error(`${where} ${property} ${shown(value)} holds a GitHub expression ('\${{'), which the runner would `
       + 'splice into the script: read such values from environment variables instead');
   }
 }
@@ -61,7 +62,7 @@ export function checkOptionalString(where: string, property: string, value: unkn
   if (typeof value !== 'string' || value.trim().length === 0 || Token.isUnresolved(value)
     // eslint-disable-next-line no-control-regex
     || /[\x00-\x1f\x7f]/.test(value) || value.includes('${{')) {
-    throw new Error(`${where} ${property} must be a non-empty single line known at synth time, got ${JSON.stringify(value)}: ${fix}`);
+    throw new Error(`${where} ${property} must be a non-empty single line known at synth time, got ${shown(value)}: ${fix}`);
   }
 }
 
@@ -72,6 +73,6 @@ export function checkVersion(where: string, property: string, value: unknown): v
   }
   if (typeof value !== 'string' || !/^\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?$/.test(value)) {
     throw new Error(`${where} ${property} must be a version of the aws-cdk npm package such as '2' or '2.1100.0', `
-      + `got ${JSON.stringify(value)}: give a major or an exact version`);
+      + `got ${shown(value)}: give a major or an exact version`);
   }
 }

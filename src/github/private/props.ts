@@ -1,3 +1,6 @@
+import { Token } from 'aws-cdk-lib';
+import { show } from '../../image/private/input';
+
 /**
  * The checks a construct of this folder runs on its props before it builds
  * anything: a plain JavaScript caller (and some jsii paths) can pass `null`,
@@ -5,16 +8,14 @@
  * otherwise end in a TypeError deep inside.
  */
 
-/** A value as a message shows it: `null`, `undefined`, `'text'`, `42`, `{"a":1}`. */
+/**
+ * A value as a message shows it: `nothing` (left out), `null`, `'text'`, `42`, `{"a":1}`; a
+ * token by that word, never by its placeholder. Plain data shows as JSON, so a wrong member is
+ * visible; the rest as the shared `show` words it.
+ */
 export function shown(value: unknown): string {
-  if (value === undefined) {
-    return 'undefined';
-  }
-  if (typeof value === 'string') {
-    return `'${value}'`;
-  }
-  if (typeof value === 'function') {
-    return 'a function';
+  if (value === undefined || value === null || typeof value === 'string' || typeof value === 'function' || Token.isUnresolved(value)) {
+    return show(value);
   }
   try {
     const json = JSON.stringify(value) ?? String(value);

@@ -17,7 +17,13 @@ export function show(value: unknown): string {
     return 'null';
   }
   if (typeof value === 'string') {
-    return Token.isUnresolved(value) ? 'a token' : `'${value.length > 80 ? `${value.slice(0, 80)}...` : value}'`;
+    if (Token.isUnresolved(value)) {
+      return 'a token';
+    }
+    // Line breaks and other control characters as their escapes, so the message stays one line.
+    const text = (value.length > 80 ? `${value.slice(0, 80)}...` : value)
+      .replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+    return `'${text}'`;
   }
   if (typeof value === 'number') {
     return Token.isUnresolved(value) ? 'a token' : String(value);
