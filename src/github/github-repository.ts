@@ -189,7 +189,7 @@ function checkId(property: string, id: number, source: string): void {
     return;
   }
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
-    throw new Error(`gitHubRepository ${property} ${shown(id)} is not a GitHub id: use the positive integer in the id field of ${source}`);
+    throw new Error(`gitHubRepository ${property} must be a GitHub id, got ${shown(id)}: use the positive integer in the id field of ${source}`);
   }
 }
 

@@ -63,9 +63,9 @@ describe('gitHubRepository', () => {
   });
 
   test.each([
-    [0, 1, /gitHubRepository ownerId 0 is not a GitHub id: use the positive integer in the id field of https:\/\/api.github.com\/users\/OWNER/],
-    [1, 1.5, /gitHubRepository repositoryId 1.5 is not a GitHub id: use the positive integer in the id field of https:\/\/api.github.com\/repos\/OWNER\/REPO/],
-    [-3, 1, /gitHubRepository ownerId -3 is not a GitHub id/],
+    [0, 1, /gitHubRepository ownerId must be a GitHub id, got 0: use the positive integer in the id field of https:\/\/api.github.com\/users\/OWNER/],
+    [1, 1.5, /gitHubRepository repositoryId must be a GitHub id, got 1.5: use the positive integer in the id field of https:\/\/api.github.com\/repos\/OWNER\/REPO/],
+    [-3, 1, /gitHubRepository ownerId must be a GitHub id, got -3/],
   ])('refuses ownerId %j and repositoryId %j', (ownerId, repositoryId, message) => {
     const property = /ownerId/.test(message.source) ? 'ownerId' : 'repositoryId';
     expectError(() => GitHubRepository.withIds('my-org', 'my-model', { ownerId, repositoryId }),

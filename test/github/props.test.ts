@@ -31,9 +31,9 @@ describe('GitHubRepository', () => {
     ['ids', () => GitHubRepository.withIds('my-org', 'my-model', js(null)), 'null', 'gitHubRepository ids is required, got null'],
     ['ids', () => GitHubRepository.withIds('my-org', 'my-model', js('1/2')), "'1/2'", "gitHubRepository ids must be an object, got '1/2'"],
     ['ownerId', () => GitHubRepository.withIds('my-org', 'my-model', js({ ownerId: '1', repositoryId: 2 })), "'1'",
-      "gitHubRepository ownerId '1' is not a GitHub id"],
+      "gitHubRepository ownerId must be a GitHub id, got '1'"],
     ['repositoryId', () => GitHubRepository.withIds('my-org', 'my-model', js({ ownerId: 1 })), 'undefined',
-      'gitHubRepository repositoryId nothing is not a GitHub id'],
+      'gitHubRepository repositoryId must be a GitHub id, got nothing'],
   ])('%s', (property, build, value, message) => {
     expectError(build, { construct: 'GitHubRepository', property, value }, message);
   });
