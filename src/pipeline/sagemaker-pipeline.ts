@@ -17,6 +17,7 @@ import { SageMakerPipelineBase } from './sagemaker-pipeline-base';
 import { PipelineStep } from './steps';
 import { PipelineParameter } from './values';
 import { checkRequired, isString } from '../image/private/input';
+import { cacheLogicalIds } from '../private/logical-id';
 import { grantSageMakerLogsAndMetrics } from '../private/logs';
 import { explainRolePolicy } from '../private/nag';
 import { PublishedName, publishNames } from '../private/outputs';
@@ -257,6 +258,7 @@ export class SageMakerPipeline extends SageMakerPipelineBase {
         }));
       }
     }
+    cacheLogicalIds(this);
   }
 
   /**

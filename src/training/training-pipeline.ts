@@ -20,6 +20,7 @@ import {
   JobNetworkOptions, PipelineParameter, PipelineValue, ProcessingStep, RegisterModelStep, SageMakerPipeline, SageMakerPipelineOptions, TrainingStep,
 } from '../pipeline';
 import { createDataBucket } from '../private/buckets';
+import { cacheLogicalIds } from '../private/logical-id';
 import { PublishedName } from '../private/outputs';
 import { grantPrefixRead, grantPrefixWrite } from '../private/s3';
 import { renderVpcConfig } from '../private/vpc';
@@ -399,6 +400,7 @@ export class TrainingPipeline extends SageMakerPipeline {
     if (group instanceof ModelPackageGroup && Stack.of(group) === Stack.of(this)) {
       this.node.defaultChild!.node.addDependency(group);
     }
+    cacheLogicalIds(this);
   }
 
   /**
