@@ -91,7 +91,8 @@ export class PipelineDefinition {
    */
   public render(scope: IConstruct): string {
     // Float defaults are written with a decimal point (1.0, not 1): see renderFloatLiterals.
-    return Token.asString(new FloatLiterals(Stack.of(scope).toJsonString(this.renderJson(true))));
+    const json = this.renderJson(true);
+    return Token.asString(new FloatLiterals(Stack.of(scope).toJsonString(json), tokensOf(json)));
   }
 
   private renderJson(floatMarkers: boolean): any {
@@ -152,17 +153,85 @@ export class PipelineDefinition {
 }
 
 
-/** Resolves a rendered definition, then writes its marked float literals with a decimal point. */
+/**
+ * Resolves a rendered definition, then writes its marked float literals with a decimal point.
+ *
+ * The body is resolved in every pass over the template (the references aws-cdk-lib looks for
+ * while preparing, the template, tree.json), and turning the whole definition into an
+ * `Fn::Join` is the costliest resolution of the pipeline (issue 15). The definition is fixed
+ * once rendered: its value changes only with what its tokens resolve to (a cross-stack
+ * reference once the app is prepared, say). So each resolution resolves the tokens (through the
+ * context, so that whatever looks for references sees every one of them) and reuses the last
+ * value when they resolve as they did then, in the same stack. (The phase, `preparing`, needs no
+ * check of its own: no aws-cdk-lib token reads it, and one that did would show in its value.)
+ */
 class FloatLiterals implements IResolvable {
   public readonly creationStack: string[] = [];
+  private last?: { readonly stack: Stack; readonly tokens: unknown; readonly value: any };
 
-  constructor(private readonly body: string) {}
+  /**
+   * @param body the rendered definition (a token of `Stack.toJsonString`)
+   * @param tokens every token in the definition JSON, or undefined when its value may change otherwise (never reused)
+   */
+  constructor(private readonly body: string, private readonly tokens: unknown[] | undefined) {}
 
   public resolve(context: IResolveContext): any {
-    return renderFloatLiterals(context.resolve(this.body));
+    if (!this.tokens) {
+      return renderFloatLiterals(context.resolve(this.body));
+    }
+    const stack = Stack.of(context.scope);
+    const tokens = context.resolve(this.tokens, { allowIntrinsicKeys: true });
+    const last = this.last;
+    if (last && last.stack === stack && sameJson(last.tokens, tokens)) {
+      // aws-cdk-lib resolves what a token returns again, into new arrays and objects: the value kept is never handed out.
+      return last.value;
+    }
+    const value = renderFloatLiterals(context.resolve(this.body));
+    this.last = { stack, tokens, value };
+    return value;
   }
 
   public toString(): string {
     return Token.asString(this);
   }
+}
+
+/**
+ * The tokens of a rendered definition: unresolved strings, numbers, object keys and resolvables
+ * (a resolvable is resolved whole, so not looked into). Undefined if the JSON holds anything but
+ * plain objects, arrays, strings, numbers, booleans and null, whose value could change without
+ * a token showing it.
+ */
+function tokensOf(json: unknown): unknown[] | undefined {
+  const found: unknown[] = [];
+  const visit = (value: unknown): boolean => {
+    if (Token.isUnresolved(value)) {
+      found.push(value);
+      return true;
+    }
+    if (value === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof value)) {
+      return true;
+    }
+    if (Array.isArray(value)) {
+      return value.every(visit);
+    }
+    if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+      return Object.entries(value as object).every(([k, v]) => (Token.isUnresolved(k) ? visit(k) : true) && visit(v));
+    }
+    return false;
+  };
+  return visit(json) ? found : undefined;
+}
+
+/** Whether two resolved values are the same JSON (undefined and null told apart). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  }
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameJson((a as any)[k], (b as any)[k]));
+  }
+  return Object.is(a, b);
 }
