@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -10,8 +10,9 @@ import { ArtifactsOptions, DriftBaselineOptions, EvaluationOptions, ModelApprova
 import { PreparationOptions } from './preparation';
 import { ISageMakerImage } from '../image';
 import { BASELINES_PREFIX, buildBaselineStep } from './private/baseline';
-import { checkTrainingPipelineProps } from './private/checks';
+import { checkDriftBaseline, checkRequired, checkTrainingPipelineProps } from './private/checks';
 import { buildEvaluationStep, evaluationMethod } from './private/evaluation-step';
+import { CHECKPOINTS, EVALUATION, locationUri, MODELS, PREPARED, trainingChannels } from './private/pipeline-props';
 import { buildPreparationStep } from './private/preparation-step';
 import { buildQualityGate, buildRegisterStep } from './private/registration';
 import { buildTrainingStep, StepChannel } from './private/training-step';
@@ -24,15 +25,6 @@ import { cacheLogicalIds } from '../private/logical-id';
 import { PublishedName } from '../private/outputs';
 import { grantPrefixRead, grantPrefixWrite } from '../private/s3';
 import { renderVpcConfig } from '../private/vpc';
-
-/**
- * The artifacts bucket's prefixes: models, checkpoints, evaluation reports and prepared data (per execution);
- * drift baselines (per execution) are under BASELINES_PREFIX, where MonitorBaseline.fromTrainingPipeline reads them.
- */
-const MODELS = 'models/';
-const CHECKPOINTS = 'checkpoints/';
-const EVALUATION = 'evaluation/';
-const PREPARED = 'prepared/';
 
 /**
  * Properties of a `TrainingPipeline`: the image and the data, and one group
@@ -466,114 +458,4 @@ export class TrainingPipeline extends SageMakerPipeline {
     grantPrefixRead(this.role, this.artifactsBucket, artifacts, { reason });
     grantPrefixWrite(this.role, this.artifactsBucket, artifacts, { reason });
   }
-}
-
-/** Required props that JavaScript callers (and jsii languages with null) may leave out: an Error naming the property, not a TypeError. */
-function checkRequired(props: TrainingPipelineProps): TrainingPipelineProps {
-  if (!props || typeof props !== 'object') {
-    throw new Error(`trainingPipeline props must be an object, got ${JSON.stringify(props ?? null)}: give image, trainingData and testData (or a preparation that makes them)`);
-  }
-  if (!props.image || typeof (props.image as any).bind !== 'function') {
-    throw new Error(`trainingPipeline image must be an ISageMakerImage, got ${describe(props.image)}: give a CustomTrainingImage or SageMakerImage.fromEcrRepository(...)`);
-  }
-  // Left out (or null from jsii languages), trainingData and testData may come from the preparation: trainingChannels and the constructor decide.
-  if (props.trainingData !== undefined && props.trainingData !== null) {
-    checkLocation('trainingData', props.trainingData, true);
-  }
-  for (const [i, c] of (props.training?.extraChannels ?? []).entries()) {
-    checkLocation(`training.extraChannels[${i}]`, c, true);
-  }
-  if (props.testData !== undefined && props.testData !== null) {
-    checkLocation('testData', props.testData, false);
-  }
-  for (const [i, input] of (props.preparation?.inputs ?? []).entries()) {
-    checkLocation(`preparation.inputs[${i}]`, input, false);
-  }
-  return props;
-}
-
-/**
- * The training job's channels, the main one first: `trainingData` and `training.extraChannels`; without
- * `trainingData`, the channels that preparation outputs name and no extra channel declares (in the
- * outputs' order, the first being the main channel), then the extra channels.
- */
-function trainingChannels(props: TrainingPipelineProps): StepChannel[] {
-  const extra = props.training?.extraChannels ?? [];
-  if (props.trainingData !== undefined && props.trainingData !== null) {
-    return [props.trainingData, ...extra];
-  }
-  const declared = new Set(extra.map((c) => c.channelName));
-  const outputs = Array.isArray(props.preparation?.outputs) ? props.preparation!.outputs : [];
-  const fed: StepChannel[] = [];
-  for (const out of outputs) {
-    const name = out?.channelName;
-    if (typeof name === 'string' && !declared.has(name) && !fed.some((c) => c.channelName === name)) {
-      fed.push({ channelName: name });
-    }
-  }
-  if (fed.length === 0) {
-    const got = props.trainingData === null ? 'null' : 'nothing';
-    const why = props.preparation
-      ? `no preparation output names a channel of its own${declared.size > 0 ? ` (training.extraChannels declares ${[...declared].join(', ')})` : ''}`
-      : 'there is no preparation to feed it';
-    throw new Error(`trainingPipeline trainingData must be a data location, got ${got} and ${why}: give { channelName: 'train', bucket, prefix: 'train/' }, `
-      + "or a preparation output that names the main channel ({ outputName: 'train', channelName: 'train' })");
-  }
-  return [...fed, ...extra];
-}
-
-/** `driftBaseline`: a struct of a boolean and a column. */
-function checkDriftBaseline(options: DriftBaselineOptions | undefined): DriftBaselineOptions {
-  const p = 'trainingPipeline driftBaseline';
-  if (options === undefined || options === null) {
-    return {};
-  }
-  if (typeof options !== 'object') {
-    throw new Error(`${p} must be an object, got ${describe(options)}: give { targetColumn: 'last' }, or { enabled: false } to turn the baseline off`);
-  }
-  if (options.enabled !== undefined && options.enabled !== null && typeof options.enabled !== 'boolean') {
-    throw new Error(`${p}.enabled must be true or false, got ${describe(options.enabled)}: give enabled: false to turn the baseline off, or leave it out`);
-  }
-  const column = options.targetColumn;
-  if (column === undefined || column === null || Token.isUnresolved(column)) {
-    return options;
-  }
-  if (typeof column !== 'string' || column.trim() === '' || column !== column.trim() || column.length > 256) {
-    throw new Error(`${p}.targetColumn must be the label column's header name, 0-based index or 'last', got ${describe(column)}: `
-      + "give e.g. targetColumn: 'last' (no surrounding spaces, at most 256 characters), or leave it out when every column is a feature");
-  }
-  if (/^-/.test(column)) {
-    throw new Error(`${p}.targetColumn '${column}' is not a column: give a header name, a 0-based index (0, 1, ...) or 'last'`);
-  }
-  if (options.enabled === false) {
-    throw new Error(`${p}.targetColumn '${column}' is given but driftBaseline.enabled is false: drop targetColumn, or turn the baseline on`);
-  }
-  return options;
-}
-
-function checkLocation(property: string, location: any, channel: boolean): void {
-  const fix = channel ? "give { channelName: 'train', bucket, prefix: 'train/' }" : "give { bucket, prefix: 'test/' }";
-  if (!location || typeof location !== 'object') {
-    throw new Error(`trainingPipeline ${property} must be a data location, got ${describe(location)}: ${fix}`);
-  }
-  if (!location.bucket || typeof location.bucket.bucketName !== 'string') {
-    throw new Error(`trainingPipeline ${property}.bucket must be an s3.IBucket, got ${describe(location.bucket)}: ${fix}`);
-  }
-  if (location.prefix !== undefined && location.prefix !== null && typeof location.prefix !== 'string') {
-    throw new Error(`trainingPipeline ${property}.prefix must be a string, got ${describe(location.prefix)}: ${fix}`);
-  }
-  if (channel && typeof location.channelName !== 'string') {
-    throw new Error(`trainingPipeline ${property}.channelName must be a string, got ${describe(location.channelName)}: ${fix}`);
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return `an object without the expected members (${Object.keys(value as object).slice(0, 5).join(', ') || 'empty'})`;
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-function locationUri(location: DataLocation): string {
-  return `s3://${location.bucket.bucketName}/${location.prefix ?? ''}`;
 }
