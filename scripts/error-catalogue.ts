@@ -34,10 +34,11 @@ for (const file of files) {
  */
 function anonymous(entry: Entry): Entry {
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // The checkout first: it may itself lie in the temporary directory.
   const message = entry.message
+    .replace(new RegExp(`${escape(root)}/`, 'g'), './')
     .replace(new RegExp(`${escape(fs.realpathSync(os.tmpdir()))}/[^/\\s]+`, 'g'), '<temp>')
-    .replace(new RegExp(`${escape(os.tmpdir())}/[^/\\s]+`, 'g'), '<temp>')
-    .replace(new RegExp(`${escape(root)}/`, 'g'), './');
+    .replace(new RegExp(`${escape(os.tmpdir())}/[^/\\s]+`, 'g'), '<temp>');
   return { ...entry, message };
 }
 
