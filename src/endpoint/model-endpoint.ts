@@ -1,36 +1,29 @@
-import { ArnFormat, CfnResource, Names, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EndpointAlarmOptions } from './alarm-options';
-import { EndpointMode, EndpointModeKind } from './endpoint-mode';
-import { DataCaptureLocation, IModelEndpoint, ModelEndpointAttributes } from './model-endpoint-base';
+import { EndpointMode } from './endpoint-mode';
+import { IModelEndpoint, ModelEndpointAttributes } from './model-endpoint-base';
 import { ModelSource } from './model-source';
 import { ISageMakerPipeline, PublishNamesOptions } from '../pipeline';
 import { createAlarms, ownAlarmNames } from './private/alarms';
 import { checkIsolatedEnvironment, checkModelEndpointProps, checkName } from './private/checks';
-import { HostedEndpoint, ImportedEndpoint } from './private/endpoints';
-import { hashLogicalId } from './private/hash';
-import { Hosting, ModeContext } from './private/mode';
+import { ImportedEndpoint } from './private/endpoints';
+import { ModeContext } from './private/mode';
+import {
+  captureLocation, createEndpoint, createEndpointDataBucket, createModel, DEFAULT_CAPTURE_PREFIX, DEFAULT_VARIANT, dependOnRolePolicies,
+  grantDescribeRollbackAlarms, publishedNames,
+} from './private/model-resources';
 import { checkOptional, checkStruct, isBoolean, isBucket, isString } from '../image/private/input';
-import { createDataBucket } from '../private/buckets';
 import { cacheLogicalIds } from '../private/logical-id';
 import { grantSageMakerLogsAndMetrics } from '../private/logs';
-import { addCheckovSkip, addComplianceSuppression, explainRolePolicy } from '../private/nag';
-import { PublishedName, publishNames } from '../private/outputs';
-import { keyPrefix, sortedMap } from '../private/validate';
-import { renderVpcConfig } from '../private/vpc';
-
-/** The production variant's name unless one is given. */
-const DEFAULT_VARIANT = 'AllTraffic';
-
-/** Where captures go in their bucket unless a prefix is given. */
-const DEFAULT_CAPTURE_PREFIX = 'data-capture';
+import { explainRolePolicy } from '../private/nag';
+import { publishNames } from '../private/outputs';
+import { keyPrefix } from '../private/validate';
 
 /**
  * Properties of a `ModelEndpoint`.
@@ -286,7 +279,7 @@ export class ModelEndpoint extends Construct {
       this.role = role;
     }
     const source = props.model.bind(this, this.role);
-    const model = this.createModel(props, source, networkIsolation);
+    const model = createModel(this, this.role, props, source, networkIsolation);
     this.modelName = model.attrModelName;
 
     // The endpoint's alarms need its name, and its rollback needs theirs, so the
@@ -302,7 +295,7 @@ export class ModelEndpoint extends Construct {
       endpointPropsGiven: (['endpointName', 'alarms', 'variantName'] as const).filter((key) => props[key] !== undefined),
       ownAlarmNames: alarmNames ? [alarmNames.errors, alarmNames.latency] : [],
       serverAccessLogsBucket: props.serverAccessLogsBucket,
-      createDataBucket: (bucketId, key) => this.createDataBucket(bucketId, props.serverAccessLogsBucket, key),
+      createDataBucket: (bucketId, key) => createEndpointDataBucket(this, bucketId, props.serverAccessLogsBucket, key),
     };
     const binding = props.mode._bind(ctx);
     this.batchLocations = binding.batchLocations;
@@ -311,8 +304,10 @@ export class ModelEndpoint extends Construct {
 
     const hosting = binding.hosting;
     if (hosting) {
-      const endpoint = this.createEndpoint(hosting, variantName, props.endpointName);
-      this.grantDescribeRollbackAlarms(hosting);
+      const endpoint = createEndpoint(this, {
+        hosting, modelName: this.modelName, modeKind: this.mode.kind, variantName, endpointName: props.endpointName,
+      });
+      grantDescribeRollbackAlarms(this, this.role, hosting);
       this.endpoint = endpoint;
       this.asyncBucket = hosting.asyncTarget?.bucket;
       const target = hosting.asyncTarget;
@@ -328,7 +323,7 @@ export class ModelEndpoint extends Construct {
         endpointMetric: (name, metricProps) => endpoint._endpointMetric(name, metricProps),
       });
     }
-    this.dependOnRolePolicies(model);
+    dependOnRolePolicies(this.role, model);
     cacheLogicalIds(this);
   }
 
@@ -349,160 +344,13 @@ export class ModelEndpoint extends Construct {
    */
   public publishNames(options: PublishNamesOptions = {}): void {
     checkStruct('modelEndpoint publishNames options', options, true, "{ outputPrefix: 'Fraud' }");
-    publishNames(this, 'modelEndpoint', this.publishedNames(), options);
+    publishNames(this, 'modelEndpoint', publishedNames({
+      path: this.node.path,
+      endpoint: this.endpoint,
+      asyncBucket: this.asyncBucket,
+      asyncPrefixes: this.asyncPrefixes,
+      transformPipeline: this.transformPipeline,
+      batchLocations: this.batchLocations,
+    }), options);
   }
-
-  private publishedNames(): PublishedName[] {
-    const path = this.node.path;
-    const names: PublishedName[] = [];
-    if (this.endpoint) {
-      names.push({ name: 'EndpointName', value: this.endpoint.endpointName, description: `The SageMaker endpoint of ${path}` });
-      const capture = this.endpoint.dataCapture;
-      if (capture) {
-        names.push({
-          name: 'DataCaptureLocation',
-          value: capture.bucket.s3UrlForObject(capture.variantPrefix),
-          description: `Where SageMaker writes the captured requests and responses of ${path} (yyyy/mm/dd/hh/*.jsonl below it)`,
-        });
-      }
-    }
-    const bucket = this.asyncBucket;
-    const prefixes = this.asyncPrefixes;
-    if (bucket && prefixes) {
-      names.push(
-        { name: 'AsyncInputLocation', value: bucket.s3UrlForObject(`${prefixes.input}/`), description: `Where callers upload asynchronous requests to ${path}` },
-        { name: 'AsyncOutputLocation', value: bucket.s3UrlForObject(`${prefixes.output}/`), description: `Where ${path} writes asynchronous responses` },
-        { name: 'AsyncFailureLocation', value: bucket.s3UrlForObject(`${prefixes.failure}/`), description: `Where ${path} writes failed asynchronous requests` },
-      );
-    }
-    if (this.transformPipeline && this.batchLocations) {
-      names.push(
-        { name: 'TransformPipelineName', value: this.transformPipeline.pipelineName, description: `The SageMaker pipeline that runs the batch transform of ${path}` },
-        { name: 'BatchInputLocation', value: this.batchLocations.input, description: `What the batch transform of ${path} scores (its InputS3Uri default)` },
-        { name: 'BatchOutputLocation', value: this.batchLocations.output, description: `Where the batch transform of ${path} writes (its OutputS3Uri default)` },
-      );
-    }
-    return names;
-  }
-
-  private createModel(props: ModelEndpointProps, source: ReturnType<ModelSource['bind']>, networkIsolation: boolean): sagemaker.CfnModel {
-    let vpcConfig: sagemaker.CfnModel.VpcConfigProperty | undefined;
-    if (props.vpc) {
-      const { config } = renderVpcConfig(this, this.role, {
-        vpc: props.vpc,
-        vpcSubnets: props.vpcSubnets,
-        securityGroups: props.securityGroups,
-        securityGroupDescription: `Network interfaces of the SageMaker model of ${this.node.path}`,
-      });
-      vpcConfig = { subnets: config.Subnets, securityGroupIds: config.SecurityGroupIds };
-    }
-    const modelProps: sagemaker.CfnModelProps = {
-      executionRoleArn: this.role.roleArn,
-      primaryContainer: {
-        modelPackageName: source.modelPackageName,
-        image: source.imageUri,
-        modelDataUrl: source.modelDataUrl,
-        environment: sortedMap(props.environment),
-        mode: 'SingleModel',
-      },
-      vpcConfig,
-      // No outbound calls and no credentials in the container; SageMaker still fetches the image and
-      // model data with the execution role (Developer Guide, "Run Training and Inference Containers
-      // in Internet-Free Mode"; CreateModel EnableNetworkIsolation). Rendered only when on.
-      enableNetworkIsolation: networkIsolation ? true : undefined,
-    };
-    const model = new sagemaker.CfnModel(this, 'Model', modelProps);
-    hashLogicalId(model, modelProps);
-    // What the library turned off is explained to checkov; an explicit networkIsolation: false stays a finding.
-    if (!networkIsolation && props.networkIsolation === undefined) {
-      addCheckovSkip(model, 'CKV_AWS_370', props.mode._supportsNetworkIsolation
-        ? 'the model runs in a VPC, which is given so that the container reaches private resources: network isolation is off'
-        : 'serverless inference does not support network isolation (SageMaker Developer Guide, Serverless Inference, feature exclusions)');
-    }
-    return model;
-  }
-
-  /** Renders what the mode bound: the endpoint config, then the endpoint. */
-  private createEndpoint(hosting: Hosting, variantName: string, endpointName?: string): HostedEndpoint {
-    const configProps: sagemaker.CfnEndpointConfigProps = {
-      productionVariants: [{ ...hosting.variant, modelName: this.modelName, variantName }],
-      dataCaptureConfig: hosting.dataCapture?.config,
-      asyncInferenceConfig: hosting.asyncInferenceConfig,
-      kmsKeyId: hosting.kmsKeyId,
-    };
-    const config = new sagemaker.CfnEndpointConfig(this, 'Config', configProps);
-    hashLogicalId(config, configProps);
-    if (!hosting.kmsKeyId) {
-      // KmsKeyId encrypts "the storage volume attached to the ML compute instance that hosts the endpoint"
-      // (CreateEndpointConfig); without a key SageMaker encrypts it with an AWS managed key.
-      addComplianceSuppression(config, 'SageMakerEndpointConfigurationKMSKeyConfigured', this.mode.kind === EndpointModeKind.SERVERLESS
-        ? 'KmsKeyId encrypts the storage volume of the instances that host an endpoint; a serverless endpoint has no instances or '
-          + 'volumes of its own, and EndpointMode.serverless offers no key'
-        : 'the instances\' storage volumes are encrypted with an AWS managed key; give the mode\'s volumeEncryptionKey for a '
-          + 'customer managed key (not on instance types with local NVMe storage, whose volumes the instance encrypts itself)');
-    }
-    const resource = new sagemaker.CfnEndpoint(this, 'Resource', {
-      endpointConfigName: config.attrEndpointConfigName,
-      endpointName,
-      deploymentConfig: hosting.deploymentConfig,
-      retainAllVariantProperties: hosting.retainAllVariantProperties,
-    });
-    const capture = hosting.dataCapture?.target;
-    return new HostedEndpoint(this, 'Endpoint', {
-      endpointName: resource.attrEndpointName,
-      endpointArn: resource.attrEndpointArn,
-      variantName,
-      dataCapture: capture ? captureLocation(capture.bucket, capture.prefix, resource.attrEndpointName, variantName) : undefined,
-      invokeActions: hosting.invokeActions,
-      asyncTarget: hosting.asyncTarget,
-    });
-  }
-
-  /**
-   * The deployment guardrails read the rollback alarms: "Ensure that your IAM execution role has
-   * permission to perform the cloudwatch:DescribeAlarms action on the auto-rollback alarms you
-   * specify" (Developer Guide, "Auto-Rollback Configuration and Monitoring"). Granted on the alarms
-   * by name, so no alarm resource is referenced (the model waits for this policy).
-   */
-  private grantDescribeRollbackAlarms(hosting: Hosting): void {
-    // renderDeployment renders the rollback alarms as plain objects, never tokens.
-    const rollback = hosting.deploymentConfig?.autoRollbackConfiguration as sagemaker.CfnEndpoint.AutoRollbackConfigProperty | undefined;
-    const alarms = (rollback?.alarms ?? []) as sagemaker.CfnEndpoint.AlarmProperty[];
-    if (alarms.length === 0) {
-      return;
-    }
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['cloudwatch:DescribeAlarms'],
-      resources: alarms.map((alarm) => Stack.of(this).formatArn({
-        service: 'cloudwatch',
-        resource: 'alarm',
-        resourceName: alarm.alarmName,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      })),
-    }));
-  }
-
-  private createDataBucket(id: string, serverAccessLogsBucket?: s3.IBucket, encryptionKey?: kms.IKey): s3.IBucket {
-    return createDataBucket(this, id, {
-      encryptionKey,
-      serverAccessLogsBucket,
-      serverAccessLogsPrefix: `${Names.uniqueResourceName(this, { maxLength: 200 })}/${id}/`,
-      withoutAccessLogsReason: 'server access logs are opt-in through ModelEndpoint serverAccessLogsBucket; only the SageMaker '
-        + 'execution role and explicitly granted callers reach this bucket (TLS only, public access blocked)',
-    });
-  }
-
-  /**
-   * Makes the model wait for the role's policies (a reference to the role only
-   * waits for the role itself): CreateModel checks that the role can pull the
-   * image, and a transform or endpoint reads the data with it.
-   */
-  private dependOnRolePolicies(model: CfnResource): void {
-    const policies = Construct.isConstruct(this.role) ? this.role.node.findAll().filter((c) => c instanceof iam.CfnPolicy) : [];
-    policies.forEach((policy) => model.node.addDependency(policy));
-  }
-}
-
-function captureLocation(bucket: s3.IBucket, prefix: string, endpointName: string, variantName: string): DataCaptureLocation {
-  return { bucket, prefix, variantPrefix: `${prefix}/${endpointName}/${variantName}/` };
 }
