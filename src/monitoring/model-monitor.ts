@@ -1,7 +1,5 @@
-import { Aws, Duration, Names, Stack } from 'aws-cdk-lib';
+import { Duration, Names } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -13,23 +11,17 @@ import { MonitorBaseline } from './monitor-baseline';
 import { GroundTruthOptions, ModelQualityMetric, MonitorAlarmOptions, RetrainingOptions } from './options';
 import { IModelEndpoint } from '../endpoint';
 import { ISageMakerImage } from '../image';
-import {
-  ConditionStep, PipelineCondition, PipelineNotifications, PipelineParameter, PipelineStep, PipelineValue, ProcessingInstanceType,
-  PublishNamesOptions, SageMakerPipeline,
-} from '../pipeline';
+import { PipelineNotifications, ProcessingInstanceType, PublishNamesOptions, SageMakerPipeline } from '../pipeline';
 import { createMonitorAlarms } from './private/alarms';
-import { buildCheckStep } from './private/check-step';
+import { checkStep, grantJobData } from './private/check-job';
 import { checkAlarmOptions, checkCapture, checkMinRecords, checkMinutes, checkMonitorProps, checkNamespace, schedulePeriod } from './private/checks';
-import { guardDefinition } from './private/retraining';
-import { runnerDefinition } from './private/runner';
+import { GroundTruthLocation, MonitorContext } from './private/context';
+import { createRetraining, createRunner } from './private/machines';
 import { MonitorMachines } from './private/state-machines';
-import { nameCaseVariants } from '../private/arns';
 import { createDataBucket } from '../private/buckets';
-import { grantWithWildcard } from '../private/grants';
 import { PublishedName, publishNames } from '../private/outputs';
-import { grantObjectRead, grantPrefixList, grantPrefixRead, grantPrefixWrite } from '../private/s3';
+import { grantPrefixRead, grantPrefixWrite } from '../private/s3';
 import { keyPrefix } from '../private/validate';
-import { checkerAsset, defaultCheckerImage } from '../training/private/baseline';
 
 /** The namespace of the checker's metrics unless one is given. */
 export const DEFAULT_METRIC_NAMESPACE = 'CdkSageMakerGitHub/ModelMonitor';
@@ -227,13 +219,12 @@ export class ModelMonitor extends Construct {
    */
   public readonly retrainingGuard?: sfn.StateMachine;
 
-  private readonly groundTruthLocation?: { bucket: s3.IBucket; prefix: string };
-  private readonly machines: MonitorMachines;
+  private readonly groundTruthLocation?: GroundTruthLocation;
 
   constructor(scope: Construct, id: string, props: ModelMonitorProps) {
     super(scope, id);
     checkMonitorProps(props);
-    this.machines = new MonitorMachines(this, props.encryptionKey);
+    const machines = new MonitorMachines(this, props.encryptionKey);
     const capture = checkCapture(props.endpoint);
     this.endpoint = props.endpoint;
     const schedule = props.schedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1));
@@ -277,17 +268,25 @@ export class ModelMonitor extends Construct {
       notifications: props.notifications,
     });
     const role = this.pipeline.role;
-    this.machines.addRole(role);
+    machines.addRole(role);
     const baseline = props.baseline.bind(role);
-    this.grantJobData(role, capture, reportsPrefix);
-    this.pipeline.addStep(this.checkStep(props, role, baseline.servedModelVersion, baseline.s3Uri, minRecords));
-
-    this.runner = this.createRunner(props, capture, baseline, window, captureDelay);
+    const context: MonitorContext = {
+      scope: this,
+      pipeline: this.pipeline,
+      machines,
+      bucket: this.bucket,
+      reportsS3Uri: this.reportsS3Uri,
+      metricNamespace: this.metricNamespace,
+      groundTruth: this.groundTruthLocation,
+    };
+    grantJobData(context, role, capture, reportsPrefix);
+    this.pipeline.addStep(checkStep(context, props, role, baseline.servedModelVersion, baseline.s3Uri, minRecords));
+    this.runner = createRunner(context, props.endpoint, capture, baseline, window, captureDelay);
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       schedule,
       description: `Starts the model monitor of ${props.endpoint.endpointName}`,
       target: new schedulerTargets.StepFunctionsStartExecution(this.runner, {
-        role: this.machines.serviceRole('ScheduleRole', 'scheduler.amazonaws.com', 'Lets EventBridge Scheduler start the monitor\'s runner'),
+        role: machines.serviceRole('ScheduleRole', 'scheduler.amazonaws.com', 'Lets EventBridge Scheduler start the monitor\'s runner'),
         input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
       }),
     });
@@ -321,11 +320,11 @@ export class ModelMonitor extends Construct {
           alarmRule: cloudwatch.AlarmRule.anyOf(...triggers.map((a) => cloudwatch.AlarmRule.fromAlarm(a, cloudwatch.AlarmState.ALARM))),
           alarmDescription: `Any drift or quality alarm of ${props.endpoint.endpointName}: starts the retraining guard`,
         });
-        this.retrainingGuard = this.createRetraining(props.retraining, this.retrainingAlarm);
+        this.retrainingGuard = createRetraining(context, props.retraining, this.retrainingAlarm);
       }
     }
     // After every grant of the constructor, so that each role's one policy exists.
-    this.machines.explainPolicies();
+    machines.explainPolicies();
   }
 
   /**
@@ -446,149 +445,5 @@ export class ModelMonitor extends Construct {
       ...(this.groundTruthS3Uri ? [{ name: 'GroundTruthUri', value: this.groundTruthS3Uri, description: `Where labels for ${this.node.path} go` }] : []),
     ];
     publishNames(this, 'modelMonitor', names, options);
-  }
-
-  /** The check: with ground truth, a condition on whether the window has labels picks the step. */
-  private checkStep(props: ModelMonitorProps, role: iam.IRole, served: boolean, baselineUri: string, minRecords: number): PipelineStep {
-    const parameter = (p: PipelineParameter) => this.pipeline.addParameter(p).value;
-    const common = {
-      image: (props.image ?? defaultCheckerImage()).bind(this, role).imageUri,
-      role,
-      codeS3Uri: this.code(role),
-      baselineUri: parameter(PipelineParameter.stringParameter('BaselineUri', served ? undefined : baselineUri, {
-        description: 'S3 prefix of the baseline.json the traffic is compared against',
-      })),
-      captureUri: parameter(PipelineParameter.stringParameter('CaptureUri', undefined, { description: 'S3 prefix of the window\'s captures' })),
-      windowStart: parameter(PipelineParameter.stringParameter('WindowStart', undefined, { description: 'ISO time the window starts' })),
-      windowEnd: parameter(PipelineParameter.stringParameter('WindowEnd', undefined, { description: 'ISO time the window ends' })),
-      minRecords,
-      endpointName: props.endpoint.endpointName,
-      namespace: this.metricNamespace,
-      reportS3Uri: PipelineValue.join([PipelineValue.fromString(this.reportsS3Uri), PipelineValue.executionId()]),
-      instanceType: props.instanceType,
-      encryptionKey: props.encryptionKey,
-    };
-    if (!props.groundTruth) {
-      return buildCheckStep({ ...common, name: 'CheckDrift', description: 'Checks the window\'s captures for drift' });
-    }
-    const labels = parameter(PipelineParameter.stringParameter('GroundTruthUri', undefined, { description: 'S3 prefix of the window\'s labels' }));
-    const hasLabels = parameter(PipelineParameter.booleanParameter('HasGroundTruth', false, { description: 'whether the window has labels' }));
-    return new ConditionStep({
-      name: 'HasGroundTruth',
-      description: 'Checks model quality too when the window has labels',
-      conditions: [PipelineCondition.equalTo(hasLabels, PipelineValue.fromBoolean(true))],
-      ifSteps: [buildCheckStep({
-        ...common,
-        name: 'CheckDriftAndQuality',
-        description: 'Checks the window\'s captures for drift, and the model\'s quality on its labels',
-        groundTruth: { uri: labels, problemType: props.groundTruth.problemType },
-      })],
-      elseSteps: [buildCheckStep({ ...common, name: 'CheckDrift', description: 'Checks the window\'s captures for drift (no labels yet)' })],
-    });
-  }
-
-  private code(role: iam.IRole): string {
-    const asset = checkerAsset(this);
-    grantObjectRead(role, asset.bucket, asset.s3ObjectKey);
-    return asset.s3ObjectUrl;
-  }
-
-  /** The job reads captures and labels, writes reports and publishes metrics in the monitor's namespace only. */
-  private grantJobData(role: iam.IRole, capture: NonNullable<IModelEndpoint['dataCapture']>, reportsPrefix: string): void {
-    grantPrefixRead(role, capture.bucket, capture.variantPrefix, { reason: 'captures are filed by SageMaker under <variant>/yyyy/mm/dd/hh/' });
-    if (this.groundTruthLocation) {
-      grantPrefixRead(role, this.groundTruthLocation.bucket, this.groundTruthLocation.prefix, { reason: 'labels are filed under yyyy/mm/dd/hh/ by their writers' });
-    }
-    grantPrefixWrite(role, this.bucket, reportsPrefix, { reason: 'each run writes its report under reports/<execution id>/' });
-    this.grantPutMetricData(role);
-  }
-
-  private grantPutMetricData(grantee: iam.IGrantable): iam.Grant {
-    return grantWithWildcard(grantee, {
-      actions: ['cloudwatch:PutMetricData'],
-      resourceArns: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': this.metricNamespace } },
-      reason: `cloudwatch:PutMetricData has no resource-level permissions; the cloudwatch:namespace condition limits it to ${this.metricNamespace}`,
-    });
-  }
-
-  private createRunner(props: ModelMonitorProps, capture: NonNullable<IModelEndpoint['dataCapture']>,
-    baseline: ReturnType<MonitorBaseline['bind']>, window: Duration, captureDelay: Duration): sfn.StateMachine {
-    const labels = this.groundTruthLocation;
-    const definition = runnerDefinition({
-      endpointName: props.endpoint.endpointName,
-      variantName: props.endpoint.variantName,
-      pipelineName: this.pipeline.pipelineName,
-      captureBucketName: capture.bucket.bucketName,
-      captureVariantPrefix: capture.variantPrefix,
-      baselineS3Uri: baseline.s3Uri,
-      servedBaseline: baseline.servedModelVersion,
-      groundTruth: labels ? { bucketName: labels.bucket.bucketName, prefix: labels.prefix } : undefined,
-      windowMillis: window.toMilliseconds(),
-      captureDelayMillis: captureDelay.toMilliseconds(),
-      namespace: this.metricNamespace,
-      partition: Aws.PARTITION,
-    });
-    const runner = this.machines.stateMachine('Runner', definition, `Starts one check of ${props.endpoint.endpointName}`);
-    this.pipeline.grantStartExecution(runner);
-    grantPrefixList(runner, capture.bucket, [`${capture.variantPrefix}*`]);
-    if (this.groundTruthLocation) {
-      grantPrefixList(runner, this.groundTruthLocation.bucket, [`${this.groundTruthLocation.prefix}*`]);
-    }
-    this.grantPutMetricData(runner);
-    if (baseline.servedModelVersion) {
-      iam.Grant.addToPrincipal({ grantee: runner, actions: ['sagemaker:DescribeEndpoint'], resourceArns: [props.endpoint.endpointArn] });
-      const stack = Stack.of(this);
-      grantWithWildcard(runner, {
-        actions: ['sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel'],
-        resourceArns: [stack.formatArn({ service: 'sagemaker', resource: 'endpoint-config', resourceName: '*' }),
-          stack.formatArn({ service: 'sagemaker', resource: 'model', resourceName: '*' })],
-        reason: 'the endpoint\'s config and model get generated names on every deploy: the runner reads the ones the endpoint names',
-      });
-      if (baseline.modelPackageGroup) {
-        baseline.modelPackageGroup.grantRead(runner);
-      } else {
-        grantWithWildcard(runner, {
-          actions: ['sagemaker:DescribeModelPackage'],
-          resourceArns: [stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: '*' })],
-          reason: 'no model package group was given: the runner reads the version the endpoint serves, whichever it is',
-        });
-      }
-    }
-    return runner;
-  }
-
-  private createRetraining(options: RetrainingOptions, alarm: cloudwatch.IAlarm): sfn.StateMachine {
-    const coolDown = options.coolDown ?? Duration.days(1);
-    checkMinutes('retraining.coolDown', coolDown, Duration.minutes(0), Duration.days(30));
-    const guard = this.machines.stateMachine('RetrainingGuard', guardDefinition({
-      pipelineName: options.pipeline.pipelineName,
-      coolDownMillis: coolDown.toMilliseconds(),
-      parameters: options.parameters ?? {},
-      partition: Aws.PARTITION,
-    }), `Starts ${options.pipeline.pipelineName} on drift, guarded`);
-    options.pipeline.grantStartExecution(guard);
-    // ListPipelineExecutions authorizes on the pipeline (Service Authorization Reference, Amazon SageMaker).
-    iam.Grant.addToPrincipal({
-      grantee: guard,
-      actions: ['sagemaker:ListPipelineExecutions'],
-      // SageMaker may write a mixed-case pipeline name in lowercase in its ARNs.
-      resourceArns: [options.pipeline.pipelineArn, ...nameCaseVariants(options.pipeline.pipelineName).slice(1)
-        .map((name) => Stack.of(this).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: name }))],
-    });
-    new events.Rule(this, 'RetrainingRule', {
-      description: `Starts the retraining guard when ${this.node.path} alarms on drift or quality`,
-      eventPattern: {
-        source: ['aws.cloudwatch'],
-        detailType: ['CloudWatch Alarm State Change'],
-        resources: [alarm.alarmArn],
-        detail: { state: { value: ['ALARM'] } },
-      },
-      targets: [new eventsTargets.SfnStateMachine(guard, {
-        retryAttempts: 3,
-        role: this.machines.serviceRole('RetrainingRuleRole', 'events.amazonaws.com', 'Lets EventBridge start the retraining guard'),
-      })],
-    });
-    return guard;
   }
 }
