@@ -152,6 +152,24 @@ function request(port: number, method: string, urlPath: string, body?: string, h
   });
 }
 
+/**
+ * Starts `docker run IMAGE serve` as an endpoint runs it (read-only root, the model mounted
+ * read-only at /opt/ml/model) and waits up to 30 s for a 200 from /ping; returns the port.
+ */
+async function startServing(name: string, image: string, modelDir: string): Promise<number> {
+  const port = await freePort();
+  const started = docker(['run', '-d', '--name', name, '--read-only', '--tmpfs', '/tmp', '-p', `127.0.0.1:${port}:8080`,
+    '-v', `${modelDir}:/opt/ml/model:ro`, image, 'serve']);
+  expect(started.status).toBe(0);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ping = await request(port, 'GET', '/ping').catch(() => undefined);
+    if (ping?.status === 200) return port;
+    if (Date.now() > deadline) throw new Error(`no 200 from /ping: ${docker(['logs', name]).stdout}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 describe('serve, as a SageMaker endpoint runs it', () => {
   const name = `stage-serve-${process.pid}`;
   const weights = [1.5, -2];
@@ -162,17 +180,7 @@ describe('serve, as a SageMaker endpoint runs it', () => {
   beforeAll(async () => {
     root = new MlRoot();
     root.writeJson('model/model.json', { weights, bias, epoch: 1 });
-    port = await freePort();
-    const started = docker(['run', '-d', '--name', name, '--read-only', '--tmpfs', '/tmp', '-p', `127.0.0.1:${port}:8080`,
-      '-v', `${root.path('model')}:/opt/ml/model:ro`, IMAGE, 'serve']);
-    expect(started.status).toBe(0);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const ping = await request(port, 'GET', '/ping').catch(() => undefined);
-      if (ping?.status === 200) break;
-      if (Date.now() > deadline) throw new Error(`no 200 from /ping: ${docker(['logs', name]).stdout}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    port = await startServing(name, IMAGE, root.path('model'));
   });
 
   afterAll(() => {
@@ -356,16 +364,7 @@ describe('built FROM a base image with its own train and serve on PATH (as a Dee
 
   test('docker run IMAGE serve runs the starter\'s serve as PID 1', async () => {
     root.writeJson('model/model.json', { weights: [1, 1], bias: 0, epoch: 1 });
-    const port = await freePort();
-    expect(docker(['run', '-d', '--name', name, '--read-only', '--tmpfs', '/tmp', '-p', `127.0.0.1:${port}:8080`,
-      '-v', `${root.path('model')}:/opt/ml/model:ro`, image, 'serve']).status).toBe(0);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const ping = await request(port, 'GET', '/ping').catch(() => undefined);
-      if (ping?.status === 200) break;
-      if (Date.now() > deadline) throw new Error(`no 200 from /ping: ${docker(['logs', name]).stdout}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const port = await startServing(name, image, root.path('model'));
     const reply = await request(port, 'POST', '/invocations', '2,3', { 'Content-Type': 'text/csv' });
     expect([reply.status, Number(reply.body.trim())]).toEqual([200, 5]);
     expect(docker(['exec', name, 'cat', '/proc/1/cmdline']).stdout.split('\0').filter(Boolean).slice(1)).toEqual(['/opt/program/serve']);
