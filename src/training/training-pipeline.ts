@@ -12,19 +12,17 @@ import { ISageMakerImage } from '../image';
 import { BASELINES_PREFIX, buildBaselineStep } from './private/baseline';
 import { checkDriftBaseline, checkRequired, checkTrainingPipelineProps } from './private/checks';
 import { buildEvaluationStep, evaluationMethod } from './private/evaluation-step';
-import { CHECKPOINTS, EVALUATION, locationUri, MODELS, PREPARED, trainingChannels } from './private/pipeline-props';
+import { CHECKPOINTS, EVALUATION, grantTrainingData, locationUri, MODELS, PREPARED, renderTrainingNetwork, trainingChannels } from './private/pipeline-props';
 import { buildPreparationStep } from './private/preparation-step';
 import { buildQualityGate, buildRegisterStep } from './private/registration';
-import { buildTrainingStep, StepChannel } from './private/training-step';
+import { buildTrainingStep } from './private/training-step';
 import { QualityGate } from './quality-gate';
 import {
-  JobNetworkOptions, PipelineParameter, PipelineValue, ProcessingStep, RegisterModelStep, SageMakerPipeline, SageMakerPipelineOptions, TrainingStep,
+  PipelineParameter, PipelineValue, ProcessingStep, RegisterModelStep, SageMakerPipeline, SageMakerPipelineOptions, TrainingStep,
 } from '../pipeline';
 import { createDataBucket } from '../private/buckets';
 import { cacheLogicalIds } from '../private/logical-id';
 import { PublishedName } from '../private/outputs';
-import { grantPrefixRead, grantPrefixWrite } from '../private/s3';
-import { renderVpcConfig } from '../private/vpc';
 
 /**
  * Properties of a `TrainingPipeline`: the image and the data, and one group
@@ -271,7 +269,7 @@ export class TrainingPipeline extends SageMakerPipeline {
     const imageUri = this.addParameter(PipelineParameter.stringParameter('ImageUri', props.image.bind(this, role).imageUri, {
       description: 'the training container image URI (the GitHub workflow passes the image it pushed)',
     }));
-    const { network, securityGroups } = this.renderNetwork(props.network);
+    const { network, securityGroups } = renderTrainingNetwork(this, role, props.network);
     this.securityGroups = securityGroups;
 
     // Preparation: its outputs feed channels and the test data by reference (the step's output property).
@@ -384,7 +382,11 @@ export class TrainingPipeline extends SageMakerPipeline {
     const addThreshold = autoApprove ? undefined : (p: PipelineParameter) => this.addParameter(p);
     this.addStep(buildQualityGate(gate, this.trainingStep, this.evaluationStep, this.registerStep, addThreshold));
 
-    this.grantData(props, channels, prepared, preparedTest !== undefined || !evaluates);
+    grantTrainingData(role, this.artifactsBucket, props, channels, prepared, {
+      testDataUnread: preparedTest !== undefined || !evaluates,
+      evaluates: this.evaluationStep !== undefined,
+      baselines: this.baselineStep !== undefined,
+    });
     // Volumes are encrypted through grants that the caller of Create*Job creates (SageMaker developer guide, "Encrypt data at rest").
     props.encryptionKey?.grant(role, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:CreateGrant', 'kms:DescribeKey');
     // The definition names the group: it must exist before an execution registers a model.
@@ -418,44 +420,5 @@ export class TrainingPipeline extends SageMakerPipeline {
   /** @internal */
   protected _constructName(): string {
     return 'trainingPipeline';
-  }
-
-  /** The jobs' network: a VPC's security groups and subnets (and the EC2 grants SageMaker needs there). */
-  private renderNetwork(network: TrainingNetworkOptions | undefined): { network?: JobNetworkOptions; securityGroups?: ec2.ISecurityGroup[] } {
-    if (!network) {
-      return {};
-    }
-    const isolation = { networkIsolation: network.networkIsolation, interContainerTrafficEncryption: network.interContainerTrafficEncryption };
-    if (!network.vpc) {
-      return { network: isolation };
-    }
-    const rendered = renderVpcConfig(this, this.role, {
-      vpc: network.vpc,
-      vpcSubnets: network.vpcSubnets,
-      securityGroups: network.securityGroups,
-      securityGroupDescription: `SageMaker jobs of the pipeline ${this.node.path}`,
-    });
-    // renderVpcConfig selects the same subnets (private with egress unless vpcSubnets says otherwise).
-    const subnets = network.vpc.selectSubnets(network.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets;
-    return { network: { ...isolation, securityGroups: rendered.securityGroups, subnets }, securityGroups: rendered.securityGroups };
-  }
-
-  /** Reads of the data locations and writes of the artifacts bucket, on their prefixes only. */
-  private grantData(props: TrainingPipelineProps, channels: StepChannel[], prepared: Map<string, string>, testDataUnread: boolean): void {
-    const reason = 'object keys under the prefix are chosen at execution time (the data, SageMaker\'s job names), '
-      + 'so the objects are granted by prefix';
-    // A channel that no preparation output feeds has a location (trainingChannels).
-    const read = channels.filter((c) => !prepared.has(c.channelName)) as TrainingChannel[];
-    const locations: DataLocation[] = [...read, ...(props.preparation?.inputs ?? []), ...(testDataUnread || !props.testData ? [] : [props.testData])];
-    for (const location of locations) {
-      grantPrefixRead(this.role, location.bucket, location.prefix ?? '', { reason });
-    }
-    // The training job writes models and checkpoints (and lists checkpoints to resume); evaluation
-    // reads the model and writes its report, which the pipeline reads for the quality gate.
-    // The baseline step writes its statistics, which the register step records.
-    const artifacts = [MODELS, CHECKPOINTS, ...(this.evaluationStep ? [EVALUATION] : []), ...(props.preparation ? [PREPARED] : []),
-      ...(this.baselineStep ? [BASELINES_PREFIX] : [])];
-    grantPrefixRead(this.role, this.artifactsBucket, artifacts, { reason });
-    grantPrefixWrite(this.role, this.artifactsBucket, artifacts, { reason });
   }
 }

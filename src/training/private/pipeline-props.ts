@@ -1,6 +1,15 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { IConstruct } from 'constructs';
+import { BASELINES_PREFIX } from './baseline';
 import { StepChannel } from './training-step';
-import { DataLocation } from '../data';
-import { TrainingPipelineProps } from '../training-pipeline';
+import { JobNetworkOptions } from '../../pipeline';
+import { grantPrefixRead, grantPrefixWrite } from '../../private/s3';
+import { renderVpcConfig } from '../../private/vpc';
+import { DataLocation, TrainingChannel } from '../data';
+import { TrainingNetworkOptions } from '../options';
+import type { TrainingPipelineProps } from '../training-pipeline';
 
 /**
  * The artifacts bucket's prefixes: models, checkpoints, evaluation reports and prepared data (per execution);
@@ -43,4 +52,56 @@ export function trainingChannels(props: TrainingPipelineProps): StepChannel[] {
 
 export function locationUri(location: DataLocation): string {
   return `s3://${location.bucket.bucketName}/${location.prefix ?? ''}`;
+}
+
+/** The jobs' network: a VPC's security groups and subnets (and the EC2 grants SageMaker needs there). */
+export function renderTrainingNetwork(scope: IConstruct, role: iam.IRole, network: TrainingNetworkOptions | undefined):
+{ network?: JobNetworkOptions; securityGroups?: ec2.ISecurityGroup[] } {
+  if (!network) {
+    return {};
+  }
+  const isolation = { networkIsolation: network.networkIsolation, interContainerTrafficEncryption: network.interContainerTrafficEncryption };
+  if (!network.vpc) {
+    return { network: isolation };
+  }
+  const rendered = renderVpcConfig(scope, role, {
+    vpc: network.vpc,
+    vpcSubnets: network.vpcSubnets,
+    securityGroups: network.securityGroups,
+    securityGroupDescription: `SageMaker jobs of the pipeline ${scope.node.path}`,
+  });
+  // renderVpcConfig selects the same subnets (private with egress unless vpcSubnets says otherwise).
+  const subnets = network.vpc.selectSubnets(network.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets;
+  return { network: { ...isolation, securityGroups: rendered.securityGroups, subnets }, securityGroups: rendered.securityGroups };
+}
+
+/** Which steps the pipeline has, for the grants of its artifacts bucket. */
+export interface TrainingDataGrants {
+  /** The test data is not read from its own location (preparation writes it, or nothing evaluates). */
+  readonly testDataUnread: boolean;
+  /** An evaluation step writes reports. */
+  readonly evaluates: boolean;
+  /** A baseline step writes drift baselines. */
+  readonly baselines: boolean;
+}
+
+/** Reads of the data locations and writes of the artifacts bucket, on their prefixes only. */
+export function grantTrainingData(role: iam.IRole, artifactsBucket: s3.IBucket, props: TrainingPipelineProps, channels: StepChannel[],
+  prepared: Map<string, string>, steps: TrainingDataGrants): void {
+  const reason = 'object keys under the prefix are chosen at execution time (the data, SageMaker\'s job names), '
+    + 'so the objects are granted by prefix';
+  // A channel that no preparation output feeds has a location (trainingChannels).
+  const read = channels.filter((c) => !prepared.has(c.channelName)) as TrainingChannel[];
+  const test = steps.testDataUnread || !props.testData ? [] : [props.testData];
+  const locations: DataLocation[] = [...read, ...(props.preparation?.inputs ?? []), ...test];
+  for (const location of locations) {
+    grantPrefixRead(role, location.bucket, location.prefix ?? '', { reason });
+  }
+  // The training job writes models and checkpoints (and lists checkpoints to resume); evaluation
+  // reads the model and writes its report, which the pipeline reads for the quality gate.
+  // The baseline step writes its statistics, which the register step records.
+  const artifacts = [MODELS, CHECKPOINTS, ...(steps.evaluates ? [EVALUATION] : []), ...(props.preparation ? [PREPARED] : []),
+    ...(steps.baselines ? [BASELINES_PREFIX] : [])];
+  grantPrefixRead(role, artifactsBucket, artifacts, { reason });
+  grantPrefixWrite(role, artifactsBucket, artifacts, { reason });
 }
