@@ -61,12 +61,16 @@ function main() {
     footprints[kind] = footprint(kind);
     log(`footprint ${kind}: ${footprints[kind].perConstruct} per construct, ${footprints[kind].fit} per stack (proved)`);
   }
-  const imports = pairs('import', args.runs, () => measure(['-e', `require(${JSON.stringify(LIB)})`]),
-    () => measure(['-e', `require(${JSON.stringify(CDK)})`]));
+  const imports = rounds(args.runs, {
+    library: () => measure(['-e', `require(${JSON.stringify(LIB)})`]),
+    floor: () => measure(['-e', `require(${JSON.stringify(CDK)})`]),
+  });
   log(`import: ${summary(imports)}`);
   // The entry point is lazy: the import alone loads nothing. What a user's first use costs.
-  const firstUse = pairs('first use', args.runs, () => measure(['-e', `require(${JSON.stringify(LIB)}).ModelEndpoint`]),
-    () => measure(['-e', `require(${JSON.stringify(CDK)}).Stack`]));
+  const firstUse = rounds(args.runs, {
+    library: () => measure(['-e', `require(${JSON.stringify(LIB)}).ModelEndpoint`]),
+    floor: () => measure(['-e', `require(${JSON.stringify(CDK)}).Stack`]),
+  });
   log(`first use: ${summary(firstUse)}`);
 
   const synths = [];
@@ -85,7 +89,7 @@ function main() {
   }
   checkTheComparison(path.join(work, 'synth', `${args.kinds[0]}-${args.ns[0]}`, 'library.out'));
   if (args.smoke) {
-    log('bench: smoke passed (the floor equals the library for every kind; the comparison finds a planted difference)');
+    log('bench: smoke passed (the floor and the typed floor equal the library for every kind; the comparison finds a planted difference)');
     return;
   }
   const finished = new Date();
@@ -137,50 +141,61 @@ function footprint(kind) {
 }
 
 /**
- * Paired runs of the library app and its floor for one kind and N (with `perStack` per stack).
- * The first pair runs the library first: the floor is generated from its output, and its
- * templates must equal the library's before any other pair runs.
+ * Rounds of the library app, its floor and its typed floor for one kind and N (with `perStack`
+ * per stack). The first round runs the library first: the floors are generated from its output,
+ * and their templates must equal the library's before any later round runs.
  */
 function synthPairs(kind, n, perStack) {
   const dir = path.join(work, 'synth', `${kind}-${n}`);
   const libOut = path.join(dir, 'library.out');
-  const floorOut = path.join(dir, 'floor.out');
-  const floorApp = path.join(dir, 'floor.js');
-  let checked = false;
-  const result = pairs(`${kind} ${n}`, args.runs,
-    () => fresh(libOut, () => measure([APP, kind, String(n), libOut, String(perStack), LIB])),
-    () => {
-      if (!fs.existsSync(floorApp)) {
-        fs.writeFileSync(floorApp, floorSource(libOut, CDK, CONTEXT));
+  const checked = new Set();
+  /** A floor app of `variant` ('floor' or 'typed'), written from the library's output and checked against it once. */
+  const floorRun = (variant) => () => {
+    const app = path.join(dir, `${variant}.js`);
+    const out = path.join(dir, `${variant}.out`);
+    if (!fs.existsSync(app)) {
+      const source = floorSource(libOut, CDK, CONTEXT, { typed: variant === 'typed' });
+      // Every type the library creates has an L1 class: a raw resource in the typed floor is a harness fault.
+      const raw = variant === 'typed' ? source.split('\n').filter((line) => line.startsWith('r = new CfnResource(')) : [];
+      if (raw.length > 0) {
+        throw new Error(`bench: the typed floor of ${kind} N=${n} left ${raw.length} resource(s) raw, e.g. ${raw[0].slice(0, 200)}`);
       }
-      const measured = fresh(floorOut, () => measure([floorApp, floorOut]));
-      if (!checked) {
-        const differences = templateDifferences(libOut, floorOut);
-        if (differences.length > 0) {
-          throw new Error(`bench: the floor of ${kind} N=${n} does not emit the library's templates:\n  ${differences.slice(0, 20).join('\n  ')}`);
-        }
-        checked = true;
+      fs.writeFileSync(app, source);
+    }
+    const measured = fresh(out, () => measure([app, out]));
+    if (!checked.has(variant)) {
+      const differences = templateDifferences(libOut, out);
+      if (differences.length > 0) {
+        throw new Error(`bench: the ${variant === 'typed' ? 'typed floor' : 'floor'} of ${kind} N=${n} does not emit the library's templates:\n  ${differences.slice(0, 20).join('\n  ')}`);
       }
-      return measured;
-    });
+      checked.add(variant);
+    }
+    return measured;
+  };
+  const result = rounds(args.runs, {
+    library: () => fresh(libOut, () => measure([APP, kind, String(n), libOut, String(perStack), LIB])),
+    floor: floorRun('floor'),
+    typed: floorRun('typed'),
+  });
   const { total, stacks } = resourcesOf(libOut);
   return { kind, n, stacks, resources: total, pairs: result };
 }
 
-/** `runs` pairs of (library, floor), the order alternating so that drift in the load cancels out. */
-function pairs(name, runs, library, floor) {
+/**
+ * `runs` rounds of one run of each of `apps` (library first in the first round: the floors are
+ * written from its output), the order rotating so that each goes first in turn and drift in the
+ * load cancels out.
+ */
+function rounds(runs, apps) {
+  const names = Object.keys(apps);
   const out = [];
   for (let i = 0; i < runs; i++) {
-    let l;
-    let f;
-    if (i % 2 === 0) {
-      l = library();
-      f = floor();
-    } else {
-      f = floor();
-      l = library();
+    const round = {};
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(i + k) % names.length];
+      round[name] = apps[name]();
     }
-    out.push({ library: l, floor: f });
+    out.push(round);
   }
   return out;
 }
@@ -232,8 +247,9 @@ function resourcesOf(outdir) {
 
 // ---- statistics and the report ----
 
-function ratios(runs, key) {
-  return runs.map((p) => p.library[key] / p.floor[key]);
+/** Per round, `side`'s `key` over `over`'s (the library over the floor unless given). */
+function ratios(runs, key, side = 'library', over = 'floor') {
+  return runs.map((p) => p[side][key] / p[over][key]);
 }
 
 function median(values) {
@@ -247,8 +263,10 @@ function spread(values, digits = 2) {
 }
 
 function summary(runs) {
+  const seconds = (side) => median(runs.map((p) => p[side].wallSeconds)).toFixed(2);
+  const typed = runs[0].typed ? `; vs the typed floor (${seconds('typed')} s) ${spread(ratios(runs, 'wallSeconds', 'library', 'typed'))}` : '';
   return `wall ratio ${spread(ratios(runs, 'wallSeconds'))}, CPU ratio ${spread(ratios(runs, 'cpuSeconds'))}`
-    + `, library ${median(runs.map((p) => p.library.wallSeconds)).toFixed(2)} s vs floor ${median(runs.map((p) => p.floor.wallSeconds)).toFixed(2)} s`;
+    + `, library ${seconds('library')} s vs floor ${seconds('floor')} s${typed}`;
 }
 
 function results({ started, finished, loadBefore, loadAfter, footprints, imports, firstUse, synths, partial }) {
@@ -280,10 +298,13 @@ function results({ started, finished, loadBefore, loadAfter, footprints, imports
     `- machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}`,
     `- load average (1 min) before/after: ${loadBefore[0].toFixed(2)} / ${loadAfter[0].toFixed(2)} (other work shared the machine: the ratios of paired runs are what to read)`,
     `- node ${process.version}, aws-cdk-lib ${cdkVersion}, commit ${commit}${dirty}`,
-    `- runs: ${args.runs} pairs per row, library and floor alternating which goes first; whole processes of compiled JavaScript (\`lib/\`)`,
+    `- runs: ${args.runs} rounds per row, the apps taking turns to go first; whole processes of compiled JavaScript (\`lib/\`)`,
     '- the floor: an app generated from the library\'s synthesized templates that recreates every resource, output, parameter,',
     '  condition and mapping with raw `CfnResource`/`CfnOutput`/... constructs; the harness checks its templates equal the library\'s',
     '  before it times anything. Both synthesize with path metadata and version reporting off (bench/context.js).',
+    '- the typed floor: the same templates from aws-cdk-lib\'s typed L1 classes (`CfnModel`, `CfnRole`, ...) with their properties',
+    '  written out, as a hand-written L1 app emits them; also checked equal. It is what the L1 classes cost over raw `CfnResource`,',
+    '  which the library cannot avoid while its resources are typed L1s (see bench/README.md); it is not the target\'s floor.',
     '',
     '## Targets',
     '',
@@ -298,6 +319,11 @@ function results({ started, finished, loadBefore, loadAfter, footprints, imports
     `| import of the package vs aws-cdk-lib alone (median wall ratio) | ≤ ${TARGETS.importRatio} | ${spread(ratios(imports, 'wallSeconds'))} | ${verdict(importWall <= TARGETS.importRatio)} |`,
     '',
     'Ratios: median of the paired runs, with the lowest and highest pair in brackets. Where the synth time goes: bench/README.md.',
+    ...(at50 ? [
+      '',
+      `For the synth target: the typed floor alone is ${spread(ratios(at50.pairs, 'wallSeconds', 'typed', 'floor'))} of the floor at N = 50 `
+        + `(typed L1 classes, nothing of the library), and the library is ${spread(ratios(at50.pairs, 'wallSeconds', 'library', 'typed'))} of the typed floor.`,
+    ] : []),
     '',
     '## Resources per construct',
     '',
@@ -324,15 +350,17 @@ function results({ started, finished, loadBefore, loadAfter, footprints, imports
     '',
     '## Synth against the same-template floor',
     '',
-    'Each cell: median over the pairs. Library and floor: wall s / CPU s / peak MiB.',
+    'Each cell: median over the rounds. Library, floor and typed floor: wall s / CPU s / peak MiB. The ratios are the library\'s',
+    'over the floor\'s, except the last two columns: the typed floor over the floor, and the library over the typed floor (wall).',
     '',
-    '| kind | N | stacks | resources | library | floor | wall ratio | CPU ratio | peak memory ratio |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| kind | N | stacks | resources | library | floor | typed floor | wall ratio | CPU ratio | peak memory ratio | typed / floor | library / typed |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   const ordered = [...synths].sort((a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || a.n - b.n);
   for (const s of ordered) {
-    lines.push(`| ${s.kind} | ${s.n} | ${s.stacks} | ${s.resources} | ${stats(s.pairs, 'library')} | ${stats(s.pairs, 'floor')} `
-      + `| ${spread(ratios(s.pairs, 'wallSeconds'))} | ${spread(ratios(s.pairs, 'cpuSeconds'))} | ${spread(ratios(s.pairs, 'maxRssMiB'))} |`);
+    lines.push(`| ${s.kind} | ${s.n} | ${s.stacks} | ${s.resources} | ${stats(s.pairs, 'library')} | ${stats(s.pairs, 'floor')} | ${stats(s.pairs, 'typed')} `
+      + `| ${spread(ratios(s.pairs, 'wallSeconds'))} | ${spread(ratios(s.pairs, 'cpuSeconds'))} | ${spread(ratios(s.pairs, 'maxRssMiB'))} `
+      + `| ${spread(ratios(s.pairs, 'wallSeconds', 'typed', 'floor'))} | ${spread(ratios(s.pairs, 'wallSeconds', 'library', 'typed'))} |`);
   }
   lines.push('');
   return lines.join('\n');
