@@ -29,6 +29,18 @@ const scoring = new ModelEndpoint(stack, 'Scoring', {
   }),
 });
 
+// A second scoring of the same model on other input: it shares the first one's model and role
+// (one AWS::SageMaker::Model in the stack), with its own pipeline, topic and rule.
+new ModelEndpoint(stack, 'Rescoring', {
+  model,
+  mode: EndpointMode.batch({
+    inputBucket: data,
+    inputPrefix: 'rescore-input/',
+    instanceType: InferenceInstanceType.ML_C5_LARGE,
+    accept: 'text/csv',
+  }),
+});
+
 addNagPacks(stack);
 
 const integ = new IntegTest(app, 'EndpointBatchTest', { testCases: [stack] });

@@ -1,8 +1,9 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EndpointAlarmOptions } from './alarm-options';
@@ -18,6 +19,7 @@ import {
   captureLocation, createEndpoint, createEndpointDataBucket, createModel, DEFAULT_CAPTURE_PREFIX, DEFAULT_VARIANT, dependOnRolePolicies,
   grantDescribeRollbackAlarms, publishedNames,
 } from './private/model-resources';
+import { modelKey, offerSharedModel, useSharedModel } from './private/shared-model';
 import { checkOptional, checkStruct, isBoolean, isBucket, isString } from '../image/private/input';
 import { cacheLogicalIds } from '../private/logical-id';
 import { grantSageMakerLogsAndMetrics } from '../private/logs';
@@ -268,18 +270,31 @@ export class ModelEndpoint extends Construct {
     const networkIsolation = props.networkIsolation ?? (props.mode._supportsNetworkIsolation && !props.vpc);
     checkIsolatedEnvironment(networkIsolation, props.environment);
 
-    if (props.role) {
-      this.role = props.role;
+    // Endpoints of one stack that serve the same model share the first one's model and role.
+    const sharing = modelKey(props, networkIsolation);
+    const shared = sharing === undefined ? undefined : useSharedModel(this, sharing);
+    let model: sagemaker.CfnModel;
+    if (shared) {
+      this.role = shared.role;
+      model = shared.model;
     } else {
-      const role = new iam.Role(this, 'Role', {
-        assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
-        description: `SageMaker execution role of ${this.node.path}`,
-      });
-      explainRolePolicy(role);
-      this.role = role;
+      if (props.role) {
+        this.role = props.role;
+      } else {
+        const role = new iam.Role(this, 'Role', {
+          assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+          description: `SageMaker execution role of ${this.node.path}`,
+        });
+        explainRolePolicy(role);
+        this.role = role;
+      }
+      const source = props.model.bind(this, this.role);
+      const created = createModel(this, this.role, props, source, networkIsolation);
+      if (sharing !== undefined) {
+        offerSharedModel(this, sharing, { role: this.role, model: created });
+      }
+      model = created;
     }
-    const source = props.model.bind(this, this.role);
-    const model = createModel(this, this.role, props, source, networkIsolation);
     this.modelName = model.attrModelName;
 
     // The endpoint's alarms need its name, and its rollback needs theirs, so the
@@ -323,7 +338,12 @@ export class ModelEndpoint extends Construct {
         endpointMetric: (name, metricProps) => endpoint._endpointMetric(name, metricProps),
       });
     }
-    dependOnRolePolicies(this.role, model);
+    // The model (and so the endpoint, through its config) waits for the role's policy; an endpoint
+    // that shares an earlier endpoint's model waits for it itself, since it adds statements to it.
+    const waiting = shared ? this.node.tryFindChild('Resource') as CfnResource | undefined : model;
+    if (waiting) {
+      dependOnRolePolicies(this.role, waiting);
+    }
     cacheLogicalIds(this);
   }
 

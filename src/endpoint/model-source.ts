@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { DeepLearningContainer, ISageMakerImage } from '../image';
 import { OBJECTS_ONLY } from './private/grants';
 import { checkSameRegion } from './private/region';
+import { sourceKey } from './private/shared-model';
 import { checkOptional, checkRequired, checkStruct, isBucket, isString } from '../image/private/input';
 import { grantObjectRead, grantPrefixRead } from '../private/s3';
 import { TrainingPipeline } from '../training';
@@ -222,6 +223,16 @@ export abstract class ModelSource {
   }
 
   /**
+   * What the source serves, so that endpoints of one stack that serve the same share one model:
+   * equal keys, the same model. Undefined for a source that cannot tell (its model is never shared).
+   *
+   * @internal
+   */
+  public _shareKey(): string | undefined {
+    return undefined;
+  }
+
+  /**
    * Binds the source to the model that uses it and grants the execution role
    * what SageMaker needs to create and run the model.
    *
@@ -268,6 +279,11 @@ class ModelPackageSource extends ModelSource {
     }
     return { modelPackageName: this.arn };
   }
+
+  /** @internal */
+  public _shareKey(): string | undefined {
+    return sourceKey('package', this.arn, this.options.image, this.options.artifactsBucket, this.options.artifactsPrefix);
+  }
 }
 
 class ImageSource extends ModelSource {
@@ -288,5 +304,10 @@ class ImageSource extends ModelSource {
       modelDataUrl = bucket.s3UrlForObject(key);
     }
     return { imageUri, modelDataUrl };
+  }
+
+  /** @internal */
+  public _shareKey(): string | undefined {
+    return sourceKey('image', this.image, this.modelData?.bucket, this.modelData?.key);
   }
 }

@@ -43,14 +43,25 @@ describe('resources per default endpoint (issue 15: a regression fails the build
     expect(total(counts)).toBe(9 + 2);
   });
 
-  test('two realtime endpoints share the capture bucket and its policy: 2 x 9 + 2', () => {
+  test('two realtime endpoints of two models share the capture bucket and its policy: 2 x 9 + 2', () => {
+    const { stack, image, artifacts } = fixture();
+    const mode = EndpointMode.realtime({ autoScaling: { maxCapacity: 4 } });
+    new ModelEndpoint(stack, 'A', { model: ModelSource.fromImage(image, { bucket: artifacts, key: 'a/model.tar.gz' }), mode });
+    new ModelEndpoint(stack, 'B', { model: ModelSource.fromImage(image, { bucket: artifacts, key: 'b/model.tar.gz' }), mode });
+    const counts = resourceTypes(stack);
+    expect(counts['AWS::S3::Bucket']).toBe(1);
+    expect(total(counts)).toBe(2 * 9 + 2);
+  });
+
+  test('a second realtime endpoint of the same model adds 6: it shares the model, its role and their policy', () => {
     const { stack, model } = fixture();
     const mode = EndpointMode.realtime({ autoScaling: { maxCapacity: 4 } });
     new ModelEndpoint(stack, 'A', { model, mode });
     new ModelEndpoint(stack, 'B', { model, mode });
     const counts = resourceTypes(stack);
-    expect(counts['AWS::S3::Bucket']).toBe(1);
-    expect(total(counts)).toBe(2 * 9 + 2);
+    expect(counts['AWS::SageMaker::Model']).toBe(1);
+    expect(counts['AWS::IAM::Role']).toBe(1);
+    expect(total(counts)).toBe(9 + 6 + 2);
   });
 
   test('realtime lean (capture and alarms off, autoscaling on): 7, and no capture bucket', () => {
