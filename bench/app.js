@@ -4,9 +4,11 @@
 //
 //   node bench/app.js <kind> <n> <outdir> [perStack] [lib]
 //
-// kind: realtime | realtime-lean | serverless | asynchronous | batch | training. The constructs are spread over
-// stacks of at most `perStack` each (default: all in one). Every stack has its own image and
-// imports its data bucket: nothing is shared between stacks.
+// kind: realtime | realtime-lean | realtime-shared | serverless | asynchronous | batch | training. The
+// constructs are spread over stacks of at most `perStack` each (default: all in one). Every stack
+// has its own image and imports its data bucket: nothing is shared between stacks. Each endpoint
+// serves a model of its own (its own model.tar.gz), so that it pays for its own model and role,
+// except in realtime-shared, where all serve the same model and share it (at most 4 per model).
 'use strict';
 const path = require('path');
 
@@ -26,8 +28,9 @@ for (let first = 0; first < n; first += perStack) {
   const stack = new cdk.Stack(app, `Bench${kind.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('')}${first / perStack + 1}`);
   const image = new lib.CustomTrainingImage(stack, 'Image', { imageTag: 'v1' });
   const data = s3.Bucket.fromBucketName(stack, 'Data', 'bench-data');
-  const model = lib.ModelSource.fromImage(image, { bucket: data, key: 'models/model.tar.gz' });
+  const shared = lib.ModelSource.fromImage(image, { bucket: data, key: 'models/model.tar.gz' });
   for (let i = first; i < Math.min(n, first + perStack); i++) {
+    const model = kind === 'realtime-shared' ? shared : lib.ModelSource.fromImage(image, { bucket: data, key: `models/${i}/model.tar.gz` });
     add(stack, i, { image, data, model });
   }
 }
@@ -36,6 +39,7 @@ app.synth();
 function add(stack, i, { image, data, model }) {
   switch (kind) {
     case 'realtime':
+    case 'realtime-shared':
       // The default realtime endpoint of issue 15: data capture, guardrail alarms, autoscaling.
       return new lib.ModelEndpoint(stack, `Endpoint${i}`, { model, mode: lib.EndpointMode.realtime({ autoScaling: { maxCapacity: 4 } }) });
     case 'realtime-lean':
@@ -61,5 +65,5 @@ function add(stack, i, { image, data, model }) {
 }
 
 function KINDS() {
-  return ['realtime', 'realtime-lean', 'serverless', 'asynchronous', 'batch', 'training'];
+  return ['realtime', 'realtime-lean', 'realtime-shared', 'serverless', 'asynchronous', 'batch', 'training'];
 }

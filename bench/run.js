@@ -25,7 +25,7 @@ const CDK = path.dirname(require.resolve('aws-cdk-lib/package.json', { paths: [R
 const APP = path.join(__dirname, 'app.js');
 const MEASURE = path.join(__dirname, 'measure.js');
 const CONTEXT = require('./context');
-const KINDS = ['realtime', 'realtime-lean', 'serverless', 'asynchronous', 'batch', 'training'];
+const KINDS = ['realtime', 'realtime-lean', 'realtime-shared', 'serverless', 'asynchronous', 'batch', 'training'];
 /** The props of the lean row (bench/app.js `realtime-lean`): issue 15's "capture and alarms off". */
 const LEAN_PROPS = '`EndpointMode.realtime({ autoScaling: { maxCapacity: 4 }, dataCapture: { enabled: false } })`, `alarms: { enabled: false }`';
 const FULL_NS = [1, 10, 50, 100];
@@ -114,7 +114,12 @@ function checkTheComparison(assembly) {
   }
 }
 
-/** Resources one construct adds, what a stack holds besides them, and how many fit in one stack. */
+/**
+ * Resources a second construct adds, what a stack holds besides them, and how many fit in one
+ * stack: the most that synthesize in one stack, proved by synthesizing them and by the CDK's
+ * refusal of one more. (Constructs that share resources, like endpoints of one model, do not
+ * all add the same: the fit is searched for, not computed.)
+ */
 function footprint(kind) {
   const one = resourcesOf(synthLibrary(kind, 1, 1, path.join(work, 'fp', kind, '1')));
   const two = resourcesOf(synthLibrary(kind, 2, 2, path.join(work, 'fp', kind, '2')));
@@ -127,17 +132,46 @@ function footprint(kind) {
       byType[type] = count;
     }
   }
-  const fit = Math.floor((MAX_RESOURCES - shared) / perConstruct);
-  // The proof: `fit` synthesize in one stack, one more is refused by the CDK's resource limit.
-  const full = resourcesOf(synthLibrary(kind, fit, fit, path.join(work, 'fp', kind, 'fit')));
-  if (full.stacks !== 1 || full.total > MAX_RESOURCES) {
-    throw new Error(`bench: ${fit} ${kind} constructs should fit one stack, got ${full.total} resources in ${full.stacks} stack(s)`);
+  /** The resources of `n` constructs in one stack, or undefined when the CDK refuses them (> 500). */
+  const tried = new Map();
+  const attempt = (n) => {
+    if (!tried.has(n)) {
+      const outdir = path.join(work, 'fp', kind, `n${n}`);
+      const child = spawnSync(process.execPath, [APP, kind, String(n), outdir, String(n), LIB], { encoding: 'utf8' });
+      if (child.status !== 0 && !/greater than allowed maximum of 500/.test(child.stderr)) {
+        throw new Error(`bench: ${n} ${kind} constructs failed to synthesize (exit ${child.status}): ${child.stderr.slice(0, 500)}`);
+      }
+      const result = child.status === 0 ? resourcesOf(outdir) : undefined;
+      if (result && (result.stacks !== 1 || result.total > MAX_RESOURCES)) {
+        throw new Error(`bench: ${n} ${kind} constructs should fit one stack, got ${result.total} resources in ${result.stacks} stack(s)`);
+      }
+      tried.set(n, result);
+    }
+    return tried.get(n);
+  };
+  // Exact when every construct adds the same; otherwise the start of the search.
+  let fit = Math.floor((MAX_RESOURCES - shared) / perConstruct);
+  if (attempt(fit)) {
+    while (attempt(fit + 1)) {
+      fit++;
+    }
+  } else {
+    let fits = 1;
+    while (fits + 1 < fit) {
+      const mid = Math.floor((fits + fit) / 2);
+      if (attempt(mid)) {
+        fits = mid;
+      } else {
+        fit = mid;
+      }
+    }
+    fit = fits;
   }
-  const over = spawnSync(process.execPath, [APP, kind, String(fit + 1), path.join(work, 'fp', kind, 'over'), String(fit + 1), LIB], { encoding: 'utf8' });
-  if (over.status === 0 || !/greater than allowed maximum of 500/.test(over.stderr)) {
-    throw new Error(`bench: ${fit + 1} ${kind} constructs in one stack should exceed the limit of ${MAX_RESOURCES}, got exit ${over.status}: ${over.stderr.slice(0, 500)}`);
+  if (!attempt(fit) || attempt(fit + 1)) {
+    throw new Error(`bench: the fit of ${kind} is not proved: ${fit} should synthesize in one stack and ${fit + 1} be refused`);
   }
-  return { one: one.total, perConstruct, shared, byType, fit, atFit: full.total };
+  const atFit = attempt(fit).total;
+  return { one: one.total, perConstruct, shared, byType, fit, atFit, average: (atFit - shared) / fit };
 }
 
 /**
@@ -327,12 +361,13 @@ function results({ started, finished, loadBefore, loadAfter, footprints, imports
     '',
     '## Resources per construct',
     '',
-    '| kind | per construct | shared per stack (with the image repository) | fit in one stack | resources at that fit | what one adds |',
+    '| kind | what a second construct adds | shared per stack (with the image repository) | fit in one stack | resources at that fit | what the second adds |',
     '|---|---|---|---|---|---|',
   );
   for (const [kind, f] of Object.entries(footprints)) {
     const types = Object.entries(f.byType).map(([type, count]) => `${type.replace(/^AWS::/, '')} ${count}`).join(', ');
-    lines.push(`| ${kind} | ${f.perConstruct} | ${f.shared} | ${f.fit} | ${f.atFit} (one more is refused: > ${MAX_RESOURCES}) | ${types} |`);
+    const average = Math.abs(f.average - f.perConstruct) > 1e-9 ? ` (${f.average.toFixed(2)} on average at the fit)` : '';
+    lines.push(`| ${kind} | ${f.perConstruct}${average} | ${f.shared} | ${f.fit} | ${f.atFit} (one more is refused: > ${MAX_RESOURCES}) | ${types} |`);
   }
   lines.push(
     '',
