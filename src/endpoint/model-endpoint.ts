@@ -85,7 +85,13 @@ export interface ModelEndpointProps {
    * The execution role SageMaker assumes to pull the image, read the model
    * data and write outputs; it receives exactly those grants.
    *
-   * @default - a role is created
+   * Endpoints of one stack that serve the same model with the same role (or
+   * none given), environment and network isolation, outside a VPC, share one
+   * SageMaker model and its role, up to 4 endpoints per model; give an
+   * endpoint a role of its own to keep its model separate.
+   *
+   * @default - a role is created, or the one of an earlier endpoint of the
+   * stack that serves the same model
    */
   readonly role?: iam.IRole;
 
@@ -198,10 +204,10 @@ export class ModelEndpoint extends Construct {
     });
   }
 
-  /** The execution role of the model. */
+  /** The execution role of the model (shared with the other endpoints of the stack that serve it). */
   public readonly role: iam.IRole;
 
-  /** The model's (generated) name. */
+  /** The model's (generated) name (shared with the other endpoints of the stack that serve it). */
   public readonly modelName: string;
 
   /** The mode the model is served in. */
