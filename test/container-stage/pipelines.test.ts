@@ -208,14 +208,15 @@ describe('the batch integ app\'s pipeline', () => {
   const app = path.join(INTEG_APPS, 'endpoint-batch');
 
   test('scores with the model archive the app stages as an asset', () => {
-    const batch = synthesizedPipeline(app, 'Transform');
+    // The app scores twice on one model (Scoring and Rescoring); this runs the first.
+    const batch = synthesizedPipeline(app, 'Transform', 'Scoring');
     const dir = workDir('integ-batch');
     const data = path.join(dir, 'data');
     const work = path.join(dir, '.local-run');
     const rows = [[1, 1], [2, 0], [0, 3]];
     writeInputs(batch, data, rows);
 
-    const result = localRun(['--app', app, '--data', data, '--image', IMAGE, '--work', work, '--quiet'], dir);
+    const result = localRun(['--app', app, '--pipeline', batch.pipeline.constructPath, '--data', data, '--image', IMAGE, '--work', work, '--quiet'], dir);
 
     expect(result.stderr).not.toMatch(/Traceback/);
     expect(result.status).toBe(0);

@@ -98,13 +98,17 @@ export function stockImageArgs(definition: PipelineDefinition): string[] {
   return [...uris].flatMap((uri) => ['--image', `${uri}=${MONITOR_IMAGE}`]);
 }
 
-/** The pipeline of the app at `dir` that has a step of `stepType`, with its definition (tokens filled as local-run fills them). */
-export function synthesizedPipeline(dir: string, stepType: string): Synthesized {
+/**
+ * The pipeline of the app at `dir` that has a step of `stepType` (under the construct `under`, when
+ * the app has several), with its definition (tokens filled as local-run fills them).
+ */
+export function synthesizedPipeline(dir: string, stepType: string, under?: string): Synthesized {
   const pipelines = listPipelines(readAssembly(dir, { region: 'us-east-1', stackParameters: {} }));
   const found = pipelines.map((pipeline) => ({ pipeline, definition: readDefinition(pipeline) }))
+    .filter(({ pipeline }) => under === undefined || pipeline.constructPath.includes(`/${under}/`))
     .filter(({ definition }) => allSteps(definition).some((s) => s.Type === stepType));
   if (found.length !== 1) {
-    throw new Error(`expected one pipeline with a ${stepType} step in ${dir}, found ${found.length}`);
+    throw new Error(`expected one pipeline with a ${stepType} step${under ? ` under ${under}` : ''} in ${dir}, found ${found.length}`);
   }
   const { pipeline, definition } = found[0];
   return {
