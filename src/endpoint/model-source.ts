@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -195,20 +195,40 @@ export abstract class ModelSource {
    */
   public static fromImage(image: ISageMakerImage, modelData?: ModelDataLocation): ModelSource {
     const what = 'modelSource.fromImage';
-    checkRequired(`${what} image`, image, isImage, 'an ISageMakerImage', "a CustomTrainingImage, or SageMakerImage.fromAsset('container')");
+    checkServingImage(what, image);
     checkStruct(`${what} modelData`, modelData, true, "{ bucket, key: 'models/model.tar.gz' }");
     if (modelData) {
       checkRequired(`${what} modelData bucket`, modelData.bucket, isBucket, 'an s3.IBucket', "s3.Bucket.fromBucketName(this, 'Artifacts', 'artifacts')");
       checkRequired(`${what} modelData key`, modelData.key, isString, 'a string', "'models/model.tar.gz'");
     }
-    if (image instanceof DeepLearningContainer && image.scope === 'training') {
-      throw new Error(`modelSource.fromImage image is the ${image.framework} ${image.version} Deep Learning Container for training `
-        + `(${image.repositoryName}), which cannot serve: select it with scope DlcScope.INFERENCE (or INFERENCE_GRAVITON)`);
-    }
     if (modelData && !Token.isUnresolved(modelData.key) && (modelData.key === '' || modelData.key.startsWith('/'))) {
       throw new Error(`modelSource.fromImage modelData key '${modelData.key}' must be an object key without a leading '/', e.g. 'models/model.tar.gz'`);
     }
     return new ImageSource(image, modelData);
+  }
+
+  /**
+   * A container image, with the model artifacts it serves named by their S3 URI:
+   * the `S3ModelArtifacts` a training job reports, or a `CfnParameter` that a
+   * deploy fills in. The role may read that one object (`s3:GetObject`), as with
+   * `fromImage`; the template is the same as `fromImage` with the bucket
+   * imported by name, without the app importing the bucket.
+   *
+   * A bucket encrypted with a customer managed KMS key needs `kms:Decrypt` for
+   * `endpoint.role` as well: grant it on the key, or use `fromImage` with a
+   * bucket that has its `encryptionKey`.
+   *
+   * @param image the image that answers `GET /ping` and `POST /invocations` on port 8080
+   * @param modelDataUrl `s3://<bucket>/<key>` of the `model.tar.gz` SageMaker unpacks into `/opt/ml/model`
+   */
+  public static fromImageAndModelDataUrl(image: ISageMakerImage, modelDataUrl: string): ModelSource {
+    const what = 'modelSource.fromImageAndModelDataUrl';
+    checkServingImage(what, image);
+    checkRequired(`${what} modelDataUrl`, modelDataUrl, isString, 'a string', "'s3://artifacts/models/model.tar.gz'");
+    if (!Token.isUnresolved(modelDataUrl)) {
+      parseModelDataUrl(`${what} modelDataUrl`, modelDataUrl);
+    }
+    return new UrlSource(image, modelDataUrl);
   }
 
   protected constructor() {}
@@ -245,6 +265,43 @@ export abstract class ModelSource {
 /** An `ISageMakerImage`: anything that binds. */
 function isImage(value: any): boolean {
   return typeof value?.bind === 'function';
+}
+
+/** Refuses what is not an image, or a Deep Learning Container for training. */
+function checkServingImage(what: string, image: ISageMakerImage): void {
+  checkRequired(`${what} image`, image, isImage, 'an ISageMakerImage', "a CustomTrainingImage, or SageMakerImage.fromAsset('container')");
+  if (image instanceof DeepLearningContainer && image.scope === 'training') {
+    throw new Error(`${what} image is the ${image.framework} ${image.version} Deep Learning Container for training `
+      + `(${image.repositoryName}), which cannot serve: select it with scope DlcScope.INFERENCE (or INFERENCE_GRAVITON)`);
+  }
+}
+
+/**
+ * CreateModel's ModelDataUrl: at most 1024 characters, `(https|s3)://([^/]+)/?(.*)`, one
+ * gzip-compressed tar archive (API_ContainerDefinition). Only `s3://` is taken here: the role's
+ * grant is written from the bucket and key. Bucket names: 3 to 63 characters of lowercase
+ * letters, digits, '.' and '-', beginning and ending with a letter or digit (S3's naming rules).
+ */
+const MAX_MODEL_DATA_URL = 1024;
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function parseModelDataUrl(what: string, url: string): { bucket: string; key: string } {
+  if (url.length > MAX_MODEL_DATA_URL) {
+    throw new Error(`${what} is ${url.length} characters long, more than CreateModel's ${MAX_MODEL_DATA_URL}: use a shorter key`);
+  }
+  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(url);
+  if (!match || match[2] === '') {
+    throw new Error(`${what} '${url}' is not an S3 URI of an object: give s3://<bucket>/<key>, e.g. 's3://artifacts/models/model.tar.gz'`);
+  }
+  const [, bucket, key] = match;
+  if (!BUCKET_NAME.test(bucket)) {
+    throw new Error(`${what} '${url}' names the bucket '${bucket}', which is not an S3 bucket name: `
+      + "3 to 63 lowercase letters, digits, '.' and '-', e.g. 's3://artifacts/models/model.tar.gz'");
+  }
+  if (key.endsWith('/')) {
+    throw new Error(`${what} '${url}' names a prefix, not an object: give the key of the model.tar.gz, e.g. '${url}model.tar.gz'`);
+  }
+  return { bucket, key };
 }
 
 class ModelPackageSource extends ModelSource {
@@ -310,4 +367,31 @@ class ImageSource extends ModelSource {
   public _shareKey(): string | undefined {
     return sourceKey('image', this.image, this.modelData?.bucket, this.modelData?.key);
   }
+}
+
+class UrlSource extends ModelSource {
+  constructor(private readonly image: ISageMakerImage, private readonly modelDataUrl: string) {
+    super();
+  }
+
+  public bind(scope: Construct, role: iam.IRole): ModelSourceConfig {
+    const { imageUri } = this.image.bind(scope, role);
+    const stack = Stack.of(scope);
+    // The ARN as s3.Bucket.fromBucketName(...).arnForObjects(key) writes it, so both forms synthesize alike;
+    // a URI known at deploy time only: arn:<partition>:s3:::<what follows s3://>.
+    const objectArn = Token.isUnresolved(this.modelDataUrl)
+      ? Fn.join('', ['arn:', stack.partition, ':s3:::', Fn.select(1, Fn.split('s3://', this.modelDataUrl))])
+      : objectArnOf(stack, parseModelDataUrl('modelSource.fromImageAndModelDataUrl modelDataUrl', this.modelDataUrl));
+    iam.Grant.addToPrincipal({ grantee: role, actions: ['s3:GetObject'], resourceArns: [objectArn] });
+    return { imageUri, modelDataUrl: this.modelDataUrl };
+  }
+
+  /** @internal */
+  public _shareKey(): string | undefined {
+    return sourceKey('url', this.image, this.modelDataUrl);
+  }
+}
+
+function objectArnOf(stack: Stack, { bucket, key }: { bucket: string; key: string }): string {
+  return `${stack.formatArn({ service: 's3', region: '', account: '', resource: bucket })}/${key}`;
 }

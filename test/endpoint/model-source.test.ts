@@ -1,4 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { fixture, inputBucket, only } from './util';
 import { EndpointMode, ModelEndpoint, ModelSource } from '../../src/endpoint';
@@ -72,4 +73,70 @@ describe('fromTrainingPipeline', () => {
       { construct: 'ModelSource.fromTrainingPipeline', property: 'modelPackageArn', value: "'churn/3'" },
       /^modelSource.fromModelPackage modelPackageArn 'churn\/3' is not a versioned model package ARN/);
   });
+});
+
+describe('fromImageAndModelDataUrl', () => {
+  const url = 's3://artifacts-bucket/models/model.tar.gz';
+
+  test('a model named by its S3 URI synthesizes what the same object named by bucket and key does', () => {
+    const byBucket = fixture();
+    new ModelEndpoint(byBucket.stack, 'Endpoint', { model: byBucket.model, mode: EndpointMode.serverless() });
+    const byUrl = fixture();
+    new ModelEndpoint(byUrl.stack, 'Endpoint', { model: ModelSource.fromImageAndModelDataUrl(byUrl.image, url), mode: EndpointMode.serverless() });
+    expect(Template.fromStack(byUrl.stack).toJSON()).toEqual(Template.fromStack(byBucket.stack).toJSON());
+    expect(only(byUrl.stack, 'AWS::SageMaker::Model').body.Properties.PrimaryContainer.ModelDataUrl).toBe(url);
+  });
+
+  test('a URI given at deploy time (a parameter) is granted by the bucket and key it names', () => {
+    const { stack, image } = fixture();
+    const parameter = new CfnParameter(stack, 'ModelDataUrl');
+    new ModelEndpoint(stack, 'Endpoint', { model: ModelSource.fromImageAndModelDataUrl(image, parameter.valueAsString), mode: EndpointMode.serverless() });
+    expect(only(stack, 'AWS::SageMaker::Model').body.Properties.PrimaryContainer.ModelDataUrl).toEqual({ Ref: 'ModelDataUrl' });
+    const statements = only(stack, 'AWS::IAM::Policy').body.Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual({
+      Action: 's3:GetObject',
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { 'Fn::Select': [1, { 'Fn::Split': ['s3://', { Ref: 'ModelDataUrl' }] }] }]] },
+    });
+  });
+
+  test('two sources of the same image and URI share one model', () => {
+    const { stack, image } = fixture();
+    for (const id of ['A', 'B']) {
+      new ModelEndpoint(stack, id, { model: ModelSource.fromImageAndModelDataUrl(image, url), mode: EndpointMode.serverless() });
+    }
+    expect(Object.keys(Template.fromStack(stack).findResources('AWS::SageMaker::Model'))).toHaveLength(1);
+  });
+
+  test('two URIs are two models', () => {
+    const { stack, image } = fixture();
+    new ModelEndpoint(stack, 'A', { model: ModelSource.fromImageAndModelDataUrl(image, url), mode: EndpointMode.serverless() });
+    new ModelEndpoint(stack, 'B', { model: ModelSource.fromImageAndModelDataUrl(image, 's3://artifacts-bucket/models/2/model.tar.gz'), mode: EndpointMode.serverless() });
+    expect(Object.keys(Template.fromStack(stack).findResources('AWS::SageMaker::Model'))).toHaveLength(2);
+  });
+
+  const what = 'ModelSource.fromImageAndModelDataUrl';
+  const cases: Array<[ErrorCase, () => void, RegExp]> = [
+    [{ construct: what, property: 'modelDataUrl', value: "'artifacts-bucket/model.tar.gz'" }, () => ModelSource.fromImageAndModelDataUrl(fixture().image, 'artifacts-bucket/model.tar.gz'),
+      /^modelSource.fromImageAndModelDataUrl modelDataUrl 'artifacts-bucket\/model.tar.gz' is not an S3 URI of an object: give s3:\/\/<bucket>\/<key>, e.g. 's3:\/\/artifacts\/models\/model.tar.gz'$/],
+    [{ construct: what, property: 'modelDataUrl', value: "'https://...'" }, () => ModelSource.fromImageAndModelDataUrl(fixture().image, 'https://artifacts-bucket.s3.amazonaws.com/model.tar.gz'),
+      /^modelSource.fromImageAndModelDataUrl modelDataUrl 'https:\/\/artifacts-bucket.s3.amazonaws.com\/model.tar.gz' is not an S3 URI of an object: give s3:\/\/<bucket>\/<key>/],
+    [{ construct: what, property: 'modelDataUrl', value: "'s3://artifacts-bucket'" }, () => ModelSource.fromImageAndModelDataUrl(fixture().image, 's3://artifacts-bucket'),
+      /^modelSource.fromImageAndModelDataUrl modelDataUrl 's3:\/\/artifacts-bucket' is not an S3 URI of an object/],
+    [{ construct: what, property: 'modelDataUrl', value: "'s3://artifacts-bucket/models/'" }, () => ModelSource.fromImageAndModelDataUrl(fixture().image, 's3://artifacts-bucket/models/'),
+      /^modelSource.fromImageAndModelDataUrl modelDataUrl 's3:\/\/artifacts-bucket\/models\/' names a prefix, not an object: give the key of the model.tar.gz, e.g. 's3:\/\/artifacts-bucket\/models\/model.tar.gz'$/],
+    [{ construct: what, property: 'modelDataUrl', value: "'s3://Artifacts_Bucket/model.tar.gz'" }, () => ModelSource.fromImageAndModelDataUrl(fixture().image, 's3://Artifacts_Bucket/model.tar.gz'),
+      /^modelSource.fromImageAndModelDataUrl modelDataUrl 's3:\/\/Artifacts_Bucket\/model.tar.gz' names the bucket 'Artifacts_Bucket', which is not an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-'/],
+    [{ construct: what, property: 'modelDataUrl', value: 'a URI of 1025 characters' }, () => ModelSource.fromImageAndModelDataUrl(fixture().image, `s3://artifacts-bucket/${'m'.repeat(1025 - 22)}`),
+      /^modelSource.fromImageAndModelDataUrl modelDataUrl is 1025 characters long, more than CreateModel's 1024: use a shorter key$/],
+    [{ construct: what, property: 'modelDataUrl', value: 'undefined' }, () => ModelSource.fromImageAndModelDataUrl(fixture().image, undefined as unknown as string),
+      /^modelSource.fromImageAndModelDataUrl modelDataUrl is required: give a string, e.g. 's3:\/\/artifacts\/models\/model.tar.gz'$/],
+    [{ construct: what, property: 'image', value: 'a training Deep Learning Container' }, () => ModelSource.fromImageAndModelDataUrl(DeepLearningContainer.fromFramework({
+      framework: DlcFramework.PYTORCH, version: '2.5', scope: DlcScope.TRAINING, processor: DlcProcessor.CPU,
+    }), url), /^modelSource.fromImageAndModelDataUrl image is the pytorch 2\.5\.\d+ Deep Learning Container for training \(pytorch-training\), which cannot serve/],
+  ];
+  test.each(cases.map(([errorCase, build, message]) => ({ ...errorCase, errorCase, build, message })))(
+    '$construct $property = $value', ({ errorCase, build, message }) => {
+      expectError(build, errorCase, message);
+    });
 });

@@ -173,6 +173,7 @@ const VALID: Record<string, (s: Stack) => unknown[]> = {
   },
   'ModelPackageGroup.fromModelPackageGroupName': (s) => [s, 'Models', 'churn'],
   'ModelSource.fromImage': (s) => [new lib.CustomTrainingImage(s, 'Image'), { bucket: bucket(s), key: 'models/model.tar.gz' }],
+  'ModelSource.fromImageAndModelDataUrl': (s) => [new lib.CustomTrainingImage(s, 'Image'), 's3://artifacts/models/model.tar.gz'],
   'ModelSource.fromModelPackage': () => ['arn:aws:sagemaker:us-east-1:111122223333:model-package/churn/1'],
   'ModelSource.fromTrainingPipeline': (s) => [training(s), new CfnParameter(s, 'ModelPackageArn').valueAsString],
   'MonitorBaseline.fromS3': (s) => [bucket(s), 'baselines/v1'],
