@@ -6,8 +6,9 @@
 //
 // kind: realtime | realtime-lean | realtime-shared | serverless | asynchronous | batch | training. The
 // constructs are spread over stacks of at most `perStack` each (default: all in one). Every stack
-// has its own image and imports its data bucket: nothing is shared between stacks. Each endpoint
-// serves a model of its own (its own model.tar.gz), so that it pays for its own model and role,
+// has its own image (and, for batch and training, imports its data bucket): nothing is shared
+// between stacks. Each endpoint serves a model of its own (its own model.tar.gz, named by S3 URI
+// as a hand-written L1 app names it), so that it pays for its own model and role,
 // except in realtime-shared, where all serve the same model and share it (at most 4 per model).
 'use strict';
 const path = require('path');
@@ -20,17 +21,18 @@ if (!KINDS().includes(kind) || !(n >= 1) || !outdir || !(perStack >= 1)) {
 }
 
 const cdk = require('aws-cdk-lib');
-const s3 = require('aws-cdk-lib/aws-s3');
 const lib = require(path.resolve(libPath || path.join(__dirname, '..', 'lib')));
 
 const app = new cdk.App({ outdir, context: require('./context') });
 for (let first = 0; first < n; first += perStack) {
   const stack = new cdk.Stack(app, `Bench${kind.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('')}${first / perStack + 1}`);
   const image = new lib.CustomTrainingImage(stack, 'Image', { imageTag: 'v1' });
-  const data = s3.Bucket.fromBucketName(stack, 'Data', 'bench-data');
-  const shared = lib.ModelSource.fromImage(image, { bucket: data, key: 'models/model.tar.gz' });
+  // The endpoints name their model data by S3 URI (as a hand-written L1 app does); batch input and
+  // training data are read from an imported bucket (which loads aws-s3 and region-info).
+  const data = kind === 'batch' || kind === 'training' ? require('aws-cdk-lib/aws-s3').Bucket.fromBucketName(stack, 'Data', 'bench-data') : undefined;
+  const shared = lib.ModelSource.fromImageAndModelDataUrl(image, 's3://bench-data/models/model.tar.gz');
   for (let i = first; i < Math.min(n, first + perStack); i++) {
-    const model = kind === 'realtime-shared' ? shared : lib.ModelSource.fromImage(image, { bucket: data, key: `models/${i}/model.tar.gz` });
+    const model = kind === 'realtime-shared' ? shared : lib.ModelSource.fromImageAndModelDataUrl(image, `s3://bench-data/models/${i}/model.tar.gz`);
     add(stack, i, { image, data, model });
   }
 }
