@@ -307,7 +307,8 @@ function results({ started, finished, loadBefore, loadAfter, footprints, imports
   const cdkVersion = require(path.join(CDK, 'package.json')).version;
   const commit = git(['rev-parse', '--short', 'HEAD']);
   const dirty = LIB !== path.join(ROOT, 'lib') ? ' (the library from a build given with --lib)'
-    : git(['status', '--porcelain', '--', 'src', 'bench']) ? ' (with uncommitted changes in src/ or bench/)' : '';
+    // The report itself is written after each row (a partial one): it is not a change to what was measured.
+    : git(['status', '--porcelain', '--', 'src', 'bench', `:(exclude)${path.relative(ROOT, args.out)}`]) ? ' (with uncommitted changes in src/ or bench/)' : '';
   const cpus = os.cpus();
   const realtime = footprints.realtime;
   const lean = footprints['realtime-lean'];
