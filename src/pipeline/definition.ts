@@ -162,8 +162,8 @@ export class PipelineDefinition {
  * once rendered: its value changes only with what its tokens resolve to (a cross-stack
  * reference once the app is prepared, say). So each resolution resolves the tokens (through the
  * context, so that whatever looks for references sees every one of them) and reuses the last
- * value when they resolve as they did then, in the same stack. (The phase, `preparing`, needs no
- * check of its own: no aws-cdk-lib token reads it, and one that did would show in its value.)
+ * value when they resolve as they did then, in the same stack; the search for references stops
+ * there (it keeps no value), so the body is rendered once per synth, for the template.
  */
 class FloatLiterals implements IResolvable {
   public readonly creationStack: string[] = [];
@@ -181,6 +181,12 @@ class FloatLiterals implements IResolvable {
     }
     const stack = Stack.of(context.scope);
     const tokens = context.resolve(this.tokens, { allowIntrinsicKeys: true });
+    if (context.preparing) {
+      // aws-cdk-lib's search for references (the only resolution that prepares) reads which tokens
+      // were resolved and drops the value: resolving the tokens was all it needed. Its values differ
+      // from the template's (references render as themselves), so they are not kept either.
+      return '';
+    }
     const last = this.last;
     if (last && last.stack === stack && sameJson(last.tokens, tokens)) {
       // aws-cdk-lib resolves what a token returns again, into new arrays and objects: the value kept is never handed out.

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, IResolveContext, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { pipelineDefinition, stepNamed } from './definition-helper';
@@ -275,5 +275,50 @@ describe('PipelineParameter.defaultValue', () => {
 
   test('is absent without a default', () => {
     expect(PipelineParameter.stringParameter('S').defaultValue).toBeUndefined();
+  });
+});
+
+describe('resolution of the definition in a synth', () => {
+  /** A string token that counts its resolutions, by phase (aws-cdk-lib's reference search prepares; the template and tree.json do not). */
+  function counted() {
+    const calls = { preparing: 0, other: 0 };
+    const token = Token.asString({
+      creationStack: [],
+      resolve: (context: IResolveContext) => {
+        calls[context.preparing ? 'preparing' : 'other']++;
+        return 'counted';
+      },
+    });
+    return { token, calls };
+  }
+
+  function pipelineWith(stack: Stack, value: string): void {
+    const step = new FailStep({ name: 'Stop', errorMessage: PipelineValue.fromString(value) });
+    new CfnResource(stack, 'Pipeline', {
+      type: 'AWS::SageMaker::Pipeline',
+      properties: { PipelineDefinition: { PipelineDefinitionBody: new PipelineDefinition({ steps: [step] }).render(stack) } },
+    });
+  }
+
+  test('the reference search sees each token of the definition once, without rendering the whole body', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+    const { token, calls } = counted();
+    pipelineWith(stack, token);
+    app.synth();
+    // Once while preparing (the tokens alone); the body is rendered for the template, and reused for tree.json.
+    expect(calls.preparing).toBe(1);
+  });
+
+  test('a reference to another stack inside the definition still becomes an export and an import', () => {
+    const app = new App();
+    const producer = new Stack(app, 'Producer');
+    const role = new iam.Role(producer, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
+    const consumer = new Stack(app, 'Consumer');
+    pipelineWith(consumer, role.roleArn);
+    const assembly = app.synth();
+    const body = assembly.getStackByName('Consumer').template.Resources.Pipeline.Properties.PipelineDefinition.PipelineDefinitionBody;
+    expect(JSON.stringify(body)).toContain('Fn::ImportValue');
+    expect(Object.keys(assembly.getStackByName('Producer').template.Outputs ?? {})).toHaveLength(1);
   });
 });
