@@ -122,6 +122,10 @@ export interface ModelSourceConfig {
  *
  * // an image and a model.tar.gz
  * const fromImage = ModelSource.fromImage(image, { bucket: artifacts, key: 'models/model.tar.gz' });
+ *
+ * // the same, named by its S3 URI (here a parameter the deploy job fills in)
+ * const modelDataUrl = new CfnParameter(this, 'ModelDataUrl', { type: 'String' });
+ * const fromUrl = ModelSource.fromImageAndModelDataUrl(image, modelDataUrl.valueAsString);
  */
 export abstract class ModelSource {
   /**
