@@ -208,6 +208,9 @@ export abstract class ModelSource {
     if (modelData && !Token.isUnresolved(modelData.key) && (modelData.key === '' || modelData.key.startsWith('/'))) {
       throw new Error(`modelSource.fromImage modelData key '${modelData.key}' must be an object key without a leading '/', e.g. 'models/model.tar.gz'`);
     }
+    if (modelData && !Token.isUnresolved(modelData.key) && modelData.key.endsWith('/')) {
+      throw new Error(`modelSource.fromImage modelData key '${modelData.key}' names a prefix, not an object: give the key of the model.tar.gz, e.g. '${modelData.key}model.tar.gz'`);
+    }
     return new ImageSource(image, modelData);
   }
 

@@ -18,6 +18,8 @@ describe('model source errors name the property, the value and the fix', () => {
     })), /^modelSource.fromImage image is the pytorch 2\.5\.\d+ Deep Learning Container for training \(pytorch-training\), which cannot serve: select it with scope DlcScope.INFERENCE/],
     [{ construct: 'ModelSource.fromImage', property: 'modelData.key', value: "'/model.tar.gz'" }, () => ModelSource.fromImage(fixture().image, { bucket: inputBucket(), key: '/model.tar.gz' }),
       /^modelSource.fromImage modelData key '\/model.tar.gz' must be an object key without a leading '\/', e.g. 'models\/model.tar.gz'$/],
+    [{ construct: 'ModelSource.fromImage', property: 'modelData.key', value: "'models/'" }, () => ModelSource.fromImage(fixture().image, { bucket: inputBucket(), key: 'models/' }),
+      /^modelSource.fromImage modelData key 'models\/' names a prefix, not an object: give the key of the model.tar.gz, e.g. 'models\/model.tar.gz'$/],
   ];
 
   test.each(cases.map(([errorCase, build, message]) => ({ ...errorCase, errorCase, build, message })))(
