@@ -1,4 +1,4 @@
-import { Fn, Stack, Token } from 'aws-cdk-lib';
+import { Fn, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -234,6 +234,9 @@ export abstract class ModelSource {
     checkRequired(`${what} modelDataUrl`, modelDataUrl, isString, 'a string', "'s3://artifacts/models/model.tar.gz'");
     if (!Token.isUnresolved(modelDataUrl)) {
       parseModelDataUrl(`${what} modelDataUrl`, modelDataUrl);
+    } else if (Tokenization.reverseString(modelDataUrl).firstToken === undefined && !modelDataUrl.startsWith(S3_SCHEME)) {
+      // A literal before the first token: it must be the scheme.
+      throw new Error(`${what} modelDataUrl '${modelDataUrl}' is not an S3 URI of an object: give s3://<bucket>/<key>, e.g. 's3://artifacts/models/model.tar.gz'`);
     }
     return new UrlSource(image, modelDataUrl);
   }
@@ -290,6 +293,7 @@ function checkServingImage(what: string, image: ISageMakerImage): void {
  * letters, digits, '.' and '-', beginning and ending with a letter or digit (S3's naming rules).
  */
 const MAX_MODEL_DATA_URL = 1024;
+const S3_SCHEME = 's3://';
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 function parseModelDataUrl(what: string, url: string): { bucket: string; key: string } {
@@ -384,11 +388,16 @@ class UrlSource extends ModelSource {
   public bind(scope: Construct, role: iam.IRole): ModelSourceConfig {
     const { imageUri } = this.image.bind(scope, role);
     const stack = Stack.of(scope);
-    // The ARN as s3.Bucket.fromBucketName(...).arnForObjects(key) writes it, so both forms synthesize alike;
-    // a URI known at deploy time only: arn:<partition>:s3:::<what follows s3://>.
-    const objectArn = Token.isUnresolved(this.modelDataUrl)
-      ? Fn.join('', ['arn:', stack.partition, ':s3:::', Fn.select(1, Fn.split('s3://', this.modelDataUrl))])
-      : objectArnOf(stack, parseModelDataUrl('modelSource.fromImageAndModelDataUrl modelDataUrl', this.modelDataUrl));
+    // A URI known at synth: the ARN as s3.Bucket.fromBucketName(...).arnForObjects(key) writes it, so both
+    // forms synthesize alike.
+    // A URI that begins with a literal s3:// (tokens after it): the ARN is the rest after arn:<partition>:s3:::.
+    // A URI that is a token from its start (a parameter): the same at deploy time, by Fn::Split.
+    const url = this.modelDataUrl;
+    const objectArn = !Token.isUnresolved(url)
+      ? objectArnOf(stack, parseModelDataUrl('modelSource.fromImageAndModelDataUrl modelDataUrl', url))
+      : url.startsWith(S3_SCHEME)
+        ? `arn:${stack.partition}:s3:::${url.slice(S3_SCHEME.length)}`
+        : Fn.join('', ['arn:', stack.partition, ':s3:::', Fn.select(1, Fn.split(S3_SCHEME, url))]);
     iam.Grant.addToPrincipal({ grantee: role, actions: ['s3:GetObject'], resourceArns: [objectArn] });
     return { imageUri, modelDataUrl: this.modelDataUrl };
   }

@@ -102,6 +102,21 @@ describe('fromImageAndModelDataUrl', () => {
     });
   });
 
+  test('a URI with a token after its literal s3:// is granted as the ARN of the object it names', () => {
+    const { stack, image } = fixture();
+    const bucket = new s3.Bucket(stack, 'Artifacts2');
+    new ModelEndpoint(stack, 'Endpoint', {
+      model: ModelSource.fromImageAndModelDataUrl(image, `s3://${bucket.bucketName}/models/model.tar.gz`), mode: EndpointMode.serverless(),
+    });
+    const statements = only(stack, 'AWS::IAM::Policy').body.Properties.PolicyDocument.Statement;
+    const bucketId = stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
+    expect(statements).toContainEqual({
+      Action: 's3:GetObject',
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: bucketId }, '/models/model.tar.gz']] },
+    });
+  });
+
   test('two sources of the same image and URI share one model', () => {
     const { stack, image } = fixture();
     for (const id of ['A', 'B']) {
@@ -131,6 +146,10 @@ describe('fromImageAndModelDataUrl', () => {
       /^modelSource.fromImageAndModelDataUrl modelDataUrl 's3:\/\/Artifacts_Bucket\/model.tar.gz' names the bucket 'Artifacts_Bucket', which is not an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-'/],
     [{ construct: what, property: 'modelDataUrl', value: 'a URI of 1025 characters' }, () => ModelSource.fromImageAndModelDataUrl(fixture().image, `s3://artifacts-bucket/${'m'.repeat(1025 - 22)}`),
       /^modelSource.fromImageAndModelDataUrl modelDataUrl is 1025 characters long, more than CreateModel's 1024: use a shorter key$/],
+    [{ construct: what, property: 'modelDataUrl', value: "'https://' and a token" }, () => {
+      const { stack, image } = fixture();
+      ModelSource.fromImageAndModelDataUrl(image, `https://${new CfnParameter(stack, 'Host').valueAsString}/model.tar.gz`);
+    }, /^modelSource.fromImageAndModelDataUrl modelDataUrl 'https:\/\/\$\{Token\[[^\]]+\]\}\/model.tar.gz' is not an S3 URI of an object: give s3:\/\/<bucket>\/<key>/],
     [{ construct: what, property: 'modelDataUrl', value: 'undefined' }, () => ModelSource.fromImageAndModelDataUrl(fixture().image, undefined as unknown as string),
       /^modelSource.fromImageAndModelDataUrl modelDataUrl is required: give a string, e.g. 's3:\/\/artifacts\/models\/model.tar.gz'$/],
     [{ construct: what, property: 'image', value: 'a training Deep Learning Container' }, () => ModelSource.fromImageAndModelDataUrl(DeepLearningContainer.fromFramework({
