@@ -236,7 +236,7 @@ export abstract class ModelSource {
       parseModelDataUrl(`${what} modelDataUrl`, modelDataUrl);
     } else if (Tokenization.reverseString(modelDataUrl).firstToken === undefined && !modelDataUrl.startsWith(S3_SCHEME)) {
       // A literal before the first token: it must be the scheme.
-      throw new Error(`${what} modelDataUrl '${modelDataUrl}' is not an S3 URI of an object: give s3://<bucket>/<key>, e.g. 's3://artifacts/models/model.tar.gz'`);
+      throw notAnS3Uri(`${what} modelDataUrl`, modelDataUrl);
     }
     return new UrlSource(image, modelDataUrl);
   }
@@ -296,13 +296,17 @@ const MAX_MODEL_DATA_URL = 1024;
 const S3_SCHEME = 's3://';
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
+function notAnS3Uri(what: string, url: string): Error {
+  return new Error(`${what} '${url}' is not an S3 URI of an object: give s3://<bucket>/<key>, e.g. 's3://artifacts/models/model.tar.gz'`);
+}
+
 function parseModelDataUrl(what: string, url: string): { bucket: string; key: string } {
   if (url.length > MAX_MODEL_DATA_URL) {
     throw new Error(`${what} is ${url.length} characters long, more than CreateModel's ${MAX_MODEL_DATA_URL}: use a shorter key`);
   }
   const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(url);
   if (!match || match[2] === '') {
-    throw new Error(`${what} '${url}' is not an S3 URI of an object: give s3://<bucket>/<key>, e.g. 's3://artifacts/models/model.tar.gz'`);
+    throw notAnS3Uri(what, url);
   }
   const [, bucket, key] = match;
   if (!BUCKET_NAME.test(bucket)) {
