@@ -4,44 +4,12 @@ import { Construct } from 'constructs';
 import { GitHubOidcProvider, IGitHubOidcProvider } from './github-oidc-provider';
 import { GitHubRepository } from './github-repository';
 import { GitHubSubject } from './github-subject';
+import { GitHubSubjectForms } from './github-subject-forms';
 import { GITHUB_ISSUER_URL, issuerHostAndPath } from './private/issuer';
-import { checkArray, checkPropsObject, checkType, shown } from './private/props';
+import { checkMaxSessionDuration, checkRoleProps, subjectClaimsOf, tokenSeconds } from './private/role-props';
 import { hasWildcard } from './private/wildcard';
 import { writeActionsOf } from './private/write-actions';
 import { explainRolePolicy } from '../private/nag';
-
-/**
- * Which forms of the `sub` claim a `GitHubActionsRole` accepts.
- *
- * GitHub's default subject names the repository `repo:OWNER/REPO:...`. Since
- * July 2026, repositories created, renamed or transferred (and those whose
- * admins opt in) get immutable subjects that also carry the numeric ids,
- * `repo:OWNER@OWNER_ID/REPO@REPO_ID:...`, so that a deleted or renamed name
- * taken over by someone else no longer matches.
- *
- * @see https://github.blog/changelog/2026-04-23-immutable-subject-claims-for-github-actions-oidc-tokens/
- */
-export enum GitHubSubjectForms {
-  /**
-   * Only `repo:OWNER/REPO:...`: repositories that still receive name-only
-   * subjects. It trusts whoever holds the names, so prefer `BOTH` or
-   * `IMMUTABLE` once you know the ids.
-   */
-  LEGACY = 'LEGACY',
-
-  /**
-   * Only `repo:OWNER@OWNER_ID/REPO@REPO_ID:...`: a repository that receives
-   * immutable subjects. Needs a `GitHubRepository` with ids.
-   */
-  IMMUTABLE = 'IMMUTABLE',
-
-  /**
-   * Both forms, so that a workflow keeps working while its repository
-   * switches to immutable subjects. Needs a `GitHubRepository` with ids.
-   * Switch to `IMMUTABLE` once the repository's tokens carry the ids.
-   */
-  BOTH = 'BOTH',
-}
 
 /**
  * Properties of a `GitHubActionsRole`.
@@ -391,33 +359,6 @@ function isManagedPolicy(x: unknown): x is iam.ManagedPolicy {
 }
 
 /**
- * Validates the subject forms and subjects, and returns every `sub` value the role accepts.
- */
-function subjectClaimsOf(props: GitHubActionsRoleProps): string[] {
-  const repository = props.repository;
-  const forms = props.subjectForms ?? (repository.hasIds ? GitHubSubjectForms.BOTH : GitHubSubjectForms.LEGACY);
-  const immutable = repository.immutableSubjectPrefix;
-  if (forms !== GitHubSubjectForms.LEGACY && immutable === undefined) {
-    throw new Error(`gitHubActionsRole subjectForms ${forms} needs the ids of repository ${repository.fullName}: give them `
-      + `(GitHubRepository.withIds('${repository.owner}', '${repository.name}', { ownerId, repositoryId }), the id fields of `
-      + 'https://api.github.com/repos/OWNER/REPO and its owner), or use GitHubSubjectForms.LEGACY');
-  }
-  if (!props.subjects || props.subjects.length === 0) {
-    throw new Error('gitHubActionsRole subjects is empty: a role without subjects would trust no run, or, if widened by hand, every run of the repository; give at least one, e.g. GitHubSubject.branch(\'main\')');
-  }
-
-  const repos: string[] = [];
-  if (forms !== GitHubSubjectForms.IMMUTABLE) {
-    repos.push(repository.legacySubjectPrefix);
-  }
-  if (forms !== GitHubSubjectForms.LEGACY && immutable !== undefined) {
-    repos.push(immutable);
-  }
-  const claims = repos.flatMap(repo => props.subjects.map(subject => `${repo}:${subject.suffix}`));
-  return [...new Set(claims)];
-}
-
-/**
  * The account's github.com provider, imported once per stack (an import
  * renders nothing).
  */
@@ -425,57 +366,6 @@ function accountProvider(scope: Construct): IGitHubOidcProvider {
   const stack = Stack.of(scope);
   const id = 'GitHubOidcProviderOfAccount';
   return (stack.node.tryFindChild(id) as IGitHubOidcProvider | undefined) ?? GitHubOidcProvider.fromAccount(stack, id);
-}
-
-/** The props, before anything is built: what a plain JavaScript caller could get wrong. */
-function checkRoleProps(props: GitHubActionsRoleProps): void {
-  checkPropsObject('gitHubActionsRole', props,
-    "{ repository: GitHubRepository.of('my-org', 'my-model'), subjects: [GitHubSubject.branch('main')] }");
-  if (!(props.repository instanceof GitHubRepository)) {
-    throw new Error(`gitHubActionsRole repository must be a GitHubRepository, got ${shown(props.repository)}: `
-      + "give GitHubRepository.of('my-org', 'my-model') (or GitHubRepository.withIds)");
-  }
-  checkArray('gitHubActionsRole', 'subjects', props.subjects, "give e.g. [GitHubSubject.branch('main')]");
-  (props.subjects ?? []).forEach((subject, i) => {
-    if (!(subject instanceof GitHubSubject)) {
-      throw new Error(`gitHubActionsRole subjects[${i}] must be a GitHubSubject, got ${shown(subject)}: `
-        + "give e.g. GitHubSubject.branch('main') or GitHubSubject.environment('production')");
-    }
-  });
-  if (props.subjectForms !== undefined && !Object.values(GitHubSubjectForms).includes(props.subjectForms)) {
-    throw new Error(`gitHubActionsRole subjectForms must be one of ${Object.values(GitHubSubjectForms).join(', ')}, `
-      + `got ${shown(props.subjectForms)}: use GitHubSubjectForms.LEGACY, IMMUTABLE or BOTH`);
-  }
-  if (props.maxSessionDuration !== undefined && !(props.maxSessionDuration instanceof Duration)) {
-    throw new Error(`gitHubActionsRole maxSessionDuration must be a Duration, got ${shown(props.maxSessionDuration)}: give e.g. Duration.hours(2)`);
-  }
-  if (props.provider !== undefined && (props.provider === null || typeof props.provider.openIdConnectProviderArn !== 'string')) {
-    throw new Error(`gitHubActionsRole provider must be an IGitHubOidcProvider, got ${shown(props.provider)}: `
-      + 'give a GitHubOidcProvider or GitHubOidcProvider.fromAccount(), or leave it out for the account\'s github.com provider');
-  }
-  checkType('gitHubActionsRole', 'roleName', props.roleName, 'string', 'give a role name, or leave it out');
-  checkType('gitHubActionsRole', 'description', props.description, 'string', 'give a description, or leave it out');
-  checkType('gitHubActionsRole', 'allowPullRequestsWithWrites', props.allowPullRequestsWithWrites, 'boolean', 'give true or false');
-}
-
-/** A token duration in seconds: only `Duration.seconds(token)` converts (CloudFormation cannot multiply). */
-function tokenSeconds(duration: Duration): number {
-  try {
-    return duration.toSeconds();
-  } catch {
-    throw new Error('gitHubActionsRole maxSessionDuration (a token) is in another unit than seconds, which '
-      + 'CloudFormation cannot convert: give Duration.seconds(<token>), e.g. of a Number parameter in seconds');
-  }
-}
-
-function checkMaxSessionDuration(duration: Duration | undefined): void {
-  if (duration === undefined || duration.isUnresolved()) {
-    return;
-  }
-  const seconds = duration.toSeconds({ integral: false });
-  if (seconds < 3600 || seconds > 43200) {
-    throw new Error(`gitHubActionsRole maxSessionDuration ${duration.toHumanString()} is outside IAM's limits: use between Duration.hours(1) and Duration.hours(12)`);
-  }
 }
 
 function oneOrMany(values: string[]): string | string[] {

@@ -1,6 +1,7 @@
 export * from './github-oidc-provider';
 export * from './github-subject';
 export * from './github-repository';
+export * from './github-subject-forms';
 export * from './github-actions-role';
 export * from './github-workflow';
 export * from './workflow-options';
