@@ -38,12 +38,14 @@ const training = new TrainingPipeline(stack, 'Training', {
   artifacts: { bucket: artifacts },
 });
 
-// The endpoint serves the starter model (capture on by default), with the user's own execution role.
+// The endpoint serves the starter model (capture on by default, its captures encrypted with a key
+// of their own, which the monitor's job is granted decrypting), with the user's own execution role.
 const endpointRole = new iam.Role(stack, 'EndpointRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+const captureKey = new kms.Key(stack, 'CaptureKey', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
 const served = new ModelEndpoint(stack, 'Endpoint', {
   model,
   role: endpointRole,
-  mode: EndpointMode.realtime({ instanceType: InferenceInstanceType.ML_C5_LARGE }),
+  mode: EndpointMode.realtime({ instanceType: InferenceInstanceType.ML_C5_LARGE, dataCapture: { encryptionKey: captureKey } }),
 });
 explainTestRole(endpointRole);
 

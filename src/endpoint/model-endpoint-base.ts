@@ -1,7 +1,9 @@
 import { IResource, Resource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { grantPrefixRead } from '../private/s3';
 
 /**
  * Where an endpoint's data capture lands: SageMaker writes every captured
@@ -20,6 +22,14 @@ export interface DataCaptureLocation {
    * under which the hourly `yyyy/mm/dd/hh/` folders are.
    */
   readonly variantPrefix: string;
+
+  /**
+   * The KMS key SageMaker encrypts the captures with (`DataCaptureConfig.KmsKeyId`):
+   * whoever reads them needs `kms:Decrypt` on it (`grantReadDataCapture` grants it).
+   *
+   * @default - none: the captures are encrypted as the bucket encrypts its objects
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /**
@@ -58,6 +68,17 @@ export interface IModelEndpoint extends IResource {
    * @param grantee the caller
    */
   grantInvoke(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Grants reading the captured requests and responses of this endpoint's
+   * variant: listing and getting the objects under `dataCapture.variantPrefix`,
+   * and decrypting them with the capture key and the bucket's key, if either
+   * is a KMS key. A drift check, a notebook or a labelling job reads them so.
+   * Throws when the endpoint has no `dataCapture`.
+   *
+   * @param grantee the reader
+   */
+  grantReadDataCapture(grantee: iam.IGrantable): iam.Grant;
 
   /**
    * A metric of this endpoint's variant in `AWS/SageMaker` (dimensions `EndpointName` and `VariantName`).
@@ -130,6 +151,14 @@ export interface ModelEndpointAttributes {
   readonly dataCapturePrefix?: string;
 
   /**
+   * The KMS key the endpoint's captures are encrypted with (its
+   * `DataCaptureConfig.KmsKeyId`), for `grantReadDataCapture`.
+   *
+   * @default - none: the captures are encrypted as `dataCaptureBucket` encrypts its objects
+   */
+  readonly dataCaptureEncryptionKey?: kms.IKey;
+
+  /**
    * Whether the endpoint serves asynchronous inference, so that `grantInvoke`
    * allows `sagemaker:InvokeEndpointAsync` instead of `sagemaker:InvokeEndpoint`.
    * The S3 locations of an imported asynchronous endpoint are not known: grant
@@ -164,6 +193,16 @@ export abstract class ModelEndpointBase extends Resource implements IModelEndpoi
     const grant = iam.Grant.addToPrincipal({ grantee, actions: this._invokeActions, resourceArns: [this.endpointArn] });
     const extras = this._grantInvokeExtras(grantee);
     return extras ? grant.combine(extras) : grant;
+  }
+
+  public grantReadDataCapture(grantee: iam.IGrantable): iam.Grant {
+    const capture = this.dataCapture;
+    if (!capture) {
+      throw new Error(`modelEndpoint grantReadDataCapture: ${this.node.path} has no dataCapture to read: turn data capture on `
+        + '(EndpointMode.realtime dataCapture), or import the endpoint with fromEndpointAttributes and its dataCaptureBucket');
+    }
+    const grant = grantPrefixRead(grantee, capture.bucket, capture.variantPrefix, { reason: 'captures are filed by SageMaker under <variant>/yyyy/mm/dd/hh/' });
+    return capture.encryptionKey ? grant.combine(capture.encryptionKey.grantDecrypt(grantee)) : grant;
   }
 
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {

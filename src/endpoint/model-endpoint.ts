@@ -20,7 +20,7 @@ import {
   grantDescribeRollbackAlarms, publishedNames,
 } from './private/model-resources';
 import { modelKey, offerSharedModel, useSharedModel } from './private/shared-model';
-import { checkOptional, checkStruct, isBoolean, isBucket, isString } from '../image/private/input';
+import { checkOptional, checkStruct, isBoolean, isBucket, isKey, isString } from '../image/private/input';
 import { cacheLogicalIds } from '../private/logical-id';
 import { grantSageMakerLogsAndMetrics } from '../private/logs';
 import { explainRolePolicy } from '../private/nag';
@@ -182,11 +182,14 @@ export class ModelEndpoint extends Construct {
     checkName(`${what} endpointName`, attrs.endpointName);
     checkOptional(`${what} dataCaptureBucket`, attrs.dataCaptureBucket, isBucket, 'an s3.IBucket', "s3.Bucket.fromBucketName(this, 'Captures', 'captures')");
     checkOptional(`${what} dataCapturePrefix`, attrs.dataCapturePrefix, isString, 'a string', "'data-capture'");
+    checkOptional(`${what} dataCaptureEncryptionKey`, attrs.dataCaptureEncryptionKey, isKey, 'a kms.IKey', "kms.Key.fromKeyArn(this, 'CaptureKey', arn)");
     checkOptional(`${what} asynchronous`, attrs.asynchronous, isBoolean, 'true or false', 'true');
     const variantName = attrs.variantName ?? DEFAULT_VARIANT;
     checkName(`${what} variantName`, variantName);
-    if (attrs.dataCapturePrefix !== undefined && !attrs.dataCaptureBucket) {
-      throw new Error(`${what} dataCapturePrefix is set without dataCaptureBucket: give the bucket the captures go to as well`);
+    for (const [property, value] of [['dataCapturePrefix', attrs.dataCapturePrefix], ['dataCaptureEncryptionKey', attrs.dataCaptureEncryptionKey]] as const) {
+      if (value !== undefined && !attrs.dataCaptureBucket) {
+        throw new Error(`${what} ${property} is set without dataCaptureBucket: give the bucket the captures go to as well`);
+      }
     }
     const name = attrs.endpointName;
     const prefix = keyPrefix(`${what} dataCapturePrefix`, attrs.dataCapturePrefix ?? DEFAULT_CAPTURE_PREFIX, DEFAULT_CAPTURE_PREFIX);
@@ -199,7 +202,9 @@ export class ModelEndpoint extends Construct {
         resourceName: Token.isUnresolved(name) ? name : name.toLowerCase(),
       }),
       variantName,
-      dataCapture: attrs.dataCaptureBucket ? captureLocation(attrs.dataCaptureBucket, prefix, name, variantName) : undefined,
+      dataCapture: attrs.dataCaptureBucket
+        ? captureLocation(attrs.dataCaptureBucket, prefix, name, variantName, attrs.dataCaptureEncryptionKey)
+        : undefined,
       asynchronous: attrs.asynchronous ?? false,
     });
   }

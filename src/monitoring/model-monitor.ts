@@ -279,7 +279,7 @@ export class ModelMonitor extends Construct {
       metricNamespace: this.metricNamespace,
       groundTruth: this.groundTruthLocation,
     };
-    grantJobData(context, role, capture, reportsPrefix);
+    grantJobData(context, role, props.endpoint, reportsPrefix);
     this.pipeline.addStep(checkStep(context, props, role, baseline.servedModelVersion, baseline.s3Uri, minRecords));
     this.runner = createRunner(context, props.endpoint, capture, baseline, window, captureDelay);
     this.schedule = new scheduler.Schedule(this, 'Schedule', {

@@ -2,6 +2,7 @@ import { App, CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { buildEndpoint, fixture, flatten, inputBucket, only } from './util';
 import { EndpointMode, EndpointModeKind, ModelEndpoint, ModelSource, TrafficShifting } from '../../src/endpoint';
@@ -154,6 +155,80 @@ describe('the hosted endpoint', () => {
     const m = served.endpoint!.metric('Invocations', { statistic: 'Sum' });
     expect([m.account, m.region]).toEqual(['123456789012', 'eu-west-1']);
   });
+});
+
+describe('grantReadDataCapture', () => {
+  /** The statements of the reader's one policy, as [actions, resources flattened, the s3:prefix condition flattened]. */
+  function readerStatements(stack: Stack, reader: iam.Role): Array<[unknown, string[], unknown]> {
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+    const policy = Object.values(policies).find((p: any) => JSON.stringify(p.Properties.Roles).includes(stack.resolve(reader.roleName).Ref));
+    return (policy as any).Properties.PolicyDocument.Statement.map((st: any) => [
+      st.Action, [st.Resource].flat().map((r: any) => flatten(r)),
+      st.Condition && { StringLike: { 's3:prefix': [st.Condition.StringLike['s3:prefix']].flat().map((p: any) => flatten(p)) } },
+    ]);
+  }
+
+  test('lists and reads the objects under the variant\'s capture prefix, nothing else', () => {
+    const served = buildEndpoint(() => EndpointMode.realtime({ dataCapture: { prefix: 'captures' } }));
+    const stack = Stack.of(served);
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    served.endpoint!.grantReadDataCapture(reader);
+    const endpoint = only(stack, 'AWS::SageMaker::Endpoint').id;
+    const bucket = Object.keys(Template.fromStack(stack).findResources('AWS::S3::Bucket'))[0];
+    expect(readerStatements(stack, reader)).toEqual([
+      ['s3:GetObject', [`\${${bucket}.Arn}/captures/\${${endpoint}.EndpointName}/AllTraffic/*`], undefined],
+      ['s3:ListBucket', [`\${${bucket}.Arn}`], { StringLike: { 's3:prefix': [`captures/\${${endpoint}.EndpointName}/AllTraffic/*`] } }],
+    ]);
+  });
+
+  test('decrypts with the key SageMaker encrypts the captures with (dataCapture encryptionKey)', () => {
+    const { stack, model } = fixture();
+    const key = new kms.Key(stack, 'CaptureKey');
+    const served = new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.realtime({ dataCapture: { encryptionKey: key } }) });
+    expect(served.endpoint!.dataCapture!.encryptionKey).toBe(key);
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    served.endpoint!.grantReadDataCapture(reader);
+    const keyId = Object.keys(Template.fromStack(stack).findResources('AWS::KMS::Key'))[0];
+    expect(readerStatements(stack, reader)).toContainEqual(['kms:Decrypt', [`\${${keyId}.Arn}`], undefined]);
+  });
+
+  test('an import reads where its attributes say, decrypting with dataCaptureEncryptionKey', () => {
+    const { stack } = fixture();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Captures', 'captures-bucket');
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const endpoint = ModelEndpoint.fromEndpointAttributes(stack, 'Imported', { endpointName: 'churn', dataCaptureBucket: bucket, dataCaptureEncryptionKey: key });
+    expect(endpoint.dataCapture!.encryptionKey).toBe(key);
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    endpoint.grantReadDataCapture(reader);
+    expect(readerStatements(stack, reader)).toEqual([
+      ['s3:GetObject', ['arn:${AWS::Partition}:s3:::captures-bucket/data-capture/churn/AllTraffic/*'], undefined],
+      ['s3:ListBucket', ['arn:${AWS::Partition}:s3:::captures-bucket'], { StringLike: { 's3:prefix': ['data-capture/churn/AllTraffic/*'] } }],
+      ['kms:Decrypt', ['arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'], undefined],
+    ]);
+  });
+
+  const cases: Array<[ErrorCase, () => void, RegExp]> = [
+    [{ construct: 'ModelEndpoint', property: 'grantReadDataCapture', value: 'an endpoint with capture off' }, () => {
+      const served = buildEndpoint(() => EndpointMode.realtime({ dataCapture: { enabled: false } }));
+      served.endpoint!.grantReadDataCapture(new iam.Role(Stack.of(served), 'Reader', { assumedBy: new iam.AccountRootPrincipal() }));
+    }, /^modelEndpoint grantReadDataCapture: Test\/Endpoint\/Endpoint has no dataCapture to read: turn data capture on \(EndpointMode\.realtime dataCapture\), or import the endpoint with fromEndpointAttributes and its dataCaptureBucket$/],
+    [{ construct: 'ModelEndpoint', property: 'grantReadDataCapture', value: 'an import without dataCaptureBucket' }, () => {
+      const { stack } = fixture();
+      ModelEndpoint.fromEndpointName(stack, 'Imported', 'churn').grantReadDataCapture(new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() }));
+    }, /^modelEndpoint grantReadDataCapture: Test\/Imported has no dataCapture to read: /],
+    [{ construct: 'ModelEndpoint.fromEndpointAttributes', property: 'dataCaptureEncryptionKey', value: 'a key without dataCaptureBucket' }, () => {
+      const { stack } = fixture();
+      ModelEndpoint.fromEndpointAttributes(stack, 'I', { endpointName: 'churn', dataCaptureEncryptionKey: new kms.Key(stack, 'Key') });
+    }, /^modelEndpoint.fromEndpointAttributes dataCaptureEncryptionKey is set without dataCaptureBucket: give the bucket the captures go to as well$/],
+    [{ construct: 'ModelEndpoint.fromEndpointAttributes', property: 'dataCaptureEncryptionKey', value: "'alias/captures'" }, () => {
+      const { stack } = fixture();
+      ModelEndpoint.fromEndpointAttributes(stack, 'I', { endpointName: 'churn', dataCaptureBucket: inputBucket(), dataCaptureEncryptionKey: 'alias/captures' as any });
+    }, /^modelEndpoint.fromEndpointAttributes dataCaptureEncryptionKey must be a kms\.IKey or left out, got 'alias\/captures'/],
+  ];
+  test.each(cases.map(([errorCase, build, message]) => ({ ...errorCase, errorCase, build, message })))(
+    '$construct $property = $value', ({ errorCase, build, message }) => {
+      expectError(build, errorCase, message);
+    });
 });
 
 describe('imports', () => {

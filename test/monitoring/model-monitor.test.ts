@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { buildMonitor, monitorFixture } from './fixtures';
-import { ModelEndpoint } from '../../src/endpoint';
+import { EndpointMode, ModelEndpoint, ModelSource } from '../../src/endpoint';
 import { ModelMonitor, ModelQualityMetric, MonitorBaseline, ProblemType } from '../../src/monitoring';
 import { ModelPackageGroup } from '../../src/training';
 import { expectNagClean } from '../nag';
@@ -114,6 +114,21 @@ describe('ModelMonitor', () => {
           Match.objectLike({ Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': 'Fraud/Monitor' } } }),
         ]),
       },
+    });
+  });
+
+  test('the job decrypts captures SageMaker encrypts with a key of their own (dataCapture encryptionKey)', () => {
+    const f = monitorFixture();
+    const key = new kms.Key(f.stack, 'CaptureKey');
+    const served = new ModelEndpoint(f.stack, 'Encrypted', {
+      model: ModelSource.fromModelPackage('arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/3'),
+      mode: EndpointMode.realtime({ dataCapture: { encryptionKey: key } }),
+    });
+    const { stack } = buildMonitor({ endpoint: served.endpoint! }, f);
+    const keyId = Object.keys(Template.fromStack(stack).findResources('AWS::KMS::Key'))[0];
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^MonitorPipelineRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } })]) },
     });
   });
 

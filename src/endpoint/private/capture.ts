@@ -128,7 +128,7 @@ export function renderDataCapture(mode: string, ctx: ModeContext, options: DataC
 
   const enabled = options.enabled ?? true;
   return {
-    target: { bucket, prefix },
+    target: { bucket, prefix, encryptionKey: options.encryptionKey },
     config: {
       enableCapture: enabled,
       initialSamplingPercentage: samplingPercentage,

@@ -48,6 +48,8 @@ export interface CaptureTarget {
   readonly bucket: s3.IBucket;
   /** Without a trailing '/'. */
   readonly prefix: string;
+  /** The key SageMaker encrypts the captures with (`KmsKeyId`), if any. */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** The asynchronous mode's S3 locations and topics. */

@@ -25,8 +25,10 @@ export const DEFAULT_VARIANT = 'AllTraffic';
 export const DEFAULT_CAPTURE_PREFIX = 'data-capture';
 
 /** Where the captures of an endpoint's variant go. */
-export function captureLocation(bucket: s3.IBucket, prefix: string, endpointName: string, variantName: string): DataCaptureLocation {
-  return { bucket, prefix, variantPrefix: `${prefix}/${endpointName}/${variantName}/` };
+export function captureLocation(
+  bucket: s3.IBucket, prefix: string, endpointName: string, variantName: string, encryptionKey?: kms.IKey,
+): DataCaptureLocation {
+  return { bucket, prefix, variantPrefix: `${prefix}/${endpointName}/${variantName}/`, ...(encryptionKey ? { encryptionKey } : {}) };
 }
 
 /** The model of a `ModelEndpoint` (`scope`), run with `role`. */
@@ -113,7 +115,7 @@ export function createEndpoint(scope: Construct, spec: EndpointSpec): HostedEndp
     endpointName: resource.attrEndpointName,
     endpointArn: resource.attrEndpointArn,
     variantName,
-    dataCapture: capture ? captureLocation(capture.bucket, capture.prefix, resource.attrEndpointName, variantName) : undefined,
+    dataCapture: capture ? captureLocation(capture.bucket, capture.prefix, resource.attrEndpointName, variantName, capture.encryptionKey) : undefined,
     invokeActions: hosting.invokeActions,
     asyncTarget: hosting.asyncTarget,
   });

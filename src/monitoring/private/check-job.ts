@@ -69,9 +69,9 @@ function checkerCode(context: MonitorContext, role: iam.IRole): string {
   return asset.s3ObjectUrl;
 }
 
-/** The job reads captures and labels, writes reports and publishes metrics in the monitor's namespace only. */
-export function grantJobData(context: MonitorContext, role: iam.IRole, capture: Capture, reportsPrefix: string): void {
-  grantPrefixRead(role, capture.bucket, capture.variantPrefix, { reason: 'captures are filed by SageMaker under <variant>/yyyy/mm/dd/hh/' });
+/** The job reads captures (decrypting them) and labels, writes reports and publishes metrics in the monitor's namespace only. */
+export function grantJobData(context: MonitorContext, role: iam.IRole, endpoint: IModelEndpoint, reportsPrefix: string): void {
+  endpoint.grantReadDataCapture(role);
   if (context.groundTruth) {
     grantPrefixRead(role, context.groundTruth.bucket, context.groundTruth.prefix, { reason: 'labels are filed under yyyy/mm/dd/hh/ by their writers' });
   }
