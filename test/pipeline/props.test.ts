@@ -65,7 +65,8 @@ const CASES: Case[] = [
       ['description', 1], ['dependsOn', 'Prepare'], ['cacheExpireAfter', 3600], ['job.instanceType', 'ml.m5.xlarge'],
       ['job.instanceCount', 2], ['job.volumeSize', 30], ['job.maxRuntime', 3600], ['job.spot', 'yes'], ['job.environment', 'A=1'],
       ['job.hyperparameters', 'epochs=1'], ['job.metricDefinitions', 'loss'], ['job.network', 'vpc'], ['job.encryptionKey', 'arn:aws:kms:key'],
-      ['job.instanceGroups', 'gpus'],
+      ['job.instanceGroups', 'gpus'], ['job.inputMode', 'Stream'], ['job.channels.0.inputMode', 'Stream'],
+      ['job.channels.0.distribution', 'Sharded'],
     ],
   },
   {

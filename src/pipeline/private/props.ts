@@ -3,6 +3,7 @@ import {
   isTopic,
 } from '../../image/private/input';
 import { InferenceInstanceType, ProcessingInstanceType, TrainingInstanceType } from '../instance-type';
+import { S3DataDistribution, TrainingInputMode } from '../jobs/training-job';
 import type { SageMakerPipelineProps } from '../sagemaker-pipeline';
 import { PipelineValue } from '../values';
 
@@ -73,6 +74,11 @@ function checkNetwork(what: string, network: any): void {
     'true or false', 'true');
 }
 
+const isInputMode = (v: unknown): boolean => (Object.values(TrainingInputMode) as unknown[]).includes(v);
+const INPUT_MODE = `a TrainingInputMode (${Object.values(TrainingInputMode).join(', ')})`;
+const isDistribution = (v: unknown): boolean => (Object.values(S3DataDistribution) as unknown[]).includes(v);
+const DISTRIBUTION = `an S3DataDistribution (${Object.values(S3DataDistribution).join(', ')})`;
+
 /** `TrainingJobOptions`: `what` is `<construct> '<name>' job`. */
 export function checkTrainingJobOptions(what: string, job: any): void {
   checkRequired(`${what} image`, job.image, isValue, VALUE, "PipelineValue.fromString('<account>.dkr.ecr.<region>.amazonaws.com/model:1')");
@@ -84,12 +90,12 @@ export function checkTrainingJobOptions(what: string, job: any): void {
     checkRequired(`${what} channels[${i}] channelName`, c.channelName, isString, 'a string', "'train'");
     checkRequired(`${what} channels[${i}] s3Uri`, c.s3Uri, isValue, VALUE, VALUE_EXAMPLE);
     checkOptional(`${what} channels[${i}] contentType`, c.contentType, isString, 'a string', "'text/csv'");
-    checkOptional(`${what} channels[${i}] inputMode`, c.inputMode, isString, 'a TrainingInputMode', 'TrainingInputMode.FILE');
-    checkOptional(`${what} channels[${i}] distribution`, c.distribution, isString, 'an S3DataDistribution', 'S3DataDistribution.SHARDED_BY_S3_KEY');
+    checkOptional(`${what} channels[${i}] inputMode`, c.inputMode, isInputMode, INPUT_MODE, 'TrainingInputMode.FILE');
+    checkOptional(`${what} channels[${i}] distribution`, c.distribution, isDistribution, DISTRIBUTION, 'S3DataDistribution.SHARDED_BY_S3_KEY');
     checkOptional(`${what} channels[${i}] instanceGroupNames`, c.instanceGroupNames, isStringList, 'a list of strings', "['gpus']");
   }
   checkRequired(`${what} outputS3Uri`, job.outputS3Uri, isString, 'a string', "'s3://bucket/models'");
-  checkOptional(`${what} inputMode`, job.inputMode, isString, 'a TrainingInputMode', 'TrainingInputMode.FILE');
+  checkOptional(`${what} inputMode`, job.inputMode, isInputMode, INPUT_MODE, 'TrainingInputMode.FILE');
   checkOptional(`${what} instanceType`, job.instanceType, isValue, VALUE, "PipelineValue.fromString('ml.m5.xlarge')");
   checkOptional(`${what} instanceCount`, job.instanceCount, isValue, VALUE, 'PipelineValue.fromNumber(2)');
   checkList(`${what} instanceGroups`, job.instanceGroups, isMap, 'a TrainingInstanceGroup',
