@@ -46,13 +46,13 @@ const pipeline = new TrainingPipeline(stack, 'Training', {
   image: pytorch,
   artifacts: { bucket: artifacts },
   registration: { modelPackageGroup: group },
-  // The preparation makes the 'train' channel and the test data: no trainingData nor testData. Its
+  // The preparation makes the 'train' channel (CSV, its content type set on the output) and the test data: no trainingData nor testData. Its
   // input is the pipeline parameter PreparationRawDataUri (s3://<data bucket>/raw/ by default).
   preparation: {
     image: sklearn,
     script: path.join(FIXTURES, 'prep-script', 'prepare.py'),
     inputs: [{ inputName: 'raw', bucket: data, prefix: 'raw/' }],
-    outputs: [{ outputName: 'train', channelName: 'train' }, { outputName: 'test', testData: true }],
+    outputs: [{ outputName: 'train', channelName: 'train', channel: { contentType: 'text/csv' } }, { outputName: 'test', testData: true }],
   },
   training: {
     code: TrainingCode.fromAsset(path.join(FIXTURES, 'script-mode-code'), 'train.py'),

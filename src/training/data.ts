@@ -20,14 +20,11 @@ export interface DataLocation {
 }
 
 /**
- * An input channel of the training job: data at `/opt/ml/input/data/<channelName>`.
+ * How the training job reads a channel: what `TrainingChannel` sets besides
+ * its name and location, and what a preparation output sets for the channel
+ * it creates (`PreparationOutput.channel`).
  */
-export interface TrainingChannel extends DataLocation {
-  /**
-   * The channel's name: letters, digits, `.`, `-` and `_`, at most 64 characters.
-   */
-  readonly channelName: string;
-
+export interface ChannelSettings {
   /**
    * The MIME type of the data, passed to the container.
    *
@@ -56,6 +53,16 @@ export interface TrainingChannel extends DataLocation {
    * @default - every instance
    */
   readonly instanceGroupNames?: string[];
+}
+
+/**
+ * An input channel of the training job: data at `/opt/ml/input/data/<channelName>`.
+ */
+export interface TrainingChannel extends DataLocation, ChannelSettings {
+  /**
+   * The channel's name: letters, digits, `.`, `-` and `_`, at most 64 characters.
+   */
+  readonly channelName: string;
 }
 
 /**

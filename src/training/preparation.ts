@@ -1,5 +1,5 @@
 import { Duration, Size } from 'aws-cdk-lib';
-import { DataLocation } from './data';
+import { ChannelSettings, DataLocation } from './data';
 import { ISageMakerImage } from '../image';
 import { ProcessingInstanceType } from '../pipeline';
 
@@ -34,6 +34,16 @@ export interface PreparationOutput {
    * @default - none (then `testData` must be true)
    */
   readonly channelName?: string;
+
+  /**
+   * The settings of the channel this output creates (its content type, input
+   * mode, distribution, instance groups), when neither `trainingData` nor
+   * `training.extraChannels` declares `channelName` (a declared channel has
+   * its own settings).
+   *
+   * @default - the channel's defaults: no content type, `File`, fully replicated, every instance
+   */
+  readonly channel?: ChannelSettings;
 
   /**
    * Whether this output is the test data the evaluation scores the model on

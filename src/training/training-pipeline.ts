@@ -41,9 +41,9 @@ export interface TrainingPipelineProps extends SageMakerPipelineOptions {
    * the role may read (the channel's bucket and prefix).
    *
    * When a `preparation` output feeds this channel, its bucket and prefix are
-   * neither read nor granted (and there is no `TrainingDataUri`): give it only
-   * to set the channel's `contentType`, `inputMode`, `distribution` or
-   * `instanceGroupNames`, or leave it out.
+   * neither read nor granted (and there is no `TrainingDataUri`): leave it out,
+   * and set the channel's `contentType`, `inputMode`, `distribution` or
+   * `instanceGroupNames` in that output's `channel`.
    *
    * @default - the channel of the first `preparation` output whose `channelName`
    * is not one of `training.extraChannels` (every such output becomes a channel

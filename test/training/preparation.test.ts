@@ -7,6 +7,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { build } from './helpers';
+import { S3DataDistribution, TrainingInputMode } from '../../src/pipeline';
 import { EvaluationMethod, ModelApproval, PreparationOptions, TrainingPipelineProps } from '../../src/training';
 import { expectError } from '../errors';
 import { stepNamed } from '../pipeline/definition-helper';
@@ -163,6 +164,22 @@ describe('a prepared pipeline without trainingData or testData', () => {
     expect(stepNamed(definition, 'Train').Arguments.InputDataConfig[1]).toMatchObject({ ContentType: 'text/csv' });
   });
 
+  test('an output sets the settings of the channel it creates (channel): no trainingData needed for them', () => {
+    const { definition } = prepared({
+      outputs: [
+        { outputName: 'train', channelName: 'train', channel: { contentType: 'text/csv', inputMode: TrainingInputMode.FAST_FILE } },
+        { outputName: 'val', channelName: 'validation', channel: { distribution: S3DataDistribution.SHARDED_BY_S3_KEY } },
+        { outputName: 'test', testData: true },
+      ],
+    });
+    const [train, validation] = stepNamed(definition, 'Train').Arguments.InputDataConfig;
+    expect(train).toMatchObject({ ChannelName: 'train', ContentType: 'text/csv', InputMode: 'FastFile' });
+    expect(validation).toMatchObject({ ChannelName: 'validation', DataSource: { S3DataSource: { S3DataDistributionType: 'ShardedByS3Key' } } });
+    expect(validation.ContentType).toBeUndefined();
+    // The main channel's input mode is the job's.
+    expect(stepNamed(definition, 'Train').Arguments.AlgorithmSpecification.TrainingInputMode).toBe('FastFile');
+  });
+
   test('no testData with EvaluationMethod.none(): no evaluation, no TestDataUri', () => {
     const { definition } = build({
       testData: undefined,
@@ -198,6 +215,41 @@ describe('prepared pipeline errors', () => {
     }), { construct: 'TrainingPipeline', property: 'trainingData', value: 'undefined' },
     'trainingPipeline trainingData must be a data location, got nothing and no preparation output names a channel of its own '
       + '(training.extraChannels declares validation): give');
+  });
+
+  test('channel settings for a channel trainingData or training.extraChannels declares', () => {
+    const probe = build();
+    expectError(() => withPrep({ outputs: [{ outputName: 'train', channelName: 'train', channel: { contentType: 'text/csv' } }, { outputName: 'test', testData: true }] }),
+      { construct: 'TrainingPipeline', property: 'channel', value: "{ contentType: 'text/csv' } for trainingData's channel" },
+      "trainingPipeline preparation outputs 'train' channel is set, but trainingData declares the channel 'train', whose settings apply: "
+      + 'set contentType, inputMode, distribution or instanceGroupNames on trainingData, or drop channel');
+    expectError(() => build({
+      trainingData: undefined,
+      training: { extraChannels: [{ channelName: 'validation', bucket: probe.data }] },
+      preparation: {
+        inputs: [{ inputName: 'raw', bucket: probe.data }],
+        outputs: [{ outputName: 'train', channelName: 'train' }, { outputName: 'val', channelName: 'validation', channel: { contentType: 'text/csv' } }],
+        command: ['prepare'],
+      },
+    }), { construct: 'TrainingPipeline', property: 'channel', value: "{ contentType: 'text/csv' } for an extra channel" },
+    "trainingPipeline preparation outputs 'val' channel is set, but training.extraChannels declares the channel 'validation', whose settings apply: "
+      + 'set contentType, inputMode, distribution or instanceGroupNames on training.extraChannels, or drop channel');
+  });
+
+  test('channel settings on an output that feeds no channel, or not an object', () => {
+    expectError(() => withPrep({ outputs: [{ outputName: 'train', channelName: 'train' }, { outputName: 'test', testData: true, channel: { contentType: 'text/csv' } }] }),
+      { construct: 'TrainingPipeline', property: 'channel', value: "{ contentType: 'text/csv' } without channelName" },
+      "trainingPipeline preparation outputs 'test' channel is set, but the output names no channelName: "
+      + 'channel holds the settings of the channel an output feeds; name the channel, or drop channel');
+    expectError(() => build({
+      trainingData: undefined,
+      preparation: {
+        inputs: [{ inputName: 'raw', bucket: build().data }],
+        outputs: [{ outputName: 'train', channelName: 'train', channel: 'text/csv' as any }],
+        command: ['prepare'],
+      },
+    }), { construct: 'TrainingPipeline', property: 'channel', value: "'text/csv'" },
+    "trainingPipeline preparation outputs 'train' channel must be left out or an object such as { contentType: 'text/csv' }, got 'text/csv'");
   });
 
   test('no testData, and no preparation output is testData', () => {

@@ -4,11 +4,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { BASELINES_PREFIX } from './baseline';
 import { StepChannel } from './training-step';
+import { checkStruct } from '../../image/private/input';
 import { JobNetworkOptions } from '../../pipeline';
 import { grantPrefixRead, grantPrefixWrite } from '../../private/s3';
 import { renderVpcConfig } from '../../private/vpc';
 import { DataLocation, TrainingChannel } from '../data';
 import { TrainingNetworkOptions } from '../options';
+import { PreparationOutput } from '../preparation';
 import type { TrainingPipelineProps } from '../training-pipeline';
 
 /**
@@ -27,27 +29,52 @@ export const PREPARED = 'prepared/';
  */
 export function trainingChannels(props: TrainingPipelineProps): StepChannel[] {
   const extra = props.training?.extraChannels ?? [];
-  if (props.trainingData !== undefined && props.trainingData !== null) {
-    return [props.trainingData, ...extra];
+  const given = props.trainingData !== undefined && props.trainingData !== null;
+  const declared = new Map<string, string>(extra.map((c) => [c?.channelName, 'training.extraChannels']));
+  if (given) {
+    declared.set(props.trainingData!.channelName, 'trainingData');
   }
-  const declared = new Set(extra.map((c) => c.channelName));
   const outputs = Array.isArray(props.preparation?.outputs) ? props.preparation!.outputs : [];
+  for (const out of outputs) {
+    checkOutputChannel(out, declared);
+  }
+  if (given) {
+    return [props.trainingData!, ...extra];
+  }
   const fed: StepChannel[] = [];
   for (const out of outputs) {
     const name = out?.channelName;
     if (typeof name === 'string' && !declared.has(name) && !fed.some((c) => c.channelName === name)) {
-      fed.push({ channelName: name });
+      fed.push({ ...out.channel, channelName: name });
     }
   }
   if (fed.length === 0) {
     const got = props.trainingData === null ? 'null' : 'nothing';
     const why = props.preparation
-      ? `no preparation output names a channel of its own${declared.size > 0 ? ` (training.extraChannels declares ${[...declared].join(', ')})` : ''}`
+      ? `no preparation output names a channel of its own${declared.size > 0 ? ` (training.extraChannels declares ${[...declared.keys()].join(', ')})` : ''}`
       : 'there is no preparation to feed it';
     throw new Error(`trainingPipeline trainingData must be a data location, got ${got} and ${why}: give { channelName: 'train', bucket, prefix: 'train/' }, `
       + "or a preparation output that names the main channel ({ outputName: 'train', channelName: 'train' })");
   }
   return [...fed, ...extra];
+}
+
+/** A preparation output's `channel`: an object, for a channel the output creates (not one that is declared with settings of its own). */
+function checkOutputChannel(out: PreparationOutput | undefined, declared: Map<string, string>): void {
+  if (out?.channel === undefined) {
+    return;
+  }
+  const what = `trainingPipeline preparation outputs '${out.outputName}' channel`;
+  checkStruct(what, out.channel, true, "{ contentType: 'text/csv' }");
+  if (out.channelName === undefined) {
+    throw new Error(`${what} is set, but the output names no channelName: channel holds the settings of the channel an output feeds; `
+      + 'name the channel, or drop channel');
+  }
+  const owner = declared.get(out.channelName);
+  if (owner) {
+    throw new Error(`${what} is set, but ${owner} declares the channel '${out.channelName}', whose settings apply: `
+      + `set contentType, inputMode, distribution or instanceGroupNames on ${owner}, or drop channel`);
+  }
 }
 
 export function locationUri(location: DataLocation): string {
