@@ -279,6 +279,16 @@ const ATTRIBUTES: Record<string, Record<string, Attribute>> = {
     Arn: ({ name, arn }) => arn('sagemaker', `model/${name.toLowerCase()}`),
     ModelName: ({ name }) => name,
   },
+  // SageMaker writes the names in its ARNs in lowercase (DescribeEndpoint's EndpointArn, for one).
+  'AWS::SageMaker::Endpoint': {
+    Arn: ({ name, arn }) => arn('sagemaker', `endpoint/${name.toLowerCase()}`),
+    EndpointArn: ({ name, arn }) => arn('sagemaker', `endpoint/${name.toLowerCase()}`),
+    EndpointName: ({ name }) => name,
+  },
+  'AWS::SageMaker::EndpointConfig': {
+    Arn: ({ name, arn }) => arn('sagemaker', `endpoint-config/${name.toLowerCase()}`),
+    EndpointConfigName: ({ name }) => name,
+  },
   'AWS::SageMaker::ModelPackageGroup': {
     ModelPackageGroupArn: ({ name, arn }) => arn('sagemaker', `model-package-group/${name.toLowerCase()}`),
   },

@@ -14,6 +14,8 @@ const template = {
     Named: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'my-fixed-name' } },
     Role: { Type: 'AWS::IAM::Role' },
     Model: { Type: 'AWS::SageMaker::Model' },
+    Endpoint: { Type: 'AWS::SageMaker::Endpoint' },
+    Config: { Type: 'AWS::SageMaker::EndpointConfig' },
   },
 };
 const resolver = (parameters: Record<string, string> = {}) => new TemplateResolver(template, { stackName: 'MyStack', region: 'us-east-1', parameters });
@@ -40,6 +42,15 @@ describe('TemplateResolver', () => {
     // A model's Ref is its ARN; its ModelName attribute its name.
     expect(resolver().resolve({ Ref: 'Model' })).toMatch(/^arn:aws:sagemaker:us-east-1:000000000000:model\//);
     expect(resolver().resolve({ 'Fn::GetAtt': ['Model', 'ModelName'] })).toMatch(/^MyStack-Model-/);
+  });
+
+  test('endpoint and endpoint config ARNs name them in lowercase, as SageMaker writes (and IAM matches) them', () => {
+    const name = resolver().resolve({ 'Fn::GetAtt': ['Endpoint', 'EndpointName'] }) as string;
+    expect(name).toMatch(/^MyStack-Endpoint-[0-9a-f]{8}$/);
+    const arn = `arn:aws:sagemaker:us-east-1:${LOCAL_ACCOUNT}:endpoint/${name.toLowerCase()}`;
+    expect([resolver().resolve({ Ref: 'Endpoint' }), resolver().resolve({ 'Fn::GetAtt': ['Endpoint', 'EndpointArn'] })]).toEqual([arn, arn]);
+    const config = resolver().resolve({ 'Fn::GetAtt': ['Config', 'EndpointConfigName'] }) as string;
+    expect(resolver().resolve({ Ref: 'Config' })).toBe(`arn:aws:sagemaker:us-east-1:${LOCAL_ACCOUNT}:endpoint-config/${config.toLowerCase()}`);
   });
 
   test('Fn::Sub, Fn::If, Fn::FindInMap and AWS::NoValue', () => {
