@@ -1,5 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -23,6 +24,7 @@ import {
 import { createDataBucket } from '../private/buckets';
 import { cacheLogicalIds } from '../private/logical-id';
 import { PublishedName } from '../private/outputs';
+import { grantPrefixRead } from '../private/s3';
 
 /**
  * Properties of a `TrainingPipeline`: the image and the data, and one group
@@ -395,6 +397,24 @@ export class TrainingPipeline extends SageMakerPipeline {
       this.node.defaultChild!.node.addDependency(group);
     }
     cacheLogicalIds(this);
+  }
+
+  /**
+   * Grants reading the evaluation reports the pipeline writes
+   * (`<artifacts bucket>/evaluation/<execution id>/evaluation.json`, the
+   * statistics each registered version points to): `s3:GetObject` under the
+   * prefix, `s3:ListBucket` for that prefix only, and `kms:Decrypt` with the
+   * artifacts bucket's key if it has one. For a notebook or a reviewer that
+   * compares versions before approving one.
+   *
+   * @param grantee the principal
+   */
+  public grantReadEvaluationReports(grantee: iam.IGrantable): iam.Grant {
+    if (!this.evaluationStep) {
+      throw new Error(`trainingPipeline grantReadEvaluationReports: ${this.node.path} writes no evaluation reports `
+        + '(evaluation.method is EvaluationMethod.none()): choose an evaluation method, or read the training metrics instead');
+    }
+    return grantPrefixRead(grantee, this.artifactsBucket, EVALUATION, { reason: 'evaluation reports are filed under <execution id>/, made when an execution starts' });
   }
 
   /**

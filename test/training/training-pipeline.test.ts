@@ -11,11 +11,13 @@ import { DeepLearningContainer, DlcFramework, DlcProcessor, DlcScope } from '../
 import { ProcessingInstanceType, S3DataDistribution, TrainingInputMode, TrainingInstanceType } from '../../src/pipeline';
 import { addComplianceSuppression } from '../../src/private/nag';
 import {
+  EvaluationMethod,
   Hyperparameter,
   ModelApproval,
   ModelPackageGroup,
   QualityGate,
 } from '../../src/training';
+import { flatten } from '../endpoint/util';
 import { expectError } from '../errors';
 import { expectNagClean } from '../nag';
 import { pipelineDefinition, stepNamed } from '../pipeline/definition-helper';
@@ -591,6 +593,48 @@ describe('TrainingPipeline resources and permissions', () => {
       notifications: { notifyOnFailure: true },
     });
     expectNagClean(stack);
+  });
+});
+
+describe('TrainingPipeline grantReadEvaluationReports', () => {
+  /** The statements of the reader's one policy, as [actions, resources flattened, the s3:prefix condition flattened]. */
+  function readerStatements(stack: Stack, reader: iam.Role): Array<[unknown, string[], unknown]> {
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+    const policy = Object.values(policies).find((p: any) => JSON.stringify(p.Properties.Roles).includes(stack.resolve(reader.roleName).Ref));
+    return (policy as any).Properties.PolicyDocument.Statement.map((st: any) => [
+      st.Action, [st.Resource].flat().map((r: any) => flatten(r)),
+      st.Condition && { StringLike: { 's3:prefix': [st.Condition.StringLike['s3:prefix']].flat().map((p: any) => flatten(p)) } },
+    ]);
+  }
+  const reader = (stack: Stack) => new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+
+  test('lists and reads the reports under the evaluation prefix of the artifacts bucket, nothing else', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const pipeline = newPipeline(stack);
+    const role = reader(stack);
+    pipeline.grantReadEvaluationReports(role);
+    const bucket = Object.keys(Template.fromStack(stack).findResources('AWS::S3::Bucket'))[0];
+    expect(readerStatements(stack, role)).toEqual([
+      ['s3:GetObject', [`\${${bucket}.Arn}/evaluation/*`], undefined],
+      ['s3:ListBucket', [`\${${bucket}.Arn}`], { StringLike: { 's3:prefix': ['evaluation/*'] } }],
+    ]);
+  });
+
+  test('decrypts with the pipeline\'s key when the artifacts are encrypted with one', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const key = new kms.Key(stack, 'Key');
+    const pipeline = newPipeline(stack, { encryptionKey: key });
+    const role = reader(stack);
+    pipeline.grantReadEvaluationReports(role);
+    expect(readerStatements(stack, role)).toContainEqual(['kms:Decrypt', [`\${${stack.resolve(key.keyArn)['Fn::GetAtt'][0]}.Arn}`], undefined]);
+  });
+
+  test('a pipeline that does not evaluate has no reports to read', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const pipeline = newPipeline(stack, { evaluation: { method: EvaluationMethod.none() }, qualityGate: undefined, testData: undefined });
+    expectError(() => pipeline.grantReadEvaluationReports(reader(stack)), {
+      construct: 'TrainingPipeline', property: 'grantReadEvaluationReports', value: 'EvaluationMethod.none()',
+    }, /^trainingPipeline grantReadEvaluationReports: Stack\/Training writes no evaluation reports \(evaluation\.method is EvaluationMethod\.none\(\)\): choose an evaluation method, or read the training metrics instead$/);
   });
 });
 
