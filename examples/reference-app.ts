@@ -4,10 +4,12 @@
  */
 import * as path from 'path';
 import { App, CfnParameter, Duration, Size, Stack, StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import {
   CustomTrainingImage, DeepLearningContainer, DeployOnApproval, DlcFramework, DlcProcessor, DlcScope,
@@ -71,7 +73,11 @@ export class ModelStack extends Stack {
       preparation: {
         command: ['prepare'],
         inputs: [{ inputName: 'raw', bucket: data, prefix: 'fraud/raw/' }],
-        outputs: [{ outputName: 'train', channelName: 'train' }, { outputName: 'test', testData: true }],
+        // The train channel is CSV (its ContentType in the training job; the container reads it as files).
+        outputs: [
+          { outputName: 'train', channelName: 'train', channel: { contentType: 'text/csv' } },
+          { outputName: 'test', testData: true },
+        ],
       },
       // The drift baseline of every version (ModelMonitor compares with it) is computed from the prepared
       // training data and leaves out the label, the last column.
@@ -143,6 +149,7 @@ export class ServingStack extends Stack {
   public readonly asynchronous: ModelEndpoint;
   public readonly batch: ModelEndpoint;
   public readonly monitor: ModelMonitor;
+  public readonly notebookRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     super(scope, id, props);
@@ -218,6 +225,35 @@ export class ServingStack extends Stack {
       notifications: { notifyOnFailure: true },
     });
     this.monitor.publishNames({ outputPrefix: 'Monitor' });
+
+    // The role the evaluation notebook (examples/notebooks) runs as, a SageMaker Studio execution role:
+    // what the notebook calls and nothing else, from the constructs' grants. The notebook suite
+    // checks every call the notebook makes against this role's policy.
+    this.notebookRole = new iam.Role(this, 'NotebookRole', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      description: 'Runs the evaluation notebook: trains, compares and approves versions, asks the endpoints, reads captures',
+    });
+    const training = props.model.training;
+    training.grantManageExecutions(this.notebookRole);
+    training.grantReadEvaluationReports(this.notebookRole);
+    training.modelPackageGroup.grantApprove(this.notebookRole);
+    this.realtime.endpoint!.grantInvoke(this.notebookRole);
+    this.realtime.endpoint!.grantReadDataCapture(this.notebookRole);
+    this.asynchronous.endpoint!.grantInvoke(this.notebookRole);
+    // The names come from the two stacks' outputs; the notebook shows the realtime endpoint's status.
+    this.notebookRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['cloudformation:DescribeStacks'],
+      resources: [props.model.stackId, this.stackId],
+    }));
+    this.notebookRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:DescribeEndpoint'],
+      resources: [this.realtime.endpoint!.endpointArn],
+    }));
+    // The compliance packs (NIST 800-53, HIPAA) ask for managed policies; grants go into the role's own one.
+    NagSuppressions.addResourceSuppressions(this.notebookRole, ['NIST.800.53.R5', 'HIPAA.Security'].map((pack) => ({
+      id: `${pack}-IAMNoInlinePolicy`,
+      reason: 'the grants of the constructs the notebook uses, in a policy attached to this role alone',
+    })), true);
   }
 }
 

@@ -13,6 +13,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { accountOf, Authorization, authorizationsOf, isAllowed, readRecording, RecordedRequest, roleStatements } from './iam-check';
 import { awsEnv, Call, endpointCalls, endpointConfigOf, MotoServer, REGION, resolvedOutputs, runCalls, stackCalls } from './stand-in';
 import { NOTEBOOK_SCRIPTS, notebookPython, notebookVenvDir } from '../../scripts/notebook/venv';
 import { AssemblyStack, readAssembly } from '../../src/cli/assembly';
@@ -20,6 +21,8 @@ import { LOCAL_ACCOUNT } from '../../src/cli/cfn';
 
 const NOTEBOOK = path.join(__dirname, '..', '..', 'examples', 'notebooks', 'evaluate.ipynb');
 const EXECUTED = path.join(__dirname, '..', '..', 'test-reports', 'notebooks', 'evaluate.ipynb');
+/** The requests the notebook made, as moto's recorder wrote them. */
+const RECORDING = path.join(__dirname, '..', '..', 'test-reports', 'notebooks', 'requests.jsonl');
 const MODEL_STACK = 'SageMakerGitHubReference';
 const SERVING_STACK = 'SageMakerGitHubServing';
 
@@ -59,6 +62,8 @@ if (!python && !process.env.CI) {
   let captureKeys: string[];
   /** What the stand-in holds after the notebook ran: executions, versions, the async requests. */
   let after: { executions: any; versions: any; version2: any; asyncRequests: any };
+  /** What the notebook sent to the stand-in while it ran. */
+  let requests: RecordedRequest[];
   const inferenceIds = ['fraud-check-0001', 'fraud-check-0002'];
 
   beforeAll(async () => {
@@ -74,7 +79,9 @@ if (!python && !process.env.CI) {
         + missing.map((o) => `  ${o.stack} output ${o.key}: ${o.publisher} must publish it`).join('\n'));
     }
 
-    moto = await MotoServer.start(python);
+    fs.mkdirSync(path.dirname(RECORDING), { recursive: true });
+    fs.rmSync(RECORDING, { force: true });
+    moto = await MotoServer.start(python, { recording: RECORDING });
     const seed = seedCalls();
     groupName = seed.groupName;
     captureKeys = seed.captureKeys;
@@ -82,9 +89,12 @@ if (!python && !process.env.CI) {
 
     fs.mkdirSync(path.dirname(EXECUTED), { recursive: true });
     const parameters = { region: REGION, poll_seconds: 1, timeout_minutes: 1 };
+    runCalls(python, moto.endpoint, [{ motoApi: '/moto-api/recorder/start-recording', body: {} }]);
     const run = spawnSync(python, [path.join(NOTEBOOK_SCRIPTS, 'execute.py'), NOTEBOOK, EXECUTED, JSON.stringify(parameters)], {
       env: awsEnv(moto.endpoint), encoding: 'utf8', timeout: 240_000,
     });
+    runCalls(python, moto.endpoint, [{ motoApi: '/moto-api/recorder/stop-recording', body: {} }]);
+    requests = readRecording(RECORDING);
     if (!fs.existsSync(EXECUTED)) throw new Error(`the notebook did not run: ${run.error?.message ?? run.stderr}`);
     cells = readExecuted(EXECUTED);
 
@@ -163,6 +173,44 @@ if (!python && !process.env.CI) {
       expect(text).toMatch(new RegExp(`^ {2}\\S+ ${id}: '[0-9.,]+' -> '[0-9.]+'$`, 'm'));
     }
   });
+
+  test('the notebook role of the reference app (ServingStack.notebookRole) allows every call the notebook made, from the constructs\' grants', () => {
+    const serving = stacks.find((st) => st.stackName === SERVING_STACK)!;
+    const roleId = Object.keys(serving.paths).find((id) => serving.paths[id] === `${SERVING_STACK}/NotebookRole/Resource`);
+    if (!roleId) throw new Error(`${SERVING_STACK} has no NotebookRole: the reference app gives the notebook a role of its own`);
+    const statements = roleStatements(serving, roleId);
+    const account = accountOf(stacks, REGION, LOCAL_ACCOUNT);
+    const authorizations: Authorization[] = requests.map(asDeployed).flatMap((r) => authorizationsOf(r, account));
+    expect(authorizations.filter((a) => !isAllowed(statements, a)).map((a) => a.request)).toEqual([]);
+    // Every kind of call the notebook makes was recorded (and so checked).
+    expect([...new Set(authorizations.map((a) => a.action))].sort()).toEqual([
+      'cloudformation:DescribeStacks',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+      'sagemaker:DescribeEndpoint',
+      'sagemaker:DescribeModelPackage',
+      'sagemaker:DescribePipelineExecution',
+      'sagemaker:InvokeEndpoint',
+      'sagemaker:InvokeEndpointAsync',
+      'sagemaker:ListModelPackages',
+      'sagemaker:StartPipelineExecution',
+      'sagemaker:UpdateModelPackage',
+    ]);
+  });
+
+  /**
+   * A request as it would reach AWS: moto answers an asynchronous request in a bucket of its own
+   * (sagemaker-output-<uuid>/<key>), where SageMaker writes under the endpoint's published
+   * AsyncOutputLocation.
+   */
+  function asDeployed(request: RecordedRequest): RecordedRequest {
+    const url = new URL(request.url, 'http://stand-in');
+    const match = /^\/sagemaker-output-[0-9a-f-]{36}\/(.+)$/.exec(url.pathname);
+    if (!match) return request;
+    const output = outputs[SERVING_STACK].AsynchronousAsyncOutputLocation.replace(/^s3:\/\//, '').replace(/\/?$/, '/');
+    return { ...request, url: `${url.origin}/${output}${match[1]}${url.search}` };
+  }
 
   /** The standard output of the one code cell whose source contains `marker`. */
   function stdoutOf(marker: string): string {

@@ -40,11 +40,14 @@ export function awsEnv(endpoint: string): NodeJS.ProcessEnv {
 
 /** moto's server, as a child process of the suite. */
 export class MotoServer {
-  /** Starts it and waits for its `listening` line. */
-  public static async start(python: string): Promise<MotoServer> {
+  /**
+   * Starts it and waits for its `listening` line. With `recording`, moto's recorder writes the
+   * requests it serves there while recording is on (`/moto-api/recorder/start-recording`).
+   */
+  public static async start(python: string, options: { recording?: string } = {}): Promise<MotoServer> {
     const child = spawn(python, [path.join(NOTEBOOK_SCRIPTS, 'moto_server.py')], {
       // The templates resolve to LOCAL_ACCOUNT: moto's backends hold that account too.
-      env: { ...awsEnv('unused'), MOTO_ACCOUNT_ID: LOCAL_ACCOUNT },
+      env: { ...awsEnv('unused'), MOTO_ACCOUNT_ID: LOCAL_ACCOUNT, ...(options.recording ? { MOTO_RECORDER_FILEPATH: options.recording } : {}) },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let log = '';

@@ -10,12 +10,14 @@ import (
 	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 	sagemaker "github.com/cdk-sagemaker-github/cdk-sagemaker-github-go/cdksagemakergithub"
 )
 
@@ -71,7 +73,8 @@ func NewModelStack(scope constructs.Construct, id string, props *awscdk.StackPro
 			Command: &[]*string{jsii.String("prepare")},
 			Inputs:  &[]*sagemaker.PreparationInput{{InputName: jsii.String("raw"), Bucket: data, Prefix: jsii.String("fraud/raw/")}},
 			Outputs: &[]*sagemaker.PreparationOutput{
-				{OutputName: jsii.String("train"), ChannelName: jsii.String("train")},
+				// The train channel is CSV (its ContentType in the training job; the container reads it as files).
+				{OutputName: jsii.String("train"), ChannelName: jsii.String("train"), Channel: &sagemaker.ChannelSettings{ContentType: jsii.String("text/csv")}},
 				{OutputName: jsii.String("test"), TestData: jsii.Bool(true)},
 			},
 		},
@@ -139,6 +142,7 @@ type ServingStack struct {
 	awscdk.Stack
 	ModelPackageArn awscdk.CfnParameter
 	Monitor         sagemaker.ModelMonitor
+	NotebookRole    awsiam.Role
 }
 
 // ServingStackProps configures NewServingStack.
@@ -236,7 +240,37 @@ func NewServingStack(scope constructs.Construct, id string, props *ServingStackP
 		Notifications: &sagemaker.PipelineNotifications{NotifyOnFailure: jsii.Bool(true)},
 	})
 	monitor.PublishNames(&sagemaker.PublishNamesOptions{OutputPrefix: jsii.String("Monitor")})
-	return &ServingStack{Stack: stack, ModelPackageArn: modelPackageArn, Monitor: monitor}
+
+	// The role the evaluation notebook (examples/notebooks) runs as, a SageMaker Studio execution role:
+	// what the notebook calls and nothing else, from the constructs' grants. The notebook suite
+	// checks every call the notebook makes against this role's policy.
+	notebookRole := awsiam.NewRole(stack, jsii.String("NotebookRole"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("sagemaker.amazonaws.com"), nil),
+		Description: jsii.String("Runs the evaluation notebook: trains, compares and approves versions, asks the endpoints, reads captures"),
+	})
+	training := props.Model.Training
+	training.GrantManageExecutions(notebookRole)
+	training.GrantReadEvaluationReports(notebookRole)
+	training.ModelPackageGroup().GrantApprove(notebookRole)
+	realtime.Endpoint().GrantInvoke(notebookRole)
+	realtime.Endpoint().GrantReadDataCapture(notebookRole)
+	asynchronous.Endpoint().GrantInvoke(notebookRole)
+	// The names come from the two stacks' outputs; the notebook shows the realtime endpoint's status.
+	notebookRole.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("cloudformation:DescribeStacks"),
+		Resources: &[]*string{props.Model.Stack.StackId(), stack.StackId()},
+	}))
+	notebookRole.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("sagemaker:DescribeEndpoint"),
+		Resources: &[]*string{realtime.Endpoint().EndpointArn()},
+	}))
+	// The compliance packs (NIST 800-53, HIPAA) ask for managed policies; grants go into the role's own one.
+	reason := jsii.String("the grants of the constructs the notebook uses, in a policy attached to this role alone")
+	cdknag.NagSuppressions_AddResourceSuppressions(notebookRole, &[]*cdknag.NagPackSuppression{
+		{Id: jsii.String("NIST.800.53.R5-IAMNoInlinePolicy"), Reason: reason},
+		{Id: jsii.String("HIPAA.Security-IAMNoInlinePolicy"), Reason: reason},
+	}, jsii.Bool(true))
+	return &ServingStack{Stack: stack, ModelPackageArn: modelPackageArn, Monitor: monitor, NotebookRole: notebookRole}
 }
 
 // BuildReferenceApp adds the reference app's stacks to app; environment-agnostic on purpose.

@@ -12,8 +12,10 @@ import sys
 
 # The serving stack, below the quick start, also uses these.
 from aws_cdk import CfnParameter, Size
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
+from cdk_nag import NagPackSuppression, NagSuppressions
 from cdk_sagemaker_github import (
     AsynchronousAutoScalingOptions,
     CapacitySize,
@@ -41,6 +43,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 from cdk_sagemaker_github import (
+    ChannelSettings,
     CustomTrainingImage,
     DeepLearningContainer,
     DeployOnApproval,
@@ -110,7 +113,8 @@ class ModelStack(Stack):
                 command=["prepare"],
                 inputs=[PreparationInput(input_name="raw", bucket=data, prefix="fraud/raw/")],
                 outputs=[
-                    PreparationOutput(output_name="train", channel_name="train"),
+                    # The train channel is CSV (its ContentType in the training job; the container reads it as files).
+                    PreparationOutput(output_name="train", channel_name="train", channel=ChannelSettings(content_type="text/csv")),
                     PreparationOutput(output_name="test", test_data=True),
                 ],
             ),
@@ -261,6 +265,39 @@ class ServingStack(Stack):
             notifications=PipelineNotifications(notify_on_failure=True),
         )
         self.monitor.publish_names(output_prefix="Monitor")
+
+        # The role the evaluation notebook (examples/notebooks) runs as, a SageMaker Studio execution role:
+        # what the notebook calls and nothing else, from the constructs' grants. The notebook suite
+        # checks every call the notebook makes against this role's policy.
+        self.notebook_role = iam.Role(
+            self, "NotebookRole",
+            assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+            description="Runs the evaluation notebook: trains, compares and approves versions, asks the endpoints, reads captures",
+        )
+        training = model.training
+        training.grant_manage_executions(self.notebook_role)
+        training.grant_read_evaluation_reports(self.notebook_role)
+        training.model_package_group.grant_approve(self.notebook_role)
+        self.realtime.endpoint.grant_invoke(self.notebook_role)
+        self.realtime.endpoint.grant_read_data_capture(self.notebook_role)
+        self.asynchronous.endpoint.grant_invoke(self.notebook_role)
+        # The names come from the two stacks' outputs; the notebook shows the realtime endpoint's status.
+        self.notebook_role.add_to_principal_policy(iam.PolicyStatement(
+            actions=["cloudformation:DescribeStacks"],
+            resources=[model.stack_id, self.stack_id],
+        ))
+        self.notebook_role.add_to_principal_policy(iam.PolicyStatement(
+            actions=["sagemaker:DescribeEndpoint"],
+            resources=[self.realtime.endpoint.endpoint_arn],
+        ))
+        # The compliance packs (NIST 800-53, HIPAA) ask for managed policies; grants go into the role's own one.
+        NagSuppressions.add_resource_suppressions(self.notebook_role, [
+            NagPackSuppression(
+                id=f"{pack}-IAMNoInlinePolicy",
+                reason="the grants of the constructs the notebook uses, in a policy attached to this role alone",
+            )
+            for pack in ["NIST.800.53.R5", "HIPAA.Security"]
+        ], True)
 
 
 def build_reference_app(app: App, outdir: str) -> None:

@@ -5,12 +5,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
 import io.github.cdksagemakergithub.AsynchronousAutoScalingOptions;
 import io.github.cdksagemakergithub.AsynchronousModeOptions;
 import io.github.cdksagemakergithub.BatchModeOptions;
 import io.github.cdksagemakergithub.CanaryTrafficShiftingOptions;
 import io.github.cdksagemakergithub.CapacitySize;
 import io.github.cdksagemakergithub.CdkApp;
+import io.github.cdksagemakergithub.ChannelSettings;
 import io.github.cdksagemakergithub.CustomTrainingImage;
 import io.github.cdksagemakergithub.DeepLearningContainer;
 import io.github.cdksagemakergithub.DeepLearningContainerProps;
@@ -64,6 +67,9 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.secretsmanager.Secret;
@@ -121,7 +127,9 @@ public final class ReferenceApp {
                             .command(List.of("prepare"))
                             .inputs(List.of(PreparationInput.builder().inputName("raw").bucket(data).prefix("fraud/raw/").build()))
                             .outputs(List.of(
-                                    PreparationOutput.builder().outputName("train").channelName("train").build(),
+                                    // The train channel is CSV (its ContentType in the training job; the container reads it as files).
+                                    PreparationOutput.builder().outputName("train").channelName("train")
+                                            .channel(ChannelSettings.builder().contentType("text/csv").build()).build(),
                                     PreparationOutput.builder().outputName("test").testData(true).build()))
                             .build())
                     // The drift baseline of every version (ModelMonitor compares with it) is computed from the prepared
@@ -189,6 +197,7 @@ public final class ReferenceApp {
         public final ModelEndpoint asynchronous;
         public final ModelEndpoint batch;
         public final ModelMonitor monitor;
+        public final Role notebookRole;
 
         public ServingStack(final Construct scope, final String id, final StackProps props, final ModelStack model) {
             super(scope, id, props);
@@ -270,6 +279,35 @@ public final class ReferenceApp {
                     .notifications(PipelineNotifications.builder().notifyOnFailure(true).build())
                     .build();
             this.monitor.publishNames(PublishNamesOptions.builder().outputPrefix("Monitor").build());
+
+            // The role the evaluation notebook (examples/notebooks) runs as, a SageMaker Studio execution role:
+            // what the notebook calls and nothing else, from the constructs' grants. The notebook suite
+            // checks every call the notebook makes against this role's policy.
+            this.notebookRole = Role.Builder.create(this, "NotebookRole")
+                    .assumedBy(new ServicePrincipal("sagemaker.amazonaws.com"))
+                    .description("Runs the evaluation notebook: trains, compares and approves versions, asks the endpoints, reads captures")
+                    .build();
+            TrainingPipeline training = model.training;
+            training.grantManageExecutions(this.notebookRole);
+            training.grantReadEvaluationReports(this.notebookRole);
+            training.getModelPackageGroup().grantApprove(this.notebookRole);
+            this.realtime.getEndpoint().grantInvoke(this.notebookRole);
+            this.realtime.getEndpoint().grantReadDataCapture(this.notebookRole);
+            this.asynchronous.getEndpoint().grantInvoke(this.notebookRole);
+            // The names come from the two stacks' outputs; the notebook shows the realtime endpoint's status.
+            this.notebookRole.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .actions(List.of("cloudformation:DescribeStacks"))
+                    .resources(List.of(model.getStackId(), this.getStackId()))
+                    .build());
+            this.notebookRole.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .actions(List.of("sagemaker:DescribeEndpoint"))
+                    .resources(List.of(this.realtime.getEndpoint().getEndpointArn()))
+                    .build());
+            // The compliance packs (NIST 800-53, HIPAA) ask for managed policies; grants go into the role's own one.
+            String reason = "the grants of the constructs the notebook uses, in a policy attached to this role alone";
+            NagSuppressions.addResourceSuppressions(this.notebookRole, List.of(
+                    NagPackSuppression.builder().id("NIST.800.53.R5-IAMNoInlinePolicy").reason(reason).build(),
+                    NagPackSuppression.builder().id("HIPAA.Security-IAMNoInlinePolicy").reason(reason).build()), true);
         }
     }
 
