@@ -63,7 +63,13 @@ export interface IModelEndpoint extends IResource {
   readonly dataCapture?: DataCaptureLocation;
 
   /**
-   * Grants calling the endpoint.
+   * Grants calling the endpoint: `InvokeEndpoint` (and the response stream)
+   * for a real-time or serverless endpoint; for an asynchronous one that this
+   * app creates, `InvokeEndpointAsync` plus uploading under its input prefix,
+   * reading under its output and failure prefixes and listing those prefixes
+   * (poll for an answer by listing its key: until it exists, `GetObject` is
+   * AccessDenied, not NoSuchKey, without `s3:ListBucket`). Not
+   * `DescribeEndpoint`.
    *
    * @param grantee the caller
    */

@@ -149,7 +149,7 @@ describe('asynchronous', () => {
     expect(only(other.stack, 'AWS::SageMaker::EndpointConfig').body.Properties.AsyncInferenceConfig.OutputConfig.NotificationConfig).toBeUndefined();
   });
 
-  test('grantInvoke: InvokeEndpointAsync, upload requests, read responses and failures', () => {
+  test('grantInvoke: InvokeEndpointAsync, upload requests, read responses and failures, list them to poll for one', () => {
     const { stack, model } = fixture();
     const endpoint = new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.asynchronous() });
     const app = new iam.Role(stack, 'App', { assumedBy: new iam.AccountRootPrincipal() });
@@ -163,6 +163,13 @@ describe('asynchronous', () => {
           { Action: 'sagemaker:InvokeEndpointAsync', Effect: 'Allow', Resource: { 'Fn::GetAtt': [only(stack, 'AWS::SageMaker::Endpoint').id, 'EndpointArn'] } },
           { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('async-input') },
           { Action: 's3:GetObject', Effect: 'Allow', Resource: [objects('async-output'), objects('async-failures')] },
+          // A GetObject of a response not written yet is AccessDenied without ListBucket: the caller lists the key.
+          {
+            Action: 's3:ListBucket',
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [bucket, 'Arn'] },
+            Condition: { StringLike: { 's3:prefix': ['async-output/*', 'async-failures/*'] } },
+          },
         ],
       },
     });

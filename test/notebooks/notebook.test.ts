@@ -206,10 +206,15 @@ if (!python && !process.env.CI) {
    */
   function asDeployed(request: RecordedRequest): RecordedRequest {
     const url = new URL(request.url, 'http://stand-in');
-    const match = /^\/sagemaker-output-[0-9a-f-]{36}\/(.+)$/.exec(url.pathname);
+    const match = /^\/sagemaker-output-[0-9a-f-]{36}(?:\/(.*))?$/.exec(url.pathname);
     if (!match) return request;
-    const output = outputs[SERVING_STACK].AsynchronousAsyncOutputLocation.replace(/^s3:\/\//, '').replace(/\/?$/, '/');
-    return { ...request, url: `${url.origin}/${output}${match[1]}${url.search}` };
+    const [bucket, ...prefix] = outputs[SERVING_STACK].AsynchronousAsyncOutputLocation.replace(/^s3:\/\//, '').replace(/\/?$/, '/').split('/');
+    const under = prefix.join('/');
+    if (match[1]) return { ...request, url: `/${bucket}/${under}${match[1]}${url.search}` };
+    // A listing of the answer's key (the notebook polls so): the same prefix under the output location.
+    const search = new URLSearchParams(url.search);
+    search.set('prefix', `${under}${search.get('prefix') ?? ''}`);
+    return { ...request, url: `/${bucket}?${search}` };
   }
 
   /** The standard output of the one code cell whose source contains `marker`. */

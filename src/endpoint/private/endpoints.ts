@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { AsyncTarget } from './mode';
 import { INVOKE_ACTIONS } from './realtime';
 import { grantWithWildcard } from '../../private/grants';
+import { grantPrefixList } from '../../private/s3';
 import { DataCaptureLocation, ModelEndpointBase } from '../model-endpoint-base';
 
 /** What the endpoint a `ModelEndpoint` creates is made of. */
@@ -48,7 +49,11 @@ export class HostedEndpoint extends ModelEndpointBase {
       actions: ['s3:GetObject'],
       resourceArns: [bucket.arnForObjects(`${outputPrefix}/*`), bucket.arnForObjects(`${failurePrefix}/*`)],
       reason: `SageMaker names each asynchronous response and failure under ${outputPrefix}/ and ${failurePrefix}/ at run time`,
-    }));
+    })).combine(
+      // Until SageMaker writes the response, GetObject of its key is AccessDenied (403), not NoSuchKey, for a
+      // caller without s3:ListBucket (Amazon S3 API reference, GetObject): a caller polls by listing the key.
+      grantPrefixList(grantee, bucket, [`${outputPrefix}/*`, `${failurePrefix}/*`]),
+    );
     for (const key of target.keys) {
       grant = grant.combine(key.grant(grantee, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'));
     }
