@@ -252,6 +252,26 @@ describe('prepared pipeline errors', () => {
     "trainingPipeline preparation outputs 'train' channel must be left out or an object such as { contentType: 'text/csv' }, got 'text/csv'");
   });
 
+  test('a bad channel setting names where it was given: an output\'s channel, trainingData, an extra channel', () => {
+    const data = build().data;
+    const prepared = (channel: any) => build({
+      trainingData: undefined,
+      preparation: { inputs: [{ inputName: 'raw', bucket: data }], outputs: [{ outputName: 'train', channelName: 'train', channel }], command: ['prepare'] },
+    });
+    expectError(() => prepared({ inputMode: 'Stream' }), { construct: 'TrainingPipeline', property: 'channel.inputMode', value: "'Stream'" },
+      "trainingPipeline preparation outputs 'train' channel inputMode must be a TrainingInputMode (File, FastFile, Pipe) or left out, got 'Stream': "
+      + 'give e.g. TrainingInputMode.FILE, or leave it out');
+    expectError(() => prepared({ instanceGroupNames: 'gpus' }), { construct: 'TrainingPipeline', property: 'channel.instanceGroupNames', value: "'gpus'" },
+      "trainingPipeline preparation outputs 'train' channel instanceGroupNames must be a list of strings or left out, got 'gpus': give e.g. ['gpus'], or leave it out");
+    expectError(() => build({ trainingData: { channelName: 'train', bucket: data, contentType: 5 as any } }),
+      { construct: 'TrainingPipeline', property: 'trainingData.contentType', value: '5' },
+      "trainingPipeline trainingData contentType must be a string or left out, got 5: give e.g. 'text/csv', or leave it out");
+    expectError(() => build({ training: { extraChannels: [{ channelName: 'extra', bucket: data, distribution: 'x' as any }] } }),
+      { construct: 'TrainingPipeline', property: 'training.extraChannels.distribution', value: "'x'" },
+      "trainingPipeline training.extraChannels[0] distribution must be an S3DataDistribution (FullyReplicated, ShardedByS3Key) or left out, got 'x': "
+      + 'give e.g. S3DataDistribution.SHARDED_BY_S3_KEY, or leave it out');
+  });
+
   test('no testData, and no preparation output is testData', () => {
     const probe = build();
     expectError(() => build({

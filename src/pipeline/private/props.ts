@@ -79,6 +79,17 @@ const INPUT_MODE = `a TrainingInputMode (${Object.values(TrainingInputMode).join
 const isDistribution = (v: unknown): boolean => (Object.values(S3DataDistribution) as unknown[]).includes(v);
 const DISTRIBUTION = `an S3DataDistribution (${Object.values(S3DataDistribution).join(', ')})`;
 
+/**
+ * The settings of a training channel (a job's channel, or a `ChannelSettings` of a
+ * `TrainingPipeline`): `what` names where they were given.
+ */
+export function checkChannelSettings(what: string, c: any): void {
+  checkOptional(`${what} contentType`, c.contentType, isString, 'a string', "'text/csv'");
+  checkOptional(`${what} inputMode`, c.inputMode, isInputMode, INPUT_MODE, 'TrainingInputMode.FILE');
+  checkOptional(`${what} distribution`, c.distribution, isDistribution, DISTRIBUTION, 'S3DataDistribution.SHARDED_BY_S3_KEY');
+  checkOptional(`${what} instanceGroupNames`, c.instanceGroupNames, isStringList, 'a list of strings', "['gpus']");
+}
+
 /** `TrainingJobOptions`: `what` is `<construct> '<name>' job`. */
 export function checkTrainingJobOptions(what: string, job: any): void {
   checkRequired(`${what} image`, job.image, isValue, VALUE, "PipelineValue.fromString('<account>.dkr.ecr.<region>.amazonaws.com/model:1')");
@@ -89,10 +100,7 @@ export function checkTrainingJobOptions(what: string, job: any): void {
     checkRequired(`${what} channels[${i}]`, c, isMap, 'a TrainingJobChannel', `{ channelName: 'train', s3Uri: ${VALUE_EXAMPLE} }`);
     checkRequired(`${what} channels[${i}] channelName`, c.channelName, isString, 'a string', "'train'");
     checkRequired(`${what} channels[${i}] s3Uri`, c.s3Uri, isValue, VALUE, VALUE_EXAMPLE);
-    checkOptional(`${what} channels[${i}] contentType`, c.contentType, isString, 'a string', "'text/csv'");
-    checkOptional(`${what} channels[${i}] inputMode`, c.inputMode, isInputMode, INPUT_MODE, 'TrainingInputMode.FILE');
-    checkOptional(`${what} channels[${i}] distribution`, c.distribution, isDistribution, DISTRIBUTION, 'S3DataDistribution.SHARDED_BY_S3_KEY');
-    checkOptional(`${what} channels[${i}] instanceGroupNames`, c.instanceGroupNames, isStringList, 'a list of strings', "['gpus']");
+    checkChannelSettings(`${what} channels[${i}]`, c);
   }
   checkRequired(`${what} outputS3Uri`, job.outputS3Uri, isString, 'a string', "'s3://bucket/models'");
   checkOptional(`${what} inputMode`, job.inputMode, isInputMode, INPUT_MODE, 'TrainingInputMode.FILE');

@@ -2,6 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PREPARATION_INPUT_PARAMETER } from './preparation-step';
 import { StepChannel } from './training-step';
+import { checkChannelSettings } from '../../pipeline/private/props';
 import { DataLocation } from '../data';
 import { DriftBaselineOptions } from '../options';
 import { TrainingPipelineProps } from '../training-pipeline';
@@ -76,9 +77,11 @@ export function checkRequired(props: TrainingPipelineProps): TrainingPipelinePro
   // Left out (or null from jsii languages), trainingData and testData may come from the preparation: trainingChannels and the constructor decide.
   if (props.trainingData !== undefined && props.trainingData !== null) {
     checkLocation('trainingData', props.trainingData, true);
+    checkChannelSettings('trainingPipeline trainingData', props.trainingData);
   }
   for (const [i, c] of (props.training?.extraChannels ?? []).entries()) {
     checkLocation(`training.extraChannels[${i}]`, c, true);
+    checkChannelSettings(`trainingPipeline training.extraChannels[${i}]`, c);
   }
   if (props.testData !== undefined && props.testData !== null) {
     checkLocation('testData', props.testData, false);

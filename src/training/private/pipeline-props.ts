@@ -6,6 +6,7 @@ import { BASELINES_PREFIX } from './baseline';
 import { StepChannel } from './training-step';
 import { checkStruct } from '../../image/private/input';
 import { JobNetworkOptions } from '../../pipeline';
+import { checkChannelSettings } from '../../pipeline/private/props';
 import { grantPrefixRead, grantPrefixWrite } from '../../private/s3';
 import { renderVpcConfig } from '../../private/vpc';
 import { DataLocation, TrainingChannel } from '../data';
@@ -66,6 +67,7 @@ function checkOutputChannel(out: PreparationOutput | undefined, declared: Map<st
   }
   const what = `trainingPipeline preparation outputs '${out.outputName}' channel`;
   checkStruct(what, out.channel, true, "{ contentType: 'text/csv' }");
+  checkChannelSettings(what, out.channel);
   if (out.channelName === undefined) {
     throw new Error(`${what} is set, but the output names no channelName: channel holds the settings of the channel an output feeds; `
       + 'name the channel, or drop channel');
