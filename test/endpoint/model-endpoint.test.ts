@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { buildEndpoint, fixture, flatten, inputBucket, only } from './util';
+import { buildEndpoint, fixture, flatten, inputBucket, only, roleStatementsOf } from './util';
 import { EndpointMode, EndpointModeKind, ModelEndpoint, ModelSource, TrafficShifting } from '../../src/endpoint';
 import { CustomTrainingImage } from '../../src/image';
 import { InferenceInstanceType } from '../../src/pipeline';
@@ -158,15 +158,6 @@ describe('the hosted endpoint', () => {
 });
 
 describe('grantReadDataCapture', () => {
-  /** The statements of the reader's one policy, as [actions, resources flattened, the s3:prefix condition flattened]. */
-  function readerStatements(stack: Stack, reader: iam.Role): Array<[unknown, string[], unknown]> {
-    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
-    const policy = Object.values(policies).find((p: any) => JSON.stringify(p.Properties.Roles).includes(stack.resolve(reader.roleName).Ref));
-    return (policy as any).Properties.PolicyDocument.Statement.map((st: any) => [
-      st.Action, [st.Resource].flat().map((r: any) => flatten(r)),
-      st.Condition && { StringLike: { 's3:prefix': [st.Condition.StringLike['s3:prefix']].flat().map((p: any) => flatten(p)) } },
-    ]);
-  }
 
   test('lists and reads the objects under the variant\'s capture prefix, nothing else', () => {
     const served = buildEndpoint(() => EndpointMode.realtime({ dataCapture: { prefix: 'captures' } }));
@@ -175,7 +166,7 @@ describe('grantReadDataCapture', () => {
     served.endpoint!.grantReadDataCapture(reader);
     const endpoint = only(stack, 'AWS::SageMaker::Endpoint').id;
     const bucket = Object.keys(Template.fromStack(stack).findResources('AWS::S3::Bucket'))[0];
-    expect(readerStatements(stack, reader)).toEqual([
+    expect(roleStatementsOf(stack, reader)).toEqual([
       ['s3:GetObject', [`\${${bucket}.Arn}/captures/\${${endpoint}.EndpointName}/AllTraffic/*`], undefined],
       ['s3:ListBucket', [`\${${bucket}.Arn}`], { StringLike: { 's3:prefix': [`captures/\${${endpoint}.EndpointName}/AllTraffic/*`] } }],
     ]);
@@ -189,7 +180,7 @@ describe('grantReadDataCapture', () => {
     const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
     served.endpoint!.grantReadDataCapture(reader);
     const keyId = Object.keys(Template.fromStack(stack).findResources('AWS::KMS::Key'))[0];
-    expect(readerStatements(stack, reader)).toContainEqual(['kms:Decrypt', [`\${${keyId}.Arn}`], undefined]);
+    expect(roleStatementsOf(stack, reader)).toContainEqual(['kms:Decrypt', [`\${${keyId}.Arn}`], undefined]);
   });
 
   test('an import reads where its attributes say, decrypting with dataCaptureEncryptionKey', () => {
@@ -200,7 +191,7 @@ describe('grantReadDataCapture', () => {
     expect(endpoint.dataCapture!.encryptionKey).toBe(key);
     const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
     endpoint.grantReadDataCapture(reader);
-    expect(readerStatements(stack, reader)).toEqual([
+    expect(roleStatementsOf(stack, reader)).toEqual([
       ['s3:GetObject', ['arn:${AWS::Partition}:s3:::captures-bucket/data-capture/churn/AllTraffic/*'], undefined],
       ['s3:ListBucket', ['arn:${AWS::Partition}:s3:::captures-bucket'], { StringLike: { 's3:prefix': ['data-capture/churn/AllTraffic/*'] } }],
       ['kms:Decrypt', ['arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'], undefined],

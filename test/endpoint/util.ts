@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { EndpointMode, ModelEndpoint, ModelSource } from '../../src/endpoint';
 import { CustomTrainingImage } from '../../src/image';
@@ -47,4 +48,17 @@ export function buildEndpoint(mode: () => EndpointMode, extra: (f: ReturnType<ty
 /** A bucket of batch input in a fresh stack. */
 export function inputBucket(): s3.IBucket {
   return s3.Bucket.fromBucketName(fixture().stack, 'B', 'input-bucket');
+}
+
+/**
+ * The statements of a role's one policy, as [actions, resources flattened, the s3:prefix
+ * condition flattened]: what a grant to the role added.
+ */
+export function roleStatementsOf(stack: Stack, role: iam.IRole): Array<[unknown, string[], unknown]> {
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+  const policy = Object.values(policies).find((p: any) => JSON.stringify(p.Properties.Roles).includes(stack.resolve(role.roleName).Ref));
+  return (policy as any).Properties.PolicyDocument.Statement.map((st: any) => [
+    st.Action, [st.Resource].flat().map((r: any) => flatten(r)),
+    st.Condition && { StringLike: { 's3:prefix': [st.Condition.StringLike['s3:prefix']].flat().map((p: any) => flatten(p)) } },
+  ]);
 }

@@ -17,7 +17,7 @@ import {
   ModelPackageGroup,
   QualityGate,
 } from '../../src/training';
-import { flatten } from '../endpoint/util';
+import { roleStatementsOf } from '../endpoint/util';
 import { expectError } from '../errors';
 import { expectNagClean } from '../nag';
 import { pipelineDefinition, stepNamed } from '../pipeline/definition-helper';
@@ -597,15 +597,6 @@ describe('TrainingPipeline resources and permissions', () => {
 });
 
 describe('TrainingPipeline grantReadEvaluationReports', () => {
-  /** The statements of the reader's one policy, as [actions, resources flattened, the s3:prefix condition flattened]. */
-  function readerStatements(stack: Stack, reader: iam.Role): Array<[unknown, string[], unknown]> {
-    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
-    const policy = Object.values(policies).find((p: any) => JSON.stringify(p.Properties.Roles).includes(stack.resolve(reader.roleName).Ref));
-    return (policy as any).Properties.PolicyDocument.Statement.map((st: any) => [
-      st.Action, [st.Resource].flat().map((r: any) => flatten(r)),
-      st.Condition && { StringLike: { 's3:prefix': [st.Condition.StringLike['s3:prefix']].flat().map((p: any) => flatten(p)) } },
-    ]);
-  }
   const reader = (stack: Stack) => new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
 
   test('lists and reads the reports under the evaluation prefix of the artifacts bucket, nothing else', () => {
@@ -614,7 +605,7 @@ describe('TrainingPipeline grantReadEvaluationReports', () => {
     const role = reader(stack);
     pipeline.grantReadEvaluationReports(role);
     const bucket = Object.keys(Template.fromStack(stack).findResources('AWS::S3::Bucket'))[0];
-    expect(readerStatements(stack, role)).toEqual([
+    expect(roleStatementsOf(stack, role)).toEqual([
       ['s3:GetObject', [`\${${bucket}.Arn}/evaluation/*`], undefined],
       ['s3:ListBucket', [`\${${bucket}.Arn}`], { StringLike: { 's3:prefix': ['evaluation/*'] } }],
     ]);
@@ -626,7 +617,7 @@ describe('TrainingPipeline grantReadEvaluationReports', () => {
     const pipeline = newPipeline(stack, { encryptionKey: key });
     const role = reader(stack);
     pipeline.grantReadEvaluationReports(role);
-    expect(readerStatements(stack, role)).toContainEqual(['kms:Decrypt', [`\${${stack.resolve(key.keyArn)['Fn::GetAtt'][0]}.Arn}`], undefined]);
+    expect(roleStatementsOf(stack, role)).toContainEqual(['kms:Decrypt', [`\${${stack.resolve(key.keyArn)['Fn::GetAtt'][0]}.Arn}`], undefined]);
   });
 
   test('a pipeline that does not evaluate has no reports to read', () => {
