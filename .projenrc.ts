@@ -101,8 +101,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // only the polyglot stage runs (after the packages are built); the checks
       // directly in test/polyglot/ are unit tests and run here.
       // test/container-stage/ needs a Docker engine: only the container stage runs it.
-      // test/notebooks/ executes the notebooks against moto (a minute): only the notebook stage runs it.
-      testPathIgnorePatterns: ['/node_modules/', '/test/polyglot/[^/]+/', '/test/container-stage/', '/test/notebooks/'],
+      // test/notebooks/ executes the notebooks against moto (a minute), and test/reference/ checks the
+      // synthesized reference app (examples/out): only the notebook stage runs them, after `example`.
+      testPathIgnorePatterns: ['/node_modules/', '/test/polyglot/[^/]+/', '/test/container-stage/', '/test/notebooks/', '/test/reference/'],
       modulePathIgnorePatterns: [...POLYGLOT_WORK_DIRS, ...CONTAINER_WORK_DIRS]
         .map((dir) => `<rootDir>${dir.replace(/\*/g, '[^/]+').replace(/\./g, '\\.')}`),
     },
@@ -304,7 +305,8 @@ project.addTask('test:property', {
 // The notebook stage: examples/notebooks/*.ipynb executed to the last cell with nbclient against
 // moto's server on 127.0.0.1, seeded from examples/out (so after `example`). Its python (kernel,
 // nbclient, boto3, moto; scripts/notebook/requirements.txt, pinned) is made once under
-// node_modules/.cache. Suites: test/notebooks/ (jest --json into test-reports/notebook-results.json).
+// node_modules/.cache. Suites: test/notebooks/, and test/reference/ (the reference app's roles against
+// what its notebook and its workflow call), jest --json into test-reports/notebook-results.json.
 // SKIP_NOTEBOOK=1 skips it.
 const notebook = project.addTask('notebook', {
   description: 'Execute the notebooks of examples/notebooks against a local stand-in for AWS (moto), seeded from examples/out',
@@ -313,7 +315,7 @@ const notebook = project.addTask('notebook', {
 });
 notebook.exec('ts-node --swc scripts/notebook/venv.ts');
 notebook.exec('jest --ci --runInBand --coverage=false --reporters=default --testPathIgnorePatterns=/node_modules/'
-  + " --testMatch='<rootDir>/test/notebooks/*.test.ts' --json --outputFile=test-reports/notebook-results.json", { receiveArgs: true });
+  + " --testMatch='<rootDir>/test/{notebooks,reference}/*.test.ts' --json --outputFile=test-reports/notebook-results.json", { receiveArgs: true });
 
 // The container stage: proof by running. Installs what a fresh machine lacks (as root),
 // uses the running Docker engine or starts dockerd (and stops it), builds the starter

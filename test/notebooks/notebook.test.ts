@@ -13,11 +13,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { accountOf, Authorization, authorizationsOf, isAllowed, readRecording, RecordedRequest, roleStatements } from './iam-check';
 import { awsEnv, Call, endpointCalls, endpointConfigOf, MotoServer, REGION, resolvedOutputs, runCalls, stackCalls } from './stand-in';
 import { NOTEBOOK_SCRIPTS, notebookPython, notebookVenvDir } from '../../scripts/notebook/venv';
 import { AssemblyStack, readAssembly } from '../../src/cli/assembly';
 import { LOCAL_ACCOUNT } from '../../src/cli/cfn';
+import { accountOf, Authorization, authorizationsOf, isAllowed, readRecording, RecordedRequest, roleStatements } from '../reference/iam-check';
 
 const NOTEBOOK = path.join(__dirname, '..', '..', 'examples', 'notebooks', 'evaluate.ipynb');
 const EXECUTED = path.join(__dirname, '..', '..', 'test-reports', 'notebooks', 'evaluate.ipynb');

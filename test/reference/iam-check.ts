@@ -121,43 +121,15 @@ export function authorizationsOf(request: RecordedRequest, account: Account): Au
   }
   if (service === 'sagemaker') {
     const operation = /^SageMaker\.(\w+)$/.exec(header(request, 'x-amz-target') ?? '')?.[1];
-    const params = JSON.parse(body || '{}');
-    const action = `sagemaker:${operation}`;
-    const lower = (name: string) => String(name).toLowerCase();
-    switch (operation) {
-      case 'StartPipelineExecution':
-        return [describe(action, arn('sagemaker', `pipeline/${lower(params.PipelineName)}`))];
-      case 'DescribePipelineExecution':
-      case 'ListPipelineExecutionSteps':
-      case 'StopPipelineExecution':
-        return [describe(action, params.PipelineExecutionArn)];
-      case 'ListModelPackages':
-        // The reference lists model-package as ListModelPackages' resource type without saying which ARN a
-        // listing of one group is checked against: the check asks for the group's ARN and its versions'.
-        return [
-          describe(action, arn('sagemaker', `model-package-group/${lower(params.ModelPackageGroupName)}`)),
-          describe(action, arn('sagemaker', `model-package/${lower(params.ModelPackageGroupName)}/*`)),
-        ];
-      case 'DescribeModelPackage':
-        return [describe(action, modelPackageArn(params.ModelPackageName))];
-      case 'UpdateModelPackage':
-        // sagemaker:ModelApprovalStatus: the status the request sets (a condition key of UpdateModelPackage).
-        return [describe(action, modelPackageArn(params.ModelPackageArn),
-          params.ModelApprovalStatus === undefined ? {} : { 'sagemaker:ModelApprovalStatus': params.ModelApprovalStatus })];
-      case 'DescribeEndpoint':
-        return [describe(action, arn('sagemaker', `endpoint/${lower(params.EndpointName)}`))];
-      default:
-        throw unknown(request);
-    }
+    const found = operationAuthorizations('sagemaker', operation ?? '', JSON.parse(body || '{}'), account);
+    if (!found) throw unknown(request);
+    return found;
   }
   if (service === 'cloudformation') {
-    const params = new URLSearchParams(body ?? '');
-    if (params.get('Action') !== 'DescribeStacks') throw unknown(request);
-    const name = params.get('StackName') ?? '';
-    // DescribeStacks authorizes on the stack: arn:...:stack/<name>/<id>.
-    const stackArn = name.startsWith('arn:') ? name : account.stackIds[name];
-    if (!stackArn) throw new Error(`DescribeStacks of ${name}: not a stack of the app (${Object.keys(account.stackIds).join(', ')})`);
-    return [describe('cloudformation:DescribeStacks', stackArn)];
+    const params = Object.fromEntries(new URLSearchParams(body ?? ''));
+    const found = operationAuthorizations('cloudformation', params.Action ?? '', params, account);
+    if (!found) throw unknown(request);
+    return found;
   }
   if (service === 's3') {
     const [, bucket, ...rest] = url.pathname.split('/');
@@ -184,6 +156,57 @@ export function authorizationsOf(request: RecordedRequest, account: Account): Au
     return []; // needs no permission
   }
   throw unknown(request);
+}
+
+/**
+ * What IAM authorizes one API operation by, from the names its request carries (the SDK's
+ * JSON or query parameters, or the CLI's options turned into them): undefined for an
+ * operation this check does not know.
+ */
+export function operationAuthorizations(
+  service: string, operation: string, params: Record<string, any>, account: Account,
+): Authorization[] | undefined {
+  const arn = (svc: string, resource: string, accountId = account.account) => `arn:aws:${svc}:${account.region}:${accountId}:${resource}`;
+  const action = `${service}:${operation}`;
+  const describe = (resource: string, context: Record<string, string> = {}): Authorization =>
+    ({ request: `${action} ${resource}`, action, resource, context });
+  // SageMaker writes the names in its ARNs in lowercase.
+  const lower = (name: unknown) => String(name).toLowerCase();
+  switch (action) {
+    case 'sagemaker:StartPipelineExecution':
+      return [describe(arn('sagemaker', `pipeline/${lower(params.PipelineName)}`))];
+    case 'sagemaker:DescribePipelineExecution':
+    case 'sagemaker:ListPipelineExecutionSteps':
+    case 'sagemaker:StopPipelineExecution':
+      return [describe(params.PipelineExecutionArn)];
+    case 'sagemaker:ListModelPackages':
+      // The reference lists model-package as ListModelPackages' resource type without saying which ARN a
+      // listing of one group is checked against: the check asks for the group's ARN and its versions'.
+      return [
+        describe(arn('sagemaker', `model-package-group/${lower(params.ModelPackageGroupName)}`)),
+        describe(arn('sagemaker', `model-package/${lower(params.ModelPackageGroupName)}/*`)),
+      ];
+    case 'sagemaker:DescribeModelPackage':
+      return [describe(modelPackageArn(params.ModelPackageName))];
+    case 'sagemaker:UpdateModelPackage':
+      // sagemaker:ModelApprovalStatus: the status the request sets (a condition key of UpdateModelPackage).
+      return [describe(modelPackageArn(params.ModelPackageArn),
+        params.ModelApprovalStatus === undefined ? {} : { 'sagemaker:ModelApprovalStatus': params.ModelApprovalStatus })];
+    case 'sagemaker:DescribeEndpoint':
+      return [describe(arn('sagemaker', `endpoint/${lower(params.EndpointName)}`))];
+    case 'cloudformation:DescribeStacks': {
+      // DescribeStacks authorizes on the stack: arn:...:stack/<name>/<id>.
+      const name = String(params.StackName ?? '');
+      const stackArn = name.startsWith('arn:') ? name : account.stackIds[name];
+      if (!stackArn) throw new Error(`DescribeStacks of ${name}: not a stack of the app (${Object.keys(account.stackIds).join(', ')})`);
+      return [describe(stackArn)];
+    }
+    case 'ecr:DescribeImages':
+      // On the repository, in the registry (account) the request names.
+      return [describe(arn('ecr', `repository/${params.RepositoryName}`, params.RegistryId ?? account.account))];
+    default:
+      return undefined;
+  }
 }
 
 /** Whether `statements` allow `authorization`: no Deny matches it, and an Allow does. */
@@ -242,6 +265,6 @@ function modelPackageArn(arn: string): string {
 }
 
 function unknown(request: RecordedRequest): Error {
-  return new Error(`a request the check cannot authorize (add it to test/notebooks/iam-check.ts): ${request.method} ${request.url} `
+  return new Error(`a request the check cannot authorize (add it to test/reference/iam-check.ts): ${request.method} ${request.url} `
     + `${header(request, 'x-amz-target') ?? ''} ${bodyText(request).slice(0, 120)}`);
 }
