@@ -120,7 +120,7 @@ function statementsOf(roleArn: string) {
 }
 
 /**
- * Runs one job as the runner would for `event`: its `run:` steps in bash (`-e`, with the job's,
+ * Runs one job as the runner would for `event`: its `run:` steps in bash (`-eo pipefail`, with the job's,
  * the step's and the runner's environment), the `uses:` steps read for what they call.
  */
 function runJob(name: string, event: Event, needs: Record<string, Record<string, string>>, options: { executionStatus?: string } = {}): JobRun {
@@ -156,7 +156,7 @@ function runJob(name: string, event: Event, needs: Record<string, Record<string,
         GITHUB_EVENT_NAME: event,
       };
       for (const [k, v] of [...Object.entries(job.env ?? {}), ...Object.entries(step.env ?? {})]) env[k] = expression(String(v), context);
-      const result = spawnSync('bash', ['-e', '-c', step.run], { cwd: dir, env, encoding: 'utf8' });
+      const result = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', step.run], { cwd: dir, env, encoding: 'utf8' });
       if (result.stderr.includes('unexpected aws call')) throw new Error(`${name} / ${step.name}: ${result.stderr}`);
       if (result.status !== 0) failed = true;
       for (const line of fs.readFileSync(output, 'utf8').split('\n').filter(Boolean)) {
@@ -308,24 +308,18 @@ function evaluate(expr: string, context: Context): unknown {
     }
     return left;
   };
-  const and = (): unknown => {
-    let value = comparison();
-    while (tokens[i] === '&&') {
+  // a && b is a when a is falsy, else b; a || b is a when a is truthy, else b (GitHub's operators).
+  const chain = (op: '&&' | '||', next: () => unknown) => (): unknown => {
+    let value = next();
+    while (tokens[i] === op) {
       i++;
-      const right = comparison();
-      value = value ? right : value;
+      const right = next();
+      value = (op === '&&') === Boolean(value) ? right : value;
     }
     return value;
   };
-  const or = (): unknown => {
-    let value = and();
-    while (tokens[i] === '||') {
-      i++;
-      const right = and();
-      value = value ? value : right;
-    }
-    return value;
-  };
+  const and = chain('&&', comparison);
+  const or = chain('||', and);
   const value = or();
   if (i !== tokens.length) throw new Error(`an expression the check cannot read: ${expr}`);
   return value;
