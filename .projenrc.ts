@@ -213,17 +213,18 @@ const dotnetCode = project.addTask('package:dotnet:code', {
 });
 packageAll.spawn(dotnetCode, { condition: '! command -v dotnet >/dev/null' });
 
-// integ-runner verifies the committed snapshots: no credentials, no deploy.
-const INTEG_RUNNER = 'integ-runner --directory integ --parallel-regions us-east-1 --language typescript'
-  + ' --app "ts-node --swc --prefer-ts-exts {filePath}"';
+// integ-runner verifies the committed snapshots: no credentials, no deploy. It synthesizes
+// each app twice with the same context; scripts/integ-synth-once.js serves the second from a
+// copy of the first, within one run. integ:update writes snapshots, so it synthesizes plainly.
+const INTEG_RUNNER_ARGS = '--directory integ --parallel-regions us-east-1 --language typescript';
 project.addTask('integ', {
   description: 'Verify the integ snapshots (never deploys)',
-  exec: INTEG_RUNNER,
+  exec: `node scripts/integ-synth-once.js run ${INTEG_RUNNER_ARGS}`,
   receiveArgs: true,
 });
 project.addTask('integ:update', {
   description: 'Refresh the integ snapshots with --dry-run (never deploys)',
-  exec: `${INTEG_RUNNER} --update-on-failed --dry-run --no-update-workflow --force`,
+  exec: `integ-runner ${INTEG_RUNNER_ARGS} --app "ts-node --swc --prefer-ts-exts {filePath}" --update-on-failed --dry-run --no-update-workflow --force`,
   receiveArgs: true,
 });
 
