@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { standInDir } from './stand-in';
 
 // scripts/integ-synth-once.js in its app mode, as integ-runner calls it, over a
 // stand-in app that counts its runs and writes its context and a lock file
@@ -16,30 +16,24 @@ const standIn = [
   "fs.writeFileSync(path.join(process.env.CDK_OUTDIR, 'synth.lock'), 'lock');",
 ].join('\n');
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'integ-synth-once-'));
-  fs.writeFileSync(path.join(dir, 'integ.app.js'), standIn);
-  fs.mkdirSync(path.join(dir, 'memo'));
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const tempDir = standInDir('integ-synth-once', { 'integ.app.js': standIn, 'memo/.keep': '' });
 
 function synth(outdir: string, context = '{"a":1}', memo = true) {
   const env: Record<string, string | undefined> = {
-    ...process.env, CDK_OUTDIR: path.join(dir, outdir), CDK_CONTEXT_JSON: context, RUNS: path.join(dir, 'runs'),
+    ...process.env, CDK_OUTDIR: path.join(tempDir(), outdir), CDK_CONTEXT_JSON: context, RUNS: path.join(tempDir(), 'runs'),
   };
-  if (memo) env.INTEG_SYNTH_ONCE = path.join(dir, 'memo'); else delete env.INTEG_SYNTH_ONCE;
-  const result = spawnSync('node', [script, 'app', 'integ.app.js'], { cwd: dir, encoding: 'utf8', env });
-  const runs = fs.existsSync(path.join(dir, 'runs')) ? fs.readFileSync(path.join(dir, 'runs'), 'utf8').length : 0;
+  if (memo) env.INTEG_SYNTH_ONCE = path.join(tempDir(), 'memo'); else delete env.INTEG_SYNTH_ONCE;
+  const result = spawnSync('node', [script, 'app', 'integ.app.js'], { cwd: tempDir(), encoding: 'utf8', env });
+  const runs = fs.existsSync(path.join(tempDir(), 'runs')) ? fs.readFileSync(path.join(tempDir(), 'runs'), 'utf8').length : 0;
   return { status: result.status, runs, err: result.stderr };
 }
-const template = (outdir: string) => fs.readFileSync(path.join(dir, outdir, 'nested', 'S.template.json'), 'utf8');
+const template = (outdir: string) => fs.readFileSync(path.join(tempDir(), outdir, 'nested', 'S.template.json'), 'utf8');
 
 test('a second run with the same context gets a copy of the first output and does not run the app', () => {
   expect(synth('out1')).toMatchObject({ status: 0, runs: 1 });
   expect(synth('out2')).toMatchObject({ status: 0, runs: 1 });
   expect(template('out2')).toBe('{"a":1}');
-  expect(fs.existsSync(path.join(dir, 'out2', 'synth.lock'))).toBe(false);
+  expect(fs.existsSync(path.join(tempDir(), 'out2', 'synth.lock'))).toBe(false);
 });
 
 test('other context runs the app again', () => {
@@ -56,7 +50,7 @@ test('a failed run is not remembered, and its exit code is passed on', () => {
 test('without INTEG_SYNTH_ONCE (integ:update, or an app run by hand) every run synthesizes', () => {
   synth('out1', '{"a":1}', false);
   expect(synth('out2', '{"a":1}', false)).toMatchObject({ status: 0, runs: 2 });
-  expect(fs.readdirSync(path.join(dir, 'memo'))).toEqual([]);
+  expect(fs.readdirSync(path.join(tempDir(), 'memo'))).toEqual(['.keep']);
 });
 
 test('a bad mode or a missing app is an error', () => {

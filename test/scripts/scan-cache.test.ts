@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { standInDir } from './stand-in';
 
 // scripts/scan-cache.js, run as the cfn-lint and checkov tasks run it, over a
 // stand-in scanner that records the files it was given and fails on any file
@@ -14,22 +14,19 @@ const scanner = [
   "process.exit(files.some((f) => fs.readFileSync(f, 'utf8').includes('FINDING')) ? 1 : 0);",
 ].join('\n');
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-cache-'));
-  fs.writeFileSync(path.join(dir, 'scanner.js'), scanner);
-  for (const name of ['a', 'b', 'c']) fs.writeFileSync(path.join(dir, `${name}.template.json`), `{"name":"${name}"}`);
+const tempDir = standInDir('scan-cache', {
+  'scanner.js': scanner,
+  ...Object.fromEntries(['a', 'b', 'c'].map((name) => [`${name}.template.json`, `{"name":"${name}"}`])),
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function scan(opts: { version?: string; flag?: string; env?: Record<string, string>; files?: string[] } = {}) {
-  const scanned = path.join(dir, 'scanned.txt');
+  const scanned = path.join(tempDir(), 'scanned.txt');
   fs.rmSync(scanned, { force: true });
   const files = opts.files ?? ['a', 'b', 'c'].map((n) => `${n}.template.json`);
   const result = spawnSync('node', [script, 'stand-in', opts.version ?? '1.0', opts.flag ?? '-', 'node', 'scanner.js', '--files', ...files], {
-    cwd: dir,
+    cwd: tempDir(),
     encoding: 'utf8',
-    env: { ...process.env, SCAN_CACHE_DIR: path.join(dir, 'cache'), SCANNED: scanned, SCAN_CACHE: '1', ...opts.env },
+    env: { ...process.env, SCAN_CACHE_DIR: path.join(tempDir(), 'cache'), SCANNED: scanned, SCAN_CACHE: '1', ...opts.env },
   });
   const raw = fs.existsSync(scanned) ? fs.readFileSync(scanned, 'utf8') : '';
   const seen = raw.split(' ').filter((a) => a !== '' && a !== '-f');
@@ -45,17 +42,17 @@ test('a second run over the same templates scans none of them', () => {
 
 test('only a changed template is scanned again', () => {
   scan();
-  fs.writeFileSync(path.join(dir, 'b.template.json'), '{"name":"b2"}');
+  fs.writeFileSync(path.join(tempDir(), 'b.template.json'), '{"name":"b2"}');
   const again = scan();
   expect(again).toMatchObject({ status: 0, seen: ['b.template.json'] });
   expect(again.out).toContain('2 of 3 templates unchanged');
 });
 
 test('a finding fails every run until it is fixed, and its clean neighbours are not remembered with it', () => {
-  fs.writeFileSync(path.join(dir, 'c.template.json'), '{"FINDING":true}');
+  fs.writeFileSync(path.join(tempDir(), 'c.template.json'), '{"FINDING":true}');
   expect(scan().status).toBe(1);
   expect(scan()).toMatchObject({ status: 1, seen: ['a.template.json', 'b.template.json', 'c.template.json'] });
-  fs.writeFileSync(path.join(dir, 'c.template.json'), '{"name":"c"}');
+  fs.writeFileSync(path.join(tempDir(), 'c.template.json'), '{"name":"c"}');
   expect(scan().status).toBe(0);
   expect(scan().seen).toEqual([]);
 });
@@ -84,7 +81,7 @@ test('a template that does not exist is an error, not a clean scan', () => {
 });
 
 test('an empty version (the scanner is not installed) is an error', () => {
-  const result = spawnSync('node', [script, 'cfn-lint', '', '-', 'cfn-lint', '--files', 'a.template.json'], { cwd: dir, encoding: 'utf8' });
+  const result = spawnSync('node', [script, 'cfn-lint', '', '-', 'cfn-lint', '--files', 'a.template.json'], { cwd: tempDir(), encoding: 'utf8' });
   expect(result.status).toBe(2);
   expect(result.stderr).toContain('scan-cache: the version of cfn-lint is empty: is cfn-lint installed?');
 });
