@@ -355,10 +355,10 @@ project.addTask('bench:smoke', {
 // then the checks in lanes side by side (scripts/lanes.js; LANES=1 runs them one after the
 // other). Each check is one process on one core, so lanes keep both cores busy. Order within
 // a lane: the catalogue reads jest's records; cfn-lint, checkov and the notebook read
-// examples/out, which `example` writes; docs makes API.md and the rosetta tablet. The polyglot stage and the container stage share no
-// files (dist/ and test/polyglot/ against .container-stage/ and Docker) and wait mostly on
-// downloads and builds, so they run side by side too. SKIP_POLYGLOT, SKIP_CONTAINER and
-// SKIP_NOTEBOOK skip their stage.
+// examples/out, which `example` writes; docs makes API.md and the rosetta tablet. The polyglot
+// stage and the container stage share no files (dist/ and test/polyglot/ against
+// .container-stage/ and Docker) and wait mostly on downloads and builds, so they run side by
+// side too. SKIP_POLYGLOT, SKIP_CONTAINER and SKIP_NOTEBOOK skip their stage.
 // The test task lints with eslint's cache: results per file (by content) in node_modules/.cache, so
 // the local loop lints only what changed. A fresh clone (CI) has no cache and lints everything;
 // `npx projen eslint` never uses it. (The typed rules, no-floating-promises and return-await, of an
