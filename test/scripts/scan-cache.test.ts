@@ -85,3 +85,10 @@ test('an empty version (the scanner is not installed) is an error', () => {
   expect(result.status).toBe(2);
   expect(result.stderr).toContain('scan-cache: the version of cfn-lint is empty: is cfn-lint installed?');
 });
+
+test('the cache holds one entry per template: a changed template replaces its old entry', () => {
+  scan();
+  fs.writeFileSync(path.join(tempDir(), 'b.template.json'), '{"name":"b2"}');
+  scan();
+  expect(fs.readdirSync(path.join(tempDir(), 'cache', 'stand-in'))).toHaveLength(3);
+});
