@@ -92,3 +92,14 @@ test('the cache holds one entry per template: a changed template replaces its ol
   scan();
   expect(fs.readdirSync(path.join(tempDir(), 'cache', 'stand-in'))).toHaveLength(3);
 });
+
+test.each([
+  [['stand-in', '1.0', '-', 'node', 'scanner.js', 'a.template.json'], 'scan-cache: no --files given'],
+  [['stand-in', '1.0', '--files', 'a.template.json'], 'scan-cache: tool, version, file flag and command are all required'],
+  [['Stand In', '1.0', '-', 'node', '--files', 'a.template.json'], "scan-cache: tool must be lowercase letters, digits and dashes, got 'Stand In'"],
+  [['stand-in', '1.0', '-', 'node', '--files'], 'scan-cache: no templates for stand-in; run npx projen example first'],
+])('a bad command line is an error: %j', (args, message) => {
+  const result = spawnSync('node', [script, ...args], { cwd: tempDir(), encoding: 'utf8' });
+  expect(result.status).toBe(2);
+  expect(result.stderr).toContain(message);
+});
