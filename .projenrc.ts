@@ -147,6 +147,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 });
 
+// `npx projen` (the build's first step) runs this file with types stripped (SWC): about 1.5 s
+// instead of 3 s. The type-check lane (`typecheck`, tsconfig.dev.json) still checks it.
+project.defaultTask!.reset('ts-node --swc --project projenrc/tsconfig.json .projenrc.ts');
+
 for (const pattern of ['/integ/', '/examples/', '/.ci/', '/scripts/', '/.notes/', '/docs/']) {
   project.addPackageIgnore(pattern);
 }
