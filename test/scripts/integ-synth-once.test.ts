@@ -61,3 +61,58 @@ test('a bad mode or a missing app is an error', () => {
   expect(missing.status).toBe(2);
   expect(missing.stderr).toContain("integ-synth-once: app 'integ/integ.nothing.ts' does not exist; give the integ app's path");
 });
+
+// The run mode, from a copy of the script beside a stand-in integ-runner in its
+// node_modules/.bin: the stand-in synthesizes the app twice through the --app it
+// is given, as integ-runner does to verify a snapshot, and records what it got.
+describe('run', () => {
+  const standInRunner = [
+    '#!/usr/bin/env node',
+    "const { execSync } = require('child_process'); const fs = require('fs'); const path = require('path');",
+    'const args = process.argv.slice(2);',
+    'const memo = process.env.INTEG_SYNTH_ONCE;',
+    "fs.writeFileSync('runner.json', JSON.stringify({ args, memo, memoExists: !!memo && fs.existsSync(memo) }));",
+    "for (const out of ['out1', 'out2']) {",
+    "  execSync(args[args.indexOf('--app') + 1].replace('{filePath}', 'integ.app.js'), { stdio: 'inherit',",
+    "    env: { ...process.env, CDK_OUTDIR: path.resolve(out), CDK_CONTEXT_JSON: '{\"a\":1}', RUNS: path.resolve('runs') } });",
+    '}',
+    'process.exit(Number(process.env.RUNNER_EXIT));',
+  ].join('\n');
+  const runDir = standInDir('integ-synth-once-run', {
+    'integ.app.js': standIn,
+    'scripts/integ-synth-once.js': fs.readFileSync(script, 'utf8'),
+    'node_modules/.bin/integ-runner': standInRunner,
+  });
+
+  function run(exit: number) {
+    fs.chmodSync(path.join(runDir(), 'node_modules', '.bin', 'integ-runner'), 0o755);
+    const env = { ...process.env, RUNNER_EXIT: String(exit) };
+    delete env.INTEG_SYNTH_ONCE;
+    const result = spawnSync('node', ['scripts/integ-synth-once.js', 'run', '--directory', 'integ'], { cwd: runDir(), encoding: 'utf8', env });
+    const runner = JSON.parse(fs.readFileSync(path.join(runDir(), 'runner.json'), 'utf8'));
+    const runs = fs.readFileSync(path.join(runDir(), 'runs'), 'utf8').length;
+    return { status: result.status, runs, runner, err: result.stderr };
+  }
+
+  test('hands integ-runner its arguments, the app mode as --app and a memo directory; two synths run the app once', () => {
+    const { status, runs, runner } = run(0);
+    expect(status).toBe(0);
+    expect(runner.args).toEqual(['--directory', 'integ', '--app', 'node scripts/integ-synth-once.js app {filePath}']);
+    expect(runner.memoExists).toBe(true);
+    expect(runs).toBe(1);
+    expect(fs.readFileSync(path.join(runDir(), 'out2', 'nested', 'S.template.json'), 'utf8')).toBe('{"a":1}');
+  });
+
+  test('removes the memo directory after the run, and passes on the exit code of integ-runner', () => {
+    const { status, runner } = run(4);
+    expect(status).toBe(4);
+    expect(fs.existsSync(runner.memo)).toBe(false);
+  });
+
+  test('an integ-runner that cannot be run is an error', () => {
+    fs.rmSync(path.join(runDir(), 'node_modules'), { recursive: true });
+    const result = spawnSync('node', ['scripts/integ-synth-once.js', 'run'], { cwd: runDir(), encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^integ-synth-once: could not run integ-runner: spawnSync .*integ-runner ENOENT$/m);
+  });
+});
