@@ -86,7 +86,7 @@ describe('run', () => {
 
   function run(exit: number) {
     fs.chmodSync(path.join(runDir(), 'node_modules', '.bin', 'integ-runner'), 0o755);
-    const env = { ...process.env, RUNNER_EXIT: String(exit) };
+    const env: NodeJS.ProcessEnv = { ...process.env, RUNNER_EXIT: String(exit) };
     delete env.INTEG_SYNTH_ONCE;
     const result = spawnSync('node', ['scripts/integ-synth-once.js', 'run', '--directory', 'integ'], { cwd: runDir(), encoding: 'utf8', env });
     const runner = JSON.parse(fs.readFileSync(path.join(runDir(), 'runner.json'), 'utf8'));
