@@ -24,9 +24,8 @@ afterAll(() => fs.rmSync(tree, { recursive: true, force: true }));
  * harness's `examples/container` is the copy, and nothing else of this repository is there.
  */
 test("the written container passes the starter's own tests", () => {
-  const printed: string[] = [];
-  const io = { out: (s: string) => printed.push(s), err: (s: string) => printed.push(s) };
-  expect(initContainer({ directory: path.join('examples', 'container'), force: false, help: false }, io, tree)).toBe(0);
+  const quiet = { out: () => undefined, err: () => undefined };
+  expect(initContainer({ directory: path.join('examples', 'container'), force: false, help: false }, quiet, tree)).toBe(0);
   fs.mkdirSync(path.join(tree, 'test', 'container'), { recursive: true });
   const suites = fs.readdirSync(path.join(ROOT, 'test', 'container')).filter((f) => f.endsWith('.ts'));
   for (const file of suites) {
