@@ -3,9 +3,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { standInDir } from './stand-in';
 
-// scripts/integ-synth-once.js in its app mode, as integ-runner calls it, over a
-// stand-in app that counts its runs and writes its context and a lock file
-// into CDK_OUTDIR (the toolkit's lock files are never copied).
+// scripts/integ-synth-once.js in its app mode, as integ-runner calls it (the run
+// mode is the describe at the end), over a stand-in app that counts its runs and
+// writes its context and a lock file into CDK_OUTDIR (the toolkit's lock files
+// are never copied).
 const script = path.join(__dirname, '..', '..', 'scripts', 'integ-synth-once.js');
 const standIn = [
   "const fs = require('fs'); const path = require('path');",
