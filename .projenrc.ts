@@ -350,10 +350,16 @@ project.addTask('bench', {
   exec: 'node bench/run.js',
   receiveArgs: true,
 });
-project.addTask('bench:smoke', {
-  description: 'The benchmark harness at N = 1 with one pair (fails if the floor stops emitting the library\'s templates)',
+project.addTask('bench:phases', {
+  description: 'Where the synth time goes: CPU profiles of the library app, its typed floor and its floor, each sample in one phase (bench/phases.js)',
+  exec: 'node bench/phases.js',
+  receiveArgs: true,
+});
+const benchSmoke = project.addTask('bench:smoke', {
+  description: 'The benchmark harness at N = 1 with one pair (fails if the floor stops emitting the library\'s templates), and the phase profiler once',
   exec: 'node bench/run.js --smoke',
 });
+benchSmoke.exec('node bench/phases.js --smoke');
 
 // The test task (the README's test command runs it in `npx projen build`): jest on every core,
 // then the checks in lanes side by side (scripts/lanes.js; LANES=1 runs them one after the
