@@ -140,7 +140,10 @@ function report({ kind, n, runs, bySide }) {
   const med = (side, phase) => median(bySide[side].map((p) => p[phase]));
   const total = (side) => median(bySide[side].map((p) => PHASES.reduce((sum, phase) => sum + p[phase], 0)));
   const ms = (v) => v.toFixed(0);
-  const signed = (v) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(0)}`;
+  const signed = (v) => {
+    const r = Math.round(v);
+    return r === 0 ? '0' : `${r > 0 ? '+' : '−'}${Math.abs(r)}`;
+  };
   const lines = [
     `${kind}, N = ${n}: CPU ms in each phase, median of ${runs} profiled run(s) of each app (node ${process.version})`,
     '',
