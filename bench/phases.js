@@ -26,6 +26,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { floorSource, templateDifferences } = require('./floor');
+const { median } = require('./stats');
 
 const ROOT = path.join(__dirname, '..');
 const CDK = path.dirname(require.resolve('aws-cdk-lib/package.json', { paths: [ROOT] }));
@@ -155,12 +156,6 @@ function report({ kind, n, runs, bySide }) {
     lines.push(`| ${phase} | ${ms(l)} | ${ms(t)} | ${ms(f)} | ${signed(l - t)} | ${signed(t - f)} |`);
   }
   return lines.join('\n');
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function run(argv) {

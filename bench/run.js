@@ -19,6 +19,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { floorSource, stacksOf, templateDifferences } = require('./floor');
+const { median } = require('./stats');
 
 const ROOT = path.join(__dirname, '..');
 const CDK = path.dirname(require.resolve('aws-cdk-lib/package.json', { paths: [ROOT] }));
@@ -284,12 +285,6 @@ function resourcesOf(outdir) {
 /** Per round, `side`'s `key` over `over`'s (the library over the floor unless given). */
 function ratios(runs, key, side = 'library', over = 'floor') {
   return runs.map((p) => p[side][key] / p[over][key]);
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function spread(values, digits = 2) {
