@@ -18,8 +18,10 @@
 //   synth, rest  the rest of app.synth() (aspects, validation, writing the assembly)
 //   construct    everything else: the app's own code building the constructs
 //   other        samples outside JavaScript (the program, idle)
-// Each cell is the median over the runs of the CPU milliseconds of the samples in it (sampled every
-// 100 µs; a profiled process runs about a tenth slower than an unprofiled one).
+// Each cell is the median over the runs of the milliseconds of the samples in it (sampled every
+// 100 µs). A sample stands for the time since the one before, so on a busy machine the figures
+// grow with the time the process waited for a core; on a quiet one they are its CPU time. A
+// profiled process runs about a tenth slower than an unprofiled one.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -42,7 +44,11 @@ const MARKERS = [
   ['tree', '_synthesizeTree', 'core/lib/private/tree-metadata.js'],
   ['synth, rest', 'synthesize', 'core/lib/private/synthesis.js'],
 ];
-/** A phase every profile must have: a missing one means aws-cdk-lib or node renamed a function above. */
+/**
+ * The phases the library's profile must have: a missing one means aws-cdk-lib or node renamed a
+ * function above. Only the library's: a floor's tree.json pass can take less than one sample
+ * (a raw CfnResource writes no properties there).
+ */
 const REQUIRED = ['loading', 'references', 'template', 'tree', 'synth, rest', 'construct'];
 
 if (require.main === module) {
@@ -52,7 +58,7 @@ if (require.main === module) {
     const result = measurePhases({ ...args, work });
     console.log(report(result));
     if (args.smoke) {
-      console.log(`bench: phases smoke passed (every phase found in every profile of ${args.kind} N=${args.n})`);
+      console.log(`bench: phases smoke passed (every phase found in the library's profile of ${args.kind} N=${args.n})`);
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
@@ -88,7 +94,7 @@ function measurePhases({ kind, n, runs, lib, work }) {
         throw new Error(`bench: phases: node --cpu-prof wrote no profile for the ${side} into ${dir}`);
       }
       const phases = phasesOf(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
-      const missing = REQUIRED.filter((phase) => !(phases[phase] > 0));
+      const missing = side === 'library' ? REQUIRED.filter((phase) => !(phases[phase] > 0)) : [];
       if (missing.length > 0) {
         throw new Error(`bench: phases: no sample in ${missing.join(', ')} in the profile of the ${side} (${kind} N=${n}): `
           + 'aws-cdk-lib or node renamed a function of MARKERS in bench/phases.js; find its new name and update MARKERS');
@@ -99,7 +105,7 @@ function measurePhases({ kind, n, runs, lib, work }) {
   return { kind, n, runs, bySide };
 }
 
-/** CPU milliseconds per phase of one `.cpuprofile`: each sample in the first phase that matches it. */
+/** Milliseconds per phase of one `.cpuprofile`: each sample in the first phase that matches it. */
 function phasesOf(profile) {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parents = new Map();
@@ -146,7 +152,7 @@ function report({ kind, n, runs, bySide }) {
     return r === 0 ? '0' : `${r > 0 ? '+' : '−'}${Math.abs(r)}`;
   };
   const lines = [
-    `${kind}, N = ${n}: CPU ms in each phase, median of ${runs} profiled run(s) of each app (node ${process.version})`,
+    `${kind}, N = ${n}: ms of samples in each phase (CPU time on a quiet machine), median of ${runs} profiled run(s) of each app (node ${process.version})`,
     '',
     '| phase | library | typed floor | floor | library − typed | typed − floor |',
     '|---|--:|--:|--:|--:|--:|',
