@@ -173,12 +173,13 @@ function run(argv) {
 
 function parseArgs(argv) {
   const out = { kind: 'realtime', n: 50, runs: 3, lib: path.join(ROOT, 'lib'), smoke: false };
+  const given = { n: '50', runs: '3' };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     switch (argv[i]) {
       case '--kind': out.kind = value; i++; break;
-      case '--n': out.n = Number(value); i++; break;
-      case '--runs': out.runs = Number(value); i++; break;
+      case '--n': given.n = value; out.n = Number(value); i++; break;
+      case '--runs': given.runs = value; out.runs = Number(value); i++; break;
       case '--lib': out.lib = path.resolve(value ?? ''); i++; break;
       case '--smoke': out.smoke = true; break;
       default: throw new Error(`bench: phases: unknown option ${argv[i]} (options: --kind K, --n N, --runs R, --lib DIR, --smoke)`);
@@ -188,8 +189,10 @@ function parseArgs(argv) {
     out.n = 1;
     out.runs = 1;
   }
-  if (!(Number.isInteger(out.n) && out.n >= 1) || !(Number.isInteger(out.runs) && out.runs >= 1)) {
-    throw new Error(`bench: phases: --n and --runs must be whole numbers of at least 1, got --n ${out.n} --runs ${out.runs}`);
+  for (const option of ['n', 'runs']) {
+    if (!(Number.isInteger(out[option]) && out[option] >= 1)) {
+      throw new Error(`bench: phases: --${option} must be a whole number of at least 1, got '${given[option] ?? ''}'; give for example --${option} 5`);
+    }
   }
   if (!fs.existsSync(path.join(out.lib, 'index.js'))) {
     throw new Error(`bench: phases: ${path.join(out.lib, 'index.js')} is missing: compile first (npx projen compile) or give --lib`);

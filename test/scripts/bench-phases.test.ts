@@ -1,9 +1,11 @@
+import { spawnSync } from 'child_process';
 import * as path from 'path';
 
 // bench/phases.js puts each sample of a `node --cpu-prof` profile in exactly one phase; these
 // profiles are made by hand: a tree of call frames, and samples of 1 ms on chosen frames.
+const PHASES_JS = path.join(__dirname, '..', '..', 'bench', 'phases.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { phasesOf, PHASES } = require(path.join(__dirname, '..', '..', 'bench', 'phases.js'));
+const { phasesOf, PHASES } = require(PHASES_JS);
 
 const LOADER = 'node:internal/modules/cjs/loader';
 const CDK = '/app/node_modules/aws-cdk-lib/core/lib';
@@ -74,4 +76,27 @@ test('a function of the same name in another file is not the phase', () => {
   const phases = phasesOf(profile(mainModule({ name: 'resolveReferences', url: '/app/lib/other.js', samples: 2 })));
   expect(phases.references).toBe(0);
   expect(phases.construct).toBe(2);
+});
+
+describe('a bad command line is refused before anything runs, naming the option and the fix', () => {
+  const phases = (...args: string[]) => spawnSync(process.execPath, [PHASES_JS, ...args], { encoding: 'utf8' });
+
+  test.each([
+    [['--runs', '0'], "bench: phases: --runs must be a whole number of at least 1, got '0'; give for example --runs 5"],
+    [['--n', 'many'], "bench: phases: --n must be a whole number of at least 1, got 'many'; give for example --n 5"],
+    [['--n'], "bench: phases: --n must be a whole number of at least 1, got ''; give for example --n 5"],
+    [['--fast'], 'bench: phases: unknown option --fast (options: --kind K, --n N, --runs R, --lib DIR, --smoke)'],
+    [['--lib', 'no-such-build'], `bench: phases: ${path.resolve('no-such-build', 'index.js')} is missing: compile first (npx projen compile) or give --lib`],
+  ])('%j', (args, message) => {
+    const result = phases(...args);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(message);
+  });
+
+  test('an unknown kind fails with the app\'s usage, which lists the kinds', () => {
+    const result = phases('--kind', 'streaming', '--n', '1', '--runs', '1');
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('bench: phases: node ');
+    expect(result.stderr).toContain('usage: node bench/app.js <realtime|realtime-lean|realtime-shared|serverless|asynchronous|batch|training>');
+  });
 });
