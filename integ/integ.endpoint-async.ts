@@ -34,7 +34,7 @@ const described = integ.assertions
 // ... a request uploaded under the input prefix ...
 const uploaded = integ.assertions.awsApiCall('S3', 'putObject', {
   Bucket: bucketName,
-  Key: 'async-input/integ.csv',
+  Key: `${endpoint.asyncInputPrefix}/integ.csv`,
   Body: '1,1\n2,0\n',
   ContentType: 'text/csv',
 });
@@ -45,14 +45,14 @@ const invoked = integ.assertions
     EndpointName: endpoint.endpoint!.endpointName,
     ContentType: 'text/csv',
     Accept: 'text/csv',
-    InputLocation: `s3://${bucketName}/async-input/integ.csv`,
+    InputLocation: `s3://${bucketName}/${endpoint.asyncInputPrefix}/integ.csv`,
   })
   .assertAtPath('InferenceId', ExpectedResult.stringLikeRegexp('.+'));
 invoked.provider.addToRolePolicy({ Effect: 'Allow', Action: ['sagemaker:InvokeEndpointAsync'], Resource: [endpoint.endpoint!.endpointArn] });
 
 // ... and answered under the output prefix.
 const answered = integ.assertions
-  .awsApiCall('S3', 'listObjectsV2', { Bucket: bucketName, Prefix: 'async-output/' })
+  .awsApiCall('S3', 'listObjectsV2', { Bucket: bucketName, Prefix: `${endpoint.asyncOutputPrefix}/` })
   .expect(ExpectedResult.objectLike({ KeyCount: 1 }))
   .waitForAssertions({ totalTimeout: Duration.minutes(30), interval: Duration.minutes(1) });
 // ListObjectsV2 is authorized as s3:ListBucket.

@@ -55,33 +55,40 @@ export interface AsynchronousModeOptions extends InstanceVariantOptions {
   /**
    * The bucket of requests, responses and failures.
    *
-   * @default - a bucket is created: encrypted, TLS only, private, versioned and retained
+   * @default - without `encryptionKey`, the stack's one request bucket (created by its first
+   * asynchronous endpoint, construct id `ModelEndpointAsyncBucket`), where each endpoint works
+   * under prefixes of its own; with `encryptionKey`, a bucket of the endpoint's own, encrypted with
+   * that key. Either is encrypted, TLS only, private, versioned and retained.
    */
   readonly bucket?: s3.IBucket;
 
   /**
    * Where callers upload requests; the execution role reads them.
    *
-   * @default 'async-input'
+   * @default - 'async-input/<the endpoint's construct path in its stack>' in the stack's shared
+   * request bucket (e.g. 'async-input/Scoring'); 'async-input' in a given bucket or one of the endpoint's own
    */
   readonly inputPrefix?: string;
 
   /**
    * Where SageMaker writes responses (`S3OutputPath`).
    *
-   * @default 'async-output'
+   * @default - 'async-output/<the endpoint's construct path in its stack>' in the stack's shared
+   * request bucket (e.g. 'async-output/Scoring'); 'async-output' in a given bucket or one of the endpoint's own
    */
   readonly outputPrefix?: string;
 
   /**
    * Where SageMaker writes failures (`S3FailurePath`).
    *
-   * @default 'async-failures'
+   * @default - 'async-failures/<the endpoint's construct path in its stack>' in the stack's shared
+   * request bucket (e.g. 'async-failures/Scoring'); 'async-failures' in a given bucket or one of the endpoint's own
    */
   readonly failurePrefix?: string;
 
   /**
-   * The key SageMaker encrypts responses with (also the created bucket's key).
+   * The key SageMaker encrypts responses with. Without `bucket`, the endpoint gets a bucket of its
+   * own with this key as its default encryption, so that callers' uploads are encrypted with it too.
    *
    * @default - the bucket's default encryption
    */

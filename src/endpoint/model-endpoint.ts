@@ -242,6 +242,28 @@ export class ModelEndpoint extends Construct {
   public readonly asyncBucket?: s3.IBucket;
 
   /**
+   * The key prefix in `asyncBucket` under which callers upload requests, without a trailing '/'
+   * (e.g. `async-input/Scoring`; `publishNames` publishes it as the `s3://` URI `AsyncInputLocation`).
+   *
+   * @default - none unless asynchronous
+   */
+  public readonly asyncInputPrefix?: string;
+
+  /**
+   * The key prefix in `asyncBucket` under which SageMaker writes responses (`S3OutputPath`).
+   *
+   * @default - none unless asynchronous
+   */
+  public readonly asyncOutputPrefix?: string;
+
+  /**
+   * The key prefix in `asyncBucket` under which SageMaker writes failures (`S3FailurePath`).
+   *
+   * @default - none unless asynchronous
+   */
+  public readonly asyncFailurePrefix?: string;
+
+  /**
    * The topic of successful asynchronous requests.
    *
    * @default - none unless asynchronous with notifications
@@ -270,7 +292,6 @@ export class ModelEndpoint extends Construct {
   public readonly latencyAlarm?: cloudwatch.IAlarm;
 
   private readonly batchLocations?: { readonly input: string; readonly output: string };
-  private asyncPrefixes?: { readonly input: string; readonly output: string; readonly failure: string };
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
     super(scope, id);
@@ -336,8 +357,9 @@ export class ModelEndpoint extends Construct {
       grantDescribeRollbackAlarms(this, this.role, hosting);
       this.endpoint = endpoint;
       this.asyncBucket = hosting.asyncTarget?.bucket;
-      const target = hosting.asyncTarget;
-      this.asyncPrefixes = target && { input: target.inputPrefix, output: target.outputPrefix, failure: target.failurePrefix };
+      this.asyncInputPrefix = hosting.asyncTarget?.inputPrefix;
+      this.asyncOutputPrefix = hosting.asyncTarget?.outputPrefix;
+      this.asyncFailurePrefix = hosting.asyncTarget?.failurePrefix;
       this.successTopic = hosting.asyncTarget?.successTopic;
       this.errorTopic = hosting.asyncTarget?.errorTopic;
       if (alarmNames) {
@@ -379,7 +401,8 @@ export class ModelEndpoint extends Construct {
       path: this.node.path,
       endpoint: this.endpoint,
       asyncBucket: this.asyncBucket,
-      asyncPrefixes: this.asyncPrefixes,
+      asyncPrefixes: this.asyncInputPrefix === undefined ? undefined
+        : { input: this.asyncInputPrefix, output: this.asyncOutputPrefix!, failure: this.asyncFailurePrefix! },
       transformPipeline: this.transformPipeline,
       batchLocations: this.batchLocations,
     }), options);

@@ -32,8 +32,8 @@ describe('asynchronous', () => {
       AsyncInferenceConfig: {
         ClientConfig: { MaxConcurrentInvocationsPerInstance: 4 },
         OutputConfig: {
-          S3OutputPath: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, '/async-output']] },
-          S3FailurePath: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, '/async-failures']] },
+          S3OutputPath: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, '/async-output/Endpoint']] },
+          S3FailurePath: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, '/async-failures/Endpoint']] },
           NotificationConfig: { SuccessTopic: { Ref: success }, ErrorTopic: { Ref: error } },
         },
       },
@@ -69,9 +69,9 @@ describe('asynchronous', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          { Action: 's3:GetObject', Effect: 'Allow', Resource: objects('async-input') },
-          { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('async-output') },
-          { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('async-failures') },
+          { Action: 's3:GetObject', Effect: 'Allow', Resource: objects('async-input/Endpoint') },
+          { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('async-output/Endpoint') },
+          { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('async-failures/Endpoint') },
           Match.objectLike({ Action: 'sns:Publish' }),
         ]),
       },
@@ -161,18 +161,36 @@ describe('asynchronous', () => {
       PolicyDocument: {
         Statement: [
           { Action: 'sagemaker:InvokeEndpointAsync', Effect: 'Allow', Resource: { 'Fn::GetAtt': [only(stack, 'AWS::SageMaker::Endpoint').id, 'EndpointArn'] } },
-          { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('async-input') },
-          { Action: 's3:GetObject', Effect: 'Allow', Resource: [objects('async-output'), objects('async-failures')] },
+          { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('async-input/Endpoint') },
+          { Action: 's3:GetObject', Effect: 'Allow', Resource: [objects('async-output/Endpoint'), objects('async-failures/Endpoint')] },
           // A GetObject of a response not written yet is AccessDenied without ListBucket: the caller lists the key.
           {
             Action: 's3:ListBucket',
             Effect: 'Allow',
             Resource: { 'Fn::GetAtt': [bucket, 'Arn'] },
-            Condition: { StringLike: { 's3:prefix': ['async-output/*', 'async-failures/*'] } },
+            Condition: { StringLike: { 's3:prefix': ['async-output/Endpoint/*', 'async-failures/Endpoint/*'] } },
           },
         ],
       },
     });
+  });
+
+  test('publishes its bucket and prefixes, which are the ones its config and grants name', () => {
+    const { stack, model } = fixture();
+    const shared = new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.asynchronous() });
+    expect([shared.asyncInputPrefix, shared.asyncOutputPrefix, shared.asyncFailurePrefix])
+      .toEqual(['async-input/Endpoint', 'async-output/Endpoint', 'async-failures/Endpoint']);
+    const output = only(stack, 'AWS::SageMaker::EndpointConfig').body.Properties.AsyncInferenceConfig.OutputConfig;
+    expect(output.S3OutputPath).toEqual(stack.resolve(shared.asyncBucket!.s3UrlForObject(shared.asyncOutputPrefix)));
+    expect(output.S3FailurePath).toEqual(stack.resolve(shared.asyncBucket!.s3UrlForObject(shared.asyncFailurePrefix)));
+    const own = new ModelEndpoint(stack, 'Own', {
+      model,
+      mode: EndpointMode.asynchronous({ bucket: shared.asyncBucket, outputPrefix: 'answers' }),
+    });
+    expect([own.asyncInputPrefix, own.asyncOutputPrefix, own.asyncFailurePrefix]).toEqual(['async-input', 'answers', 'async-failures']);
+    const realtime = new ModelEndpoint(stack, 'Live', { model, mode: EndpointMode.realtime() });
+    expect([realtime.asyncBucket, realtime.asyncInputPrefix, realtime.asyncOutputPrefix, realtime.asyncFailurePrefix])
+      .toEqual([undefined, undefined, undefined, undefined]);
   });
 
   test('backlog metrics have the EndpointName dimension only', () => {

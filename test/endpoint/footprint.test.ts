@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { fixture, only } from './util';
 import { EndpointMode, ModelEndpoint, ModelSource } from '../../src/endpoint';
@@ -32,14 +33,15 @@ const ENDPOINT = {
   'AWS::CloudWatch::Alarm': 2,
 };
 const SCALING = { 'AWS::ApplicationAutoScaling::ScalableTarget': 1, 'AWS::ApplicationAutoScaling::ScalingPolicy': 1 };
-const SHARED_CAPTURE = { 'AWS::S3::Bucket': 1, 'AWS::S3::BucketPolicy': 1 };
+/** The stack's one bucket and bucket policy of captures, or of asynchronous requests. */
+const SHARED_BUCKET = { 'AWS::S3::Bucket': 1, 'AWS::S3::BucketPolicy': 1 };
 
 describe('resources per default endpoint (issue 15: a regression fails the build)', () => {
   test('realtime with capture, alarms and autoscaling: 9, plus the stack\'s one capture bucket and its policy', () => {
     const { stack, model } = fixture();
     new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.realtime({ autoScaling: { maxCapacity: 4 } }) });
     const counts = resourceTypes(stack);
-    expect(counts).toEqual({ ...ENDPOINT, ...SCALING, ...SHARED_CAPTURE });
+    expect(counts).toEqual({ ...ENDPOINT, ...SCALING, ...SHARED_BUCKET });
     expect(total(counts)).toBe(9 + 2);
   });
 
@@ -89,12 +91,21 @@ describe('resources per default endpoint (issue 15: a regression fails the build
     expect(resourceTypes(stack)).toEqual(ENDPOINT);
   });
 
-  test('asynchronous: 13 (its own request bucket and two notification topics, each with its policy)', () => {
+  test('asynchronous: 11 (two notification topics, each with its policy), plus the stack\'s one request bucket and its policy', () => {
     const { stack, model } = fixture();
     new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.asynchronous() });
-    expect(resourceTypes(stack)).toEqual({
-      ...ENDPOINT, 'AWS::S3::Bucket': 1, 'AWS::S3::BucketPolicy': 1, 'AWS::SNS::Topic': 2, 'AWS::SNS::TopicPolicy': 2,
-    });
+    const counts = resourceTypes(stack);
+    expect(counts).toEqual({ ...ENDPOINT, 'AWS::SNS::Topic': 2, 'AWS::SNS::TopicPolicy': 2, ...SHARED_BUCKET });
+    expect(total(counts)).toBe(11 + 2);
+  });
+
+  test('two asynchronous endpoints of two models share the request bucket and its policy: 2 x 11 + 2', () => {
+    const { stack, image, artifacts } = fixture();
+    new ModelEndpoint(stack, 'A', { model: ModelSource.fromImage(image, { bucket: artifacts, key: 'a/model.tar.gz' }), mode: EndpointMode.asynchronous() });
+    new ModelEndpoint(stack, 'B', { model: ModelSource.fromImage(image, { bucket: artifacts, key: 'b/model.tar.gz' }), mode: EndpointMode.asynchronous() });
+    const counts = resourceTypes(stack);
+    expect(counts['AWS::S3::Bucket']).toBe(1);
+    expect(total(counts)).toBe(2 * 11 + 2);
   });
 
   test('batch: 10 (the model, and a transform pipeline with its role, failure topic and rule)', () => {
@@ -178,6 +189,103 @@ describe('the stack\'s one capture bucket', () => {
     const logs = s3.Bucket.fromBucketName(stack, 'Logs', 'access-logs');
     expectError(() => new ModelEndpoint(stack, 'B', { model, mode: EndpointMode.realtime(), serverAccessLogsBucket: logs }),
       { construct: 'ModelEndpoint', property: 'serverAccessLogsBucket', value: 'a bucket other than the first endpoint\'s' }, /^modelEndpoint serverAccessLogsBucket of Test\/B differs from the one the stack's shared capture bucket was created with \(none, by an earlier endpoint\): give every endpoint of the stack the same serverAccessLogsBucket, or give this endpoint a bucket of its own in dataCapture.bucket$/);
+  });
+});
+
+describe('the stack\'s one asynchronous request bucket', () => {
+  const objects = (bucket: string, prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, `/${prefix}/*`]] });
+
+  test('has a stable id, is retained, and each endpoint reads and writes under its own prefixes only', () => {
+    const { stack, model } = fixture();
+    const a = new ModelEndpoint(stack, 'A', { model, mode: EndpointMode.asynchronous() });
+    const b = new ModelEndpoint(stack, 'B', { model, mode: EndpointMode.asynchronous() });
+    const bucket = only(stack, 'AWS::S3::Bucket');
+    expect(bucket.id).toMatch(/^ModelEndpointAsyncBucket[0-9A-F]{8}$/);
+    expect(bucket.body.DeletionPolicy).toBe('Retain');
+    expect(a.asyncBucket).toBe(b.asyncBucket);
+    const outputs = Object.values<any>(Template.fromStack(stack).findResources('AWS::SageMaker::EndpointConfig'))
+      .map((config) => config.Properties.AsyncInferenceConfig.OutputConfig.S3OutputPath['Fn::Join'][1][2]);
+    expect(outputs.sort()).toEqual(['/async-output/A', '/async-output/B']);
+    // A and B serve one model, so one role holds both endpoints' statements: each names its own prefixes.
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 's3:GetObject', Effect: 'Allow', Resource: objects(bucket.id, 'async-input/A') },
+          { Action: 's3:PutObject', Effect: 'Allow', Resource: objects(bucket.id, 'async-output/A') },
+          { Action: 's3:PutObject', Effect: 'Allow', Resource: objects(bucket.id, 'async-failures/A') },
+          { Action: 's3:GetObject', Effect: 'Allow', Resource: objects(bucket.id, 'async-input/B') },
+          { Action: 's3:PutObject', Effect: 'Allow', Resource: objects(bucket.id, 'async-output/B') },
+          { Action: 's3:PutObject', Effect: 'Allow', Resource: objects(bucket.id, 'async-failures/B') },
+        ]),
+      },
+    });
+  });
+
+  test('is not the capture bucket: a realtime and an asynchronous endpoint of one stack make two buckets', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Live', { model, mode: EndpointMode.realtime() });
+    new ModelEndpoint(stack, 'Queue', { model, mode: EndpointMode.asynchronous() });
+    expect(Object.keys(Template.fromStack(stack).findResources('AWS::S3::Bucket')).sort())
+      .toEqual([expect.stringMatching(/^ModelEndpointAsyncBucket/), expect.stringMatching(/^ModelEndpointDataCaptureBucket/)]);
+  });
+
+  test('a given prefix is used as given in it; the others stay the endpoint\'s own', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'Scoring', { model, mode: EndpointMode.asynchronous({ inputPrefix: 'requests/scoring' }) });
+    const bucket = only(stack, 'AWS::S3::Bucket').id;
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 's3:GetObject', Effect: 'Allow', Resource: objects(bucket, 'requests/scoring') },
+          { Action: 's3:PutObject', Effect: 'Allow', Resource: objects(bucket, 'async-output/Scoring') },
+          { Action: 's3:PutObject', Effect: 'Allow', Resource: objects(bucket, 'async-failures/Scoring') },
+        ]),
+      },
+    });
+  });
+
+  test('an endpoint with an encryptionKey keeps a bucket of its own, encrypted with the key, with the prefixes at its root', () => {
+    const { stack, model } = fixture();
+    const key = new kms.Key(stack, 'Key');
+    new ModelEndpoint(stack, 'Shared', { model, mode: EndpointMode.asynchronous() });
+    new ModelEndpoint(stack, 'Keyed', { model, mode: EndpointMode.asynchronous({ encryptionKey: key }) });
+    const buckets = Template.fromStack(stack).findResources('AWS::S3::Bucket');
+    const keyed = Object.keys(buckets).find((id) => id.startsWith('KeyedAsyncBucket'))!;
+    expect(Object.keys(buckets)).toHaveLength(2);
+    expect(buckets[keyed].Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault)
+      .toEqual({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [only(stack, 'AWS::KMS::Key').id, 'Arn'] } });
+    const configs = Object.values<any>(Template.fromStack(stack).findResources('AWS::SageMaker::EndpointConfig'));
+    expect(configs.map((c) => c.Properties.AsyncInferenceConfig.OutputConfig.S3OutputPath).filter((p) => p['Fn::Join'][1][1].Ref === keyed))
+      .toEqual([{ 'Fn::Join': ['', ['s3://', { Ref: keyed }, '/async-output']] }]);
+  });
+
+  test('a given bucket is used as is, with the prefixes at its root, and no bucket is created', () => {
+    const { stack, model } = fixture();
+    const requests = s3.Bucket.fromBucketName(stack, 'Requests', 'requests');
+    const e = new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.asynchronous({ bucket: requests }) });
+    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 0);
+    expect(only(stack, 'AWS::SageMaker::EndpointConfig').body.Properties.AsyncInferenceConfig.OutputConfig.S3OutputPath).toBe('s3://requests/async-output');
+    expect(e.asyncBucket).toBe(requests);
+  });
+
+  test('server access logs go to the given bucket under the shared bucket\'s prefix; nag clean with two endpoints', () => {
+    const { stack, model } = fixture();
+    const logs = s3.Bucket.fromBucketName(stack, 'Logs', 'access-logs');
+    new ModelEndpoint(stack, 'A', { model, mode: EndpointMode.asynchronous(), serverAccessLogsBucket: logs });
+    new ModelEndpoint(stack, 'B', { model, mode: EndpointMode.asynchronous() });
+    expect(only(stack, 'AWS::S3::Bucket').body.Properties.LoggingConfiguration).toEqual({
+      DestinationBucketName: 'access-logs',
+      LogFilePrefix: 'ModelEndpointAsyncBucket/',
+    });
+    expectNagClean(stack);
+  });
+
+  test('two endpoints asking for different access log buckets is an error that names both and the fix', () => {
+    const { stack, model } = fixture();
+    new ModelEndpoint(stack, 'A', { model, mode: EndpointMode.asynchronous() });
+    const logs = s3.Bucket.fromBucketName(stack, 'Logs', 'access-logs');
+    expectError(() => new ModelEndpoint(stack, 'B', { model, mode: EndpointMode.asynchronous(), serverAccessLogsBucket: logs }),
+      { construct: 'ModelEndpoint', property: 'serverAccessLogsBucket', value: 'a bucket other than the first asynchronous endpoint\'s' }, /^modelEndpoint serverAccessLogsBucket of Test\/B differs from the one the stack's shared asynchronous request bucket was created with \(none, by an earlier endpoint\): give every endpoint of the stack the same serverAccessLogsBucket, or give this endpoint a bucket of its own in endpointMode.asynchronous bucket$/);
   });
 });
 

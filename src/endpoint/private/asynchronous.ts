@@ -12,12 +12,27 @@ import { EndpointModeImpl, LiveEndpoint, ModeBinding, ModeContext } from './mode
 import { checkSameRegion } from './region';
 import { rejectForeign } from './reject';
 import { scalableVariant } from './scaling';
+import { endpointPrefix, stackBucket } from './stack-bucket';
 import { checkModeOptions, checkPositive, renderInstanceVariant } from './variant';
 import { checkOptional, checkRequired, checkStruct, isBoolean, isBucket, isKey, isNumber, isString, isTopic, wholeSeconds } from '../../image/private/input';
 import { InferenceInstanceType } from '../../pipeline/instance-type';
 import { grantKeyEncrypt, grantPrefixRead, grantPrefixWrite } from '../../private/s3';
 import { checkInteger, keyPrefix } from '../../private/validate';
 import { AsynchronousAutoScalingOptions, AsynchronousModeOptions } from '../asynchronous';
+
+/** The prefixes of requests, responses and failures when none is given (in the stack's bucket, followed by the endpoint's own). */
+const DEFAULT_PREFIXES = { input: 'async-input', output: 'async-output', failure: 'async-failures' };
+
+/** The construct id of the stack's one asynchronous request bucket: part of the API, since changing it replaces the bucket. */
+const STACK_ASYNC_BUCKET_ID = 'ModelEndpointAsyncBucket';
+
+/** The stack's one bucket of asynchronous requests, responses and failures. */
+const STACK_ASYNC_BUCKET = {
+  id: STACK_ASYNC_BUCKET_ID,
+  holds: 'asynchronous request',
+  ownBucket: 'endpointMode.asynchronous bucket',
+  reachedBy: 'the SageMaker execution roles of the stack\'s asynchronous endpoints (each under its own prefixes)',
+};
 
 /** Scaling cooldowns in whole seconds (a token in seconds passes). */
 interface Cooldowns {
@@ -35,7 +50,8 @@ interface Cooldowns {
 export class AsynchronousMode implements EndpointModeImpl {
   public readonly supportsNetworkIsolation = true;
   private readonly rendered: ReturnType<typeof renderInstanceVariant>;
-  private readonly prefixes: { input: string; output: string; failure: string };
+  /** The given prefixes, checked. */
+  private readonly prefixes: { input?: string; output?: string; failure?: string };
   private readonly minCapacity: number = 0;
   private readonly cooldowns?: Cooldowns;
 
@@ -55,9 +71,9 @@ export class AsynchronousMode implements EndpointModeImpl {
     this.rendered = renderInstanceVariant('asynchronous', options, InferenceInstanceType.ML_M5_LARGE);
     checkInteger('endpointMode.asynchronous maxConcurrentInvocationsPerInstance', options.maxConcurrentInvocationsPerInstance, 1, 1000);
     this.prefixes = {
-      input: prefix('inputPrefix', options.inputPrefix ?? 'async-input'),
-      output: prefix('outputPrefix', options.outputPrefix ?? 'async-output'),
-      failure: prefix('failurePrefix', options.failurePrefix ?? 'async-failures'),
+      input: options.inputPrefix === undefined ? undefined : prefix('inputPrefix', options.inputPrefix),
+      output: options.outputPrefix === undefined ? undefined : prefix('outputPrefix', options.outputPrefix),
+      failure: options.failurePrefix === undefined ? undefined : prefix('failurePrefix', options.failurePrefix),
     };
     if (options.notifications === false && (options.successTopic || options.errorTopic)) {
       throw new Error('endpointMode.asynchronous notifications is false but successTopic or errorTopic is given: '
@@ -87,8 +103,14 @@ export class AsynchronousMode implements EndpointModeImpl {
     const options = this.options;
     const key = options.encryptionKey;
     checkSameRegion('endpointMode.asynchronous bucket', options.bucket?.env.region, Stack.of(ctx.scope).region);
-    const bucket = options.bucket ?? ctx.createDataBucket('AsyncBucket', key);
-    const { input, output, failure } = this.prefixes;
+    // Without a bucket or key of its own, the endpoint works under its own prefixes in the stack's
+    // one request bucket. A key keeps a bucket of the endpoint's own, encrypted with it: callers'
+    // uploads then get that key by default, which a bucket shared with other endpoints cannot give.
+    const shared = options.bucket === undefined && key === undefined;
+    const bucket = options.bucket
+      ?? (shared ? stackBucket(ctx.scope, ctx.serverAccessLogsBucket, STACK_ASYNC_BUCKET) : ctx.createDataBucket('AsyncBucket', key));
+    const own = shared ? `/${endpointPrefix(ctx.scope)}` : '';
+    const { input = `${DEFAULT_PREFIXES.input}${own}`, output = `${DEFAULT_PREFIXES.output}${own}`, failure = `${DEFAULT_PREFIXES.failure}${own}` } = this.prefixes;
     // SageMaker reads the request and writes the response with the execution role.
     const why = (p: string) => `asynchronous requests and responses are objects under ${p}/ whose keys are named per request at run time`;
     grantPrefixRead(ctx.role, bucket, `${input}/`, { ...OBJECTS_ONLY, reason: why(input) });

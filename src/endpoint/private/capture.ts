@@ -1,13 +1,10 @@
-import * as crypto from 'crypto';
-import { Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import { Construct } from 'constructs';
 import { OBJECTS_ONLY } from './grants';
 import { CaptureTarget, ModeContext } from './mode';
+import { endpointPrefix, stackBucket } from './stack-bucket';
 import { checkList, checkOptional, checkStruct, isBoolean, isBucket, isKey, isNumber, isString } from '../../image/private/input';
-import { createDataBucket } from '../../private/buckets';
-import { cacheLogicalIds } from '../../private/logical-id';
 import { grantKeyEncrypt, grantPrefixWrite } from '../../private/s3';
 import { checkInteger, keyPrefix } from '../../private/validate';
 import { DataCaptureOptions } from '../realtime';
@@ -22,54 +19,13 @@ const DEFAULT_PREFIX = 'data-capture';
 /** The construct id of the stack's one capture bucket: part of the API, since changing it replaces the bucket. */
 export const STACK_CAPTURE_BUCKET_ID = 'ModelEndpointDataCaptureBucket';
 
-/** The server access logs bucket each stack's capture bucket was created with. */
-const CAPTURE_BUCKET_LOGS = new WeakMap<s3.IBucket, s3.IBucket | undefined>();
-
-/**
- * The stack's one data capture bucket, created by the first endpoint that needs it
- * (DESIGN.md "Footprint": one capture bucket and bucket policy per stack, each endpoint
- * under its own prefix). Encrypted with S3-managed keys: an endpoint's `encryptionKey`
- * encrypts its own captures (SageMaker writes them SSE-KMS with DataCaptureConfig KmsKeyId).
- */
-function stackCaptureBucket(scope: Construct, serverAccessLogsBucket?: s3.IBucket): s3.IBucket {
-  const stack = Stack.of(scope);
-  const found = stack.node.tryFindChild(STACK_CAPTURE_BUCKET_ID) as s3.IBucket | undefined;
-  if (found) {
-    const logs = CAPTURE_BUCKET_LOGS.get(found);
-    if (serverAccessLogsBucket !== undefined && serverAccessLogsBucket !== logs) {
-      throw new Error(`modelEndpoint serverAccessLogsBucket of ${scope.node.path} differs from the one the stack's shared capture bucket `
-        + `was created with (${logs ? logs.node.path : 'none'}, by an earlier endpoint): give every endpoint of the stack the same `
-        + 'serverAccessLogsBucket, or give this endpoint a bucket of its own in dataCapture.bucket');
-    }
-    return found;
-  }
-  const bucket = createDataBucket(stack, STACK_CAPTURE_BUCKET_ID, {
-    serverAccessLogsBucket,
-    serverAccessLogsPrefix: `${STACK_CAPTURE_BUCKET_ID}/`,
-    withoutAccessLogsReason: 'server access logs are opt-in through ModelEndpoint serverAccessLogsBucket; only the SageMaker '
-      + 'execution roles of the stack\'s endpoints (each under its own prefix) and explicitly granted callers reach this bucket '
-      + '(TLS only, public access blocked)',
-  });
-  CAPTURE_BUCKET_LOGS.set(bucket, serverAccessLogsBucket);
-  cacheLogicalIds(bucket);
-  return bucket;
-}
-
-/**
- * The endpoint's own prefix in the stack's capture bucket: its construct path in the stack,
- * readable, in the characters S3 keys keep unescaped; a hash stands in for a path too long
- * for SageMaker's DestinationS3Uri (at most 512 characters).
- */
-function endpointPrefix(scope: Construct): string {
-  const stack = Stack.of(scope);
-  const relative = scope.node.scopes.slice(stack.node.scopes.length).map((c) => c.node.id.replace(/[^A-Za-z0-9_.-]/g, '-'));
-  const path = relative.join('/');
-  if (path.length <= 200) {
-    return path;
-  }
-  const hash = crypto.createHash('md5').update(scope.node.path).digest('hex').slice(0, 8).toUpperCase();
-  return `${path.slice(0, 190)}-${hash}`;
-}
+/** The stack's one data capture bucket (its endpoints' execution roles write under their own prefixes). */
+const STACK_CAPTURE_BUCKET = {
+  id: STACK_CAPTURE_BUCKET_ID,
+  holds: 'capture',
+  ownBucket: 'dataCapture.bucket',
+  reachedBy: 'the SageMaker execution roles of the stack\'s endpoints (each under its own prefix)',
+};
 
 /** The data capture options of a mode, checked for every language's callers when the mode is created. */
 export function checkDataCaptureOptions(mode: string, options: DataCaptureOptions | undefined): void {
@@ -119,7 +75,7 @@ export function renderDataCapture(mode: string, ctx: ModeContext, options: DataC
       + "list at least one, e.g. jsonContentTypes: ['application/json']");
   }
 
-  const bucket: s3.IBucket = options.bucket ?? stackCaptureBucket(ctx.scope, ctx.serverAccessLogsBucket);
+  const bucket: s3.IBucket = options.bucket ?? stackBucket(ctx.scope, ctx.serverAccessLogsBucket, STACK_CAPTURE_BUCKET);
   // SageMaker writes captures with the model's execution role.
   grantPrefixWrite(ctx.role, bucket, `${prefix}/`, { ...OBJECTS_ONLY, reason: 'SageMaker writes captures under <prefix>/<endpoint>/<variant>/yyyy/mm/dd/hh/, keys it names at run time' });
   if (options.encryptionKey) {
