@@ -1,7 +1,6 @@
 import { Arn, ArnFormat, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -10,6 +9,7 @@ import { Construct, Dependable, IDependable } from 'constructs';
 import { PipelineDefinition } from './definition';
 import { ISageMakerPipeline, PipelineExecutionStatus } from './pipeline';
 import { NewDataTrigger, SageMakerPipelineOptions } from './pipeline-options';
+import { stackFailureTopicKey } from './private/failure-key';
 import { checkSageMakerPipelineProps } from './private/props';
 import { ConditionedTopicTarget } from './private/topic-target';
 import { PublishNamesOptions } from './publish-names';
@@ -233,30 +233,14 @@ export class SageMakerPipeline extends SageMakerPipelineBase {
         + 'drop one of them');
     }
     if (notifications.notifyOnFailure || notifications.failureTopic) {
-      const created = notifications.failureTopic ? undefined : this.createFailureTopic();
-      this.failureTopic = notifications.failureTopic ?? created!.topic;
       // A name known at synthesis: the key policy can name the rule without depending on it.
-      const ruleName = created ? this.failureRuleName() : undefined;
+      const ruleName = notifications.failureTopic ? undefined : this.failureRuleName();
+      this.failureTopic = notifications.failureTopic ?? this.createFailureTopic(ruleName!);
       this.onExecutionStatusChange('FailureRule', {
         statuses: [PipelineExecutionStatus.FAILED],
         ruleName,
         target: new ConditionedTopicTarget(this.failureTopic),
       });
-      if (created) {
-        // EventBridge publishes to an encrypted topic only if the key lets it (SNS developer guide,
-        // "Encryption at rest"; EventBridge user guide, "Amazon SNS permissions"). The key is the
-        // topic's own: only this account's rule may use it. The key policy is part of the key, which
-        // the rule depends on (through the topic), so the rule's ARN is formatted from its name.
-        created.key.addToResourcePolicy(new iam.PolicyStatement({
-          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: ['*'],
-          conditions: {
-            StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-            ArnEquals: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: ruleName }) },
-          },
-        }));
-      }
     }
     cacheLogicalIds(this);
   }
@@ -373,17 +357,13 @@ export class SageMakerPipeline extends SageMakerPipelineBase {
     return role;
   }
 
-  private createFailureTopic(): { topic: sns.ITopic; key: kms.IKey } {
-    const key = new kms.Key(this, 'FailureTopicKey', {
-      enableKeyRotation: true,
-      description: `Encrypts the failure notifications of the SageMaker pipeline ${this.node.path}`,
-    });
-    const topic = new sns.Topic(this, 'FailureTopic', {
-      masterKey: key,
+  /** The pipeline's failure topic, encrypted with the stack's failure-topic key, which admits the rule `ruleName`. */
+  private createFailureTopic(ruleName: string): sns.ITopic {
+    return new sns.Topic(this, 'FailureTopic', {
+      masterKey: stackFailureTopicKey(this, ruleName),
       enforceSSL: true,
       displayName: 'SageMaker pipeline failures',
     });
-    return { topic, key };
   }
 
   /** The failure rule's name: up to 64 characters, unique in the account and region. */

@@ -108,20 +108,32 @@ describe('resources per default endpoint (issue 15: a regression fails the build
     expect(total(counts)).toBe(2 * 11 + 2);
   });
 
-  test('batch: 10 (the model, and a transform pipeline with its role, failure topic and rule)', () => {
+  test('batch: 9 (the model, and a transform pipeline with its role, failure topic and rule), plus the stack\'s one failure-topic key', () => {
     const { stack, model } = fixture();
     const input = s3.Bucket.fromBucketName(stack, 'Input', 'input-bucket');
     new ModelEndpoint(stack, 'Endpoint', { model, mode: EndpointMode.batch({ inputBucket: input }) });
-    expect(resourceTypes(stack)).toEqual({
+    const counts = resourceTypes(stack);
+    expect(counts).toEqual({
       'AWS::IAM::Role': 2,
       'AWS::IAM::Policy': 2,
       'AWS::SageMaker::Model': 1,
       'AWS::SageMaker::Pipeline': 1,
-      'AWS::KMS::Key': 1,
       'AWS::SNS::Topic': 1,
       'AWS::SNS::TopicPolicy': 1,
       'AWS::Events::Rule': 1,
+      'AWS::KMS::Key': 1,
     });
+    expect(total(counts)).toBe(9 + 1);
+  });
+
+  test('two batch endpoints of two models share the failure-topic key: 2 x 9 + 1', () => {
+    const { stack, image, artifacts } = fixture();
+    const mode = EndpointMode.batch({ inputBucket: s3.Bucket.fromBucketName(stack, 'Input', 'input-bucket') });
+    new ModelEndpoint(stack, 'A', { model: ModelSource.fromImage(image, { bucket: artifacts, key: 'a/model.tar.gz' }), mode });
+    new ModelEndpoint(stack, 'B', { model: ModelSource.fromImage(image, { bucket: artifacts, key: 'b/model.tar.gz' }), mode });
+    const counts = resourceTypes(stack);
+    expect(counts['AWS::KMS::Key']).toBe(1);
+    expect(total(counts)).toBe(2 * 9 + 1);
   });
 });
 

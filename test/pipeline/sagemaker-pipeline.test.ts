@@ -449,6 +449,47 @@ describe('SageMakerPipeline event sources are constrained', () => {
     template.hasResourceProperties('AWS::Events::Rule', { Name: Match.stringLikeRegexp('^Stack-Pipeline-.*-failures$') });
   });
 
+  test('pipelines of one stack share one key, retained, whose one EventBridge statement lists each failure rule', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'us-east-1' } });
+    const jobRole = new iam.Role(stack, 'JobRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    for (const id of ['Train', 'Score', 'Check']) {
+      const parts = everyStepType(jobRole);
+      new SageMakerPipeline(stack, id, { parameters: parts.parameters, steps: parts.steps, notifications: { notifyOnFailure: true } });
+    }
+    const template = Template.fromStack(stack);
+    const keys = template.findResources('AWS::KMS::Key');
+    expect(Object.keys(keys)).toEqual([expect.stringMatching(/^SageMakerPipelineFailureTopicKey[0-9A-F]{8}$/)]);
+    const [keyId, key] = Object.entries<any>(keys)[0];
+    expect(key.DeletionPolicy).toBe('Retain');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const [statement] = eventsStatements(key.Properties.KeyPolicy);
+    expect(eventsStatements(key.Properties.KeyPolicy)).toHaveLength(1);
+    const ruleArn = (id: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, expect.stringMatching(new RegExp(`^:events:us-east-1:111122223333:rule/Stack-${id}-[0-9A-F]{8}-failures$`))]],
+    });
+    expect(statement.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': '111122223333' },
+      ArnEquals: { 'aws:SourceArn': [ruleArn('Train'), ruleArn('Score'), ruleArn('Check')] },
+    });
+    // Each rule names its own pipeline's rule ARN: the listed ones are the rules' own names.
+    const ruleNames = Object.values<any>(template.findResources('AWS::Events::Rule')).map((r) => r.Properties.Name).sort();
+    expect(statement.Condition.ArnEquals['aws:SourceArn'].map((arn: any) => arn['Fn::Join'][1][2].split('rule/')[1]).sort()).toEqual(ruleNames);
+    const topics = Object.values<any>(template.findResources('AWS::SNS::Topic'));
+    expect(topics.map((t) => t.Properties.KmsMasterKeyId)).toEqual([1, 2, 3].map(() => ({ 'Fn::GetAtt': [keyId, 'Arn'] })));
+  });
+
+  test('each stack has its own failure-topic key', () => {
+    const app = new App();
+    const stacks = ['One', 'Two'].map((name) => {
+      const stack = new Stack(app, name);
+      const jobRole = new iam.Role(stack, 'JobRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+      const parts = everyStepType(jobRole);
+      new SageMakerPipeline(stack, 'Pipeline', { parameters: parts.parameters, steps: parts.steps, notifications: { notifyOnFailure: true } });
+      return stack;
+    });
+    expect(stacks.map((stack) => Object.keys(Template.fromStack(stack).findResources('AWS::KMS::Key')).length)).toEqual([1, 1]);
+  });
+
   test('a given topic of the stack gets the conditioned statement only, and its key nothing', () => {
     const stack = new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'us-east-1' } });
     const topic = new sns.Topic(stack, 'Alerts');
