@@ -301,6 +301,21 @@ describe('the stack\'s one asynchronous request bucket', () => {
   });
 });
 
+describe('a construct of the user\'s own where the library keeps a shared bucket', () => {
+  test.each([
+    ['ModelEndpointAsyncBucket', () => EndpointMode.asynchronous(), 'asynchronous request', 'endpointMode.asynchronous bucket'],
+    ['ModelEndpointDataCaptureBucket', () => EndpointMode.realtime(), 'capture', 'dataCapture.bucket'],
+  ])('%s is an error that names the id and the fix', (id, mode, holds, ownBucket) => {
+    const { stack, model } = fixture();
+    new s3.Bucket(stack, id);
+    const message = expectError(() => new ModelEndpoint(stack, 'Endpoint', { model, mode: mode() }),
+      { construct: 'ModelEndpoint', property: ownBucket.replace('endpointMode.asynchronous ', ''), value: `a construct of your own with the id '${id}'` },
+      `modelEndpoint Test/Endpoint: stack Test already holds a construct '${id}' that the library did not create, `
+      + `where it keeps the stack's shared ${holds} bucket: give that construct another id, or give this endpoint a bucket of its own in ${ownBucket}`);
+    expect(message).toContain(id);
+  });
+});
+
 describe('content hashes', () => {
   test('are computed once per synth: each hashed resource\'s properties are resolved once', () => {
     const { stack, model } = fixture();

@@ -490,6 +490,17 @@ describe('SageMakerPipeline event sources are constrained', () => {
     expect(stacks.map((stack) => Object.keys(Template.fromStack(stack).findResources('AWS::KMS::Key')).length)).toEqual([1, 1]);
   });
 
+  test('a construct of the user\'s own with the key\'s id is an error that names it and the fix', () => {
+    const stack = new Stack(new App(), 'Stack');
+    new sns.Topic(stack, 'SageMakerPipelineFailureTopicKey');
+    const jobRole = new iam.Role(stack, 'JobRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const parts = everyStepType(jobRole);
+    expectError(() => new SageMakerPipeline(stack, 'Pipeline', { parameters: parts.parameters, steps: parts.steps, notifications: { notifyOnFailure: true } }),
+      { construct: 'SageMakerPipeline', property: 'notifications.failureTopic', value: "a construct of your own with the id 'SageMakerPipelineFailureTopicKey'" },
+      "sageMakerPipeline notifications: stack Stack already holds a construct 'SageMakerPipelineFailureTopicKey' that the library did not create, "
+      + "where it keeps the stack's failure-topic key: give that construct another id, or give the pipeline a topic of your own in notifications.failureTopic");
+  });
+
   test('a given topic of the stack gets the conditioned statement only, and its key nothing', () => {
     const stack = new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'us-east-1' } });
     const topic = new sns.Topic(stack, 'Alerts');

@@ -29,6 +29,11 @@ export function stackBucket(scope: Construct, serverAccessLogsBucket: s3.IBucket
   const stack = Stack.of(scope);
   const found = stack.node.tryFindChild(options.id) as s3.IBucket | undefined;
   if (found) {
+    if (!CREATED_WITH_LOGS.has(found)) {
+      throw new Error(`modelEndpoint ${scope.node.path}: stack ${stack.node.path} already holds a construct '${options.id}' that the library `
+        + `did not create, where it keeps the stack's shared ${options.holds} bucket: give that construct another id, `
+        + `or give this endpoint a bucket of its own in ${options.ownBucket}`);
+    }
     const logs = CREATED_WITH_LOGS.get(found);
     if (serverAccessLogsBucket !== undefined && serverAccessLogsBucket !== logs) {
       throw new Error(`modelEndpoint serverAccessLogsBucket of ${scope.node.path} differs from the one the stack's shared ${options.holds} bucket `

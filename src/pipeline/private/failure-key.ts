@@ -26,10 +26,16 @@ const RULE_ARNS = new WeakMap<kms.IKey, string[]>();
 export function stackFailureTopicKey(scope: Construct, ruleName: string): kms.IKey {
   const stack = Stack.of(scope);
   const ruleArn = stack.formatArn({ service: 'events', resource: 'rule', resourceName: ruleName });
-  const found = stack.node.tryFindChild(STACK_FAILURE_KEY_ID) as kms.Key | undefined;
+  const found = stack.node.tryFindChild(STACK_FAILURE_KEY_ID);
   if (found) {
-    RULE_ARNS.get(found)!.push(ruleArn);
-    return found;
+    const arns = RULE_ARNS.get(found as kms.IKey);
+    if (!arns) {
+      throw new Error(`sageMakerPipeline notifications: stack ${stack.node.path} already holds a construct '${STACK_FAILURE_KEY_ID}' that `
+        + 'the library did not create, where it keeps the stack\'s failure-topic key: give that construct another id, '
+        + 'or give the pipeline a topic of your own in notifications.failureTopic');
+    }
+    arns.push(ruleArn);
+    return found as kms.IKey;
   }
   const key = new kms.Key(stack, STACK_FAILURE_KEY_ID, {
     enableKeyRotation: true,
