@@ -63,9 +63,10 @@ export interface PipelineTriggers {
  */
 export interface PipelineNotifications {
   /**
-   * Publish failed executions to an SNS topic. A topic is created (encrypted
-   * with a customer-managed KMS key that EventBridge may use, TLS only) unless
-   * `failureTopic` is given.
+   * Publish failed executions to an SNS topic. A topic is created (TLS only,
+   * encrypted with the stack's one failure-topic KMS key, which the first such
+   * pipeline of the stack creates and which EventBridge may use for the stack's
+   * failure rules only) unless `failureTopic` is given.
    *
    * @default - true when `failureTopic` is given, else false
    */

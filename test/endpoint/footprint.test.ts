@@ -182,26 +182,6 @@ describe('the stack\'s one capture bucket', () => {
     expect(only(stack, 'AWS::SageMaker::EndpointConfig').body.Properties.DataCaptureConfig.DestinationS3Uri).toBe('s3://old-captures/data-capture');
     expect(e.endpoint!.dataCapture!.prefix).toBe('data-capture');
   });
-
-  test('server access logs go to the given bucket under the shared bucket\'s prefix; nag clean with two endpoints', () => {
-    const { stack, model } = fixture();
-    const logs = s3.Bucket.fromBucketName(stack, 'Logs', 'access-logs');
-    new ModelEndpoint(stack, 'A', { model, mode: EndpointMode.realtime(), serverAccessLogsBucket: logs });
-    new ModelEndpoint(stack, 'B', { model, mode: EndpointMode.realtime() });
-    expect(only(stack, 'AWS::S3::Bucket').body.Properties.LoggingConfiguration).toEqual({
-      DestinationBucketName: 'access-logs',
-      LogFilePrefix: 'ModelEndpointDataCaptureBucket/',
-    });
-    expectNagClean(stack);
-  });
-
-  test('two endpoints asking for different access log buckets is an error that names both and the fix', () => {
-    const { stack, model } = fixture();
-    new ModelEndpoint(stack, 'A', { model, mode: EndpointMode.realtime() });
-    const logs = s3.Bucket.fromBucketName(stack, 'Logs', 'access-logs');
-    expectError(() => new ModelEndpoint(stack, 'B', { model, mode: EndpointMode.realtime(), serverAccessLogsBucket: logs }),
-      { construct: 'ModelEndpoint', property: 'serverAccessLogsBucket', value: 'a bucket other than the first endpoint\'s' }, /^modelEndpoint serverAccessLogsBucket of Test\/B differs from the one the stack's shared capture bucket was created with \(none, by an earlier endpoint\): give every endpoint of the stack the same serverAccessLogsBucket, or give this endpoint a bucket of its own in dataCapture.bucket$/);
-  });
 });
 
 describe('the stack\'s one asynchronous request bucket', () => {
@@ -279,25 +259,33 @@ describe('the stack\'s one asynchronous request bucket', () => {
     expect(only(stack, 'AWS::SageMaker::EndpointConfig').body.Properties.AsyncInferenceConfig.OutputConfig.S3OutputPath).toBe('s3://requests/async-output');
     expect(e.asyncBucket).toBe(requests);
   });
+});
 
-  test('server access logs go to the given bucket under the shared bucket\'s prefix; nag clean with two endpoints', () => {
+describe.each([
+  ['capture', 'ModelEndpointDataCaptureBucket', () => EndpointMode.realtime(), 'endpoint\'s', 'dataCapture.bucket'],
+  ['asynchronous request', 'ModelEndpointAsyncBucket', () => EndpointMode.asynchronous(), 'asynchronous endpoint\'s', 'endpointMode.asynchronous bucket'],
+])('the stack\'s one %s bucket and server access logs', (holds, id, mode, first, ownBucket) => {
+  test('they go to the given bucket under the shared bucket\'s prefix; nag clean with two endpoints', () => {
     const { stack, model } = fixture();
     const logs = s3.Bucket.fromBucketName(stack, 'Logs', 'access-logs');
-    new ModelEndpoint(stack, 'A', { model, mode: EndpointMode.asynchronous(), serverAccessLogsBucket: logs });
-    new ModelEndpoint(stack, 'B', { model, mode: EndpointMode.asynchronous() });
+    new ModelEndpoint(stack, 'A', { model, mode: mode(), serverAccessLogsBucket: logs });
+    new ModelEndpoint(stack, 'B', { model, mode: mode() });
     expect(only(stack, 'AWS::S3::Bucket').body.Properties.LoggingConfiguration).toEqual({
       DestinationBucketName: 'access-logs',
-      LogFilePrefix: 'ModelEndpointAsyncBucket/',
+      LogFilePrefix: `${id}/`,
     });
     expectNagClean(stack);
   });
 
   test('two endpoints asking for different access log buckets is an error that names both and the fix', () => {
     const { stack, model } = fixture();
-    new ModelEndpoint(stack, 'A', { model, mode: EndpointMode.asynchronous() });
+    new ModelEndpoint(stack, 'A', { model, mode: mode() });
     const logs = s3.Bucket.fromBucketName(stack, 'Logs', 'access-logs');
-    expectError(() => new ModelEndpoint(stack, 'B', { model, mode: EndpointMode.asynchronous(), serverAccessLogsBucket: logs }),
-      { construct: 'ModelEndpoint', property: 'serverAccessLogsBucket', value: 'a bucket other than the first asynchronous endpoint\'s' }, /^modelEndpoint serverAccessLogsBucket of Test\/B differs from the one the stack's shared asynchronous request bucket was created with \(none, by an earlier endpoint\): give every endpoint of the stack the same serverAccessLogsBucket, or give this endpoint a bucket of its own in endpointMode.asynchronous bucket$/);
+    const expected = `modelEndpoint serverAccessLogsBucket of Test/B differs from the one the stack's shared ${holds} bucket was created with `
+      + '(none, by an earlier endpoint): give every endpoint of the stack the same serverAccessLogsBucket, '
+      + `or give this endpoint a bucket of its own in ${ownBucket}`;
+    expect(expectError(() => new ModelEndpoint(stack, 'B', { model, mode: mode(), serverAccessLogsBucket: logs }),
+      { construct: 'ModelEndpoint', property: 'serverAccessLogsBucket', value: `a bucket other than the first ${first}` }, expected)).toBe(expected);
   });
 });
 
@@ -308,11 +296,11 @@ describe('a construct of the user\'s own where the library keeps a shared bucket
   ])('%s is an error that names the id and the fix', (id, mode, holds, ownBucket) => {
     const { stack, model } = fixture();
     new s3.Bucket(stack, id);
-    const message = expectError(() => new ModelEndpoint(stack, 'Endpoint', { model, mode: mode() }),
+    const expected = `modelEndpoint Test/Endpoint: stack Test already holds a construct '${id}' that the library did not create, `
+      + `where it keeps the stack's shared ${holds} bucket: give that construct another id, or give this endpoint a bucket of its own in ${ownBucket}`;
+    expect(expectError(() => new ModelEndpoint(stack, 'Endpoint', { model, mode: mode() }),
       { construct: 'ModelEndpoint', property: ownBucket.replace('endpointMode.asynchronous ', ''), value: `a construct of your own with the id '${id}'` },
-      `modelEndpoint Test/Endpoint: stack Test already holds a construct '${id}' that the library did not create, `
-      + `where it keeps the stack's shared ${holds} bucket: give that construct another id, or give this endpoint a bucket of its own in ${ownBucket}`);
-    expect(message).toContain(id);
+      expected)).toBe(expected);
   });
 });
 

@@ -495,10 +495,11 @@ describe('SageMakerPipeline event sources are constrained', () => {
     new sns.Topic(stack, 'SageMakerPipelineFailureTopicKey');
     const jobRole = new iam.Role(stack, 'JobRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
     const parts = everyStepType(jobRole);
-    expectError(() => new SageMakerPipeline(stack, 'Pipeline', { parameters: parts.parameters, steps: parts.steps, notifications: { notifyOnFailure: true } }),
+    const expected = "sageMakerPipeline notifications: stack Stack already holds a construct 'SageMakerPipelineFailureTopicKey' that the library did not create, "
+      + "where it keeps the stack's failure-topic key: give that construct another id, or give the pipeline a topic of your own in notifications.failureTopic";
+    expect(expectError(() => new SageMakerPipeline(stack, 'Pipeline', { parameters: parts.parameters, steps: parts.steps, notifications: { notifyOnFailure: true } }),
       { construct: 'SageMakerPipeline', property: 'notifications.failureTopic', value: "a construct of your own with the id 'SageMakerPipelineFailureTopicKey'" },
-      "sageMakerPipeline notifications: stack Stack already holds a construct 'SageMakerPipelineFailureTopicKey' that the library did not create, "
-      + "where it keeps the stack's failure-topic key: give that construct another id, or give the pipeline a topic of your own in notifications.failureTopic");
+      expected)).toBe(expected);
   });
 
   test('a given topic of the stack gets the conditioned statement only, and its key nothing', () => {
